@@ -1,0 +1,240 @@
+"""The command line: `python -m bot [ask|chunks|index|chat|eval|run]`.
+
+A thin layer: it parses arguments, calls the core, prints, and turns the core's
+errors into `Error: …` on stderr with exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from bot.chunking import chunk_corpus
+from bot.config import ConfigError, Settings, load_settings
+from bot.corpus import Corpus, CorpusError, load_corpus
+from bot.evaluation import DatasetError, evaluate_beir, evaluate_questions, read_jsonl
+from bot.render import answer_dict, chunk_dict, terminal_answer, terminal_chunk
+from bot.search import Searcher
+
+log = logging.getLogger("bot")
+
+
+class UsageError(Exception):
+    """The command was given arguments it cannot use."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Answer questions from a folder of Chinese documents (BM25 passage search).",
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    ask = commands.add_parser("ask", help="answer questions and print the best passages")
+    ask.add_argument("question", nargs="*", help="a question (several are answered in order)")
+    ask.add_argument("--file", type=Path, help="read questions from a file, one per line")
+    ask.add_argument("--top-k", type=int, help="passages per question (default: TOP_K or 3)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    ask.add_argument("--corpus", type=Path, help="corpus folder (default: CORPUS_DIR or corpus)")
+
+    chunks = commands.add_parser("chunks", help="print every passage as indexed")
+    chunks.add_argument("--json", action="store_true", help="one JSON object per passage per line")
+    chunks.add_argument("--corpus", type=Path, help="corpus folder")
+
+    index = commands.add_parser("index", help="build the index and print what went in")
+    index.add_argument("--corpus", type=Path, help="corpus folder")
+
+    chat = commands.add_parser("chat", help="ask questions interactively in the terminal")
+    chat.add_argument("--corpus", type=Path, help="corpus folder")
+
+    evaluate = commands.add_parser(
+        "eval", help="score ranking on a BEIR folder or on a question set (.jsonl) of the corpus"
+    )
+    evaluate.add_argument("dataset", type=Path, help="BEIR folder, or questions .jsonl file")
+    evaluate.add_argument("--top-k", type=int, help="passages per question (10 BEIR, 3 questions)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--corpus", type=Path, help="corpus folder (question sets)")
+    evaluate.add_argument("--titles", action="store_true", help="index BEIR titles as headings")
+    return parser
+
+
+def open_corpus(settings: Settings) -> tuple[Corpus, Searcher]:
+    """Load and index the corpus, reporting skipped files on stderr."""
+    corpus = load_corpus(settings.corpus_dir)
+    for skipped in corpus.skipped:
+        print(f"Skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    return corpus, Searcher.from_corpus(corpus, settings)
+
+
+def read_questions(args: argparse.Namespace) -> list[str]:
+    """Questions from the command line, then from --file."""
+    questions = [q for q in args.question if q.strip()]
+    if args.file is not None:
+        try:
+            text = args.file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"cannot read questions from {args.file}: {error}") from None
+        questions += [line.strip() for line in text.splitlines() if line.strip()]
+    if not questions:
+        raise UsageError("give a question, e.g. python -m bot ask 年轻干部应该去哪里历练")
+    return questions
+
+
+def top_k(value: int | None, default: int) -> int:
+    """A validated --top-k."""
+    if value is None:
+        return default
+    if not 1 <= value <= 100:
+        raise UsageError(f"--top-k must be between 1 and 100, got {value}")
+    return value
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Answer each question in order."""
+    questions = read_questions(args)
+    k = top_k(args.top_k, settings.top_k)
+    _, searcher = open_corpus(settings)
+    color = out.isatty()
+    for number, question in enumerate(questions):
+        answer = searcher.search(question, k)
+        if args.json:
+            out.write(json.dumps(answer_dict(answer), ensure_ascii=False) + "\n")
+        else:
+            separator = "\n" if number else ""
+            out.write(f"{separator}问：{question}\n\n{terminal_answer(answer, color)}\n")
+    return 0
+
+
+def cmd_chunks(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Print every passage as indexed."""
+    corpus = load_corpus(settings.corpus_dir)
+    for skipped in corpus.skipped:
+        print(f"Skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    for chunk in chunk_corpus(corpus.documents, settings.max_chunk_chars):
+        if args.json:
+            out.write(json.dumps(chunk_dict(chunk), ensure_ascii=False) + "\n")
+        else:
+            out.write(terminal_chunk(chunk) + "\n\n")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Build the index and report documents, passages, vocabulary, time and skipped files."""
+    began = time.perf_counter()
+    corpus, searcher = open_corpus(settings)
+    elapsed = time.perf_counter() - began
+    out.write(f"Corpus: {settings.corpus_dir}\n")
+    for doc in corpus.documents:
+        count = sum(1 for chunk in searcher.chunks if chunk.doc == doc.path)
+        out.write(f"  {doc.path}: {doc.title} ({len(doc.text)} characters, {count} passages)\n")
+    out.write(
+        f"Documents: {len(corpus.documents)}\nPassages: {len(searcher.chunks)}\n"
+        f"Vocabulary: {searcher.index.vocabulary_size} terms\nTime: {elapsed:.2f} s\n"
+        f"Skipped files: {len(corpus.skipped)}\n"
+    )
+    for skipped in corpus.skipped:
+        out.write(f"  {skipped.path}: {skipped.reason}\n")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """An interactive terminal chat over the same search."""
+    corpus, searcher = open_corpus(settings)
+    titles = "、".join(doc.title for doc in corpus.documents[:3])
+    out.write(
+        f"已载入 {len(corpus.documents)} 篇文档（{titles}），{len(searcher.chunks)} 个段落。\n"
+        "输入问题回车即可；输入“更多”看下一批结果；Ctrl-D 或 /quit 退出。\n"
+    )
+    color = out.isatty()
+    question, offset = "", 0
+    while True:
+        try:
+            line = input("问> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            out.write("\n")
+            return 0
+        if line in {"/quit", "/exit", "quit", "exit"}:
+            return 0
+        if not line:
+            continue
+        if line in {"更多", "/more", "more"} and question:
+            offset += settings.top_k
+        else:
+            question, offset = line, 0
+        answer = searcher.search(question, settings.top_k, offset)
+        if line in {"更多", "/more", "more"} and not answer.hits:
+            out.write("没有更多结果了。\n\n")
+            continue
+        out.write(terminal_answer(answer, color) + "\n\n")
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Score ranking quality on a BEIR folder or a question set of the corpus."""
+    if args.dataset.is_dir():
+        metrics = evaluate_beir(args.dataset, settings, top_k(args.top_k, 10), args.titles)
+        if args.json:
+            out.write(json.dumps(metrics) + "\n")
+        else:
+            out.write(f"{args.dataset}: {metrics['queries']} questions\n")
+            for key, value in metrics.items():
+                if key != "queries":
+                    out.write(f"  {key:<10} {value:.3f}\n")
+        return 0
+    if not args.dataset.is_file():
+        raise DatasetError(f"{args.dataset} is neither a BEIR folder nor a questions .jsonl file")
+    corpus, searcher = open_corpus(settings)
+    texts = {doc.path: doc.text for doc in corpus.documents}
+    k = top_k(args.top_k, settings.top_k)
+
+    def search(question: str) -> list[tuple]:
+        return [(hit.chunk, texts[hit.chunk.doc]) for hit in searcher.search(question, k).hits]
+
+    summary, results = evaluate_questions(read_jsonl(args.dataset), search, k)
+    if args.json:
+        out.write(json.dumps(summary) + "\n")
+        return 0
+    for result in results:
+        if (result.expected and result.rank != 1) or (not result.expected and result.returned):
+            status = f"rank {result.rank}" if result.rank else f"miss ({result.returned} returned)"
+            out.write(f"  {status:<16} {result.question}\n")
+    out.write(f"{args.dataset}: {summary['questions']} questions\n")
+    for key, value in summary.items():
+        if key != "questions":
+            out.write(f"  {key:<22} {value:.3f}\n")
+    return 0
+
+
+COMMANDS = {
+    "ask": cmd_ask,
+    "chunks": cmd_chunks,
+    "index": cmd_index,
+    "chat": cmd_chat,
+    "eval": cmd_eval,
+}
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if getattr(args, "corpus", None) is not None:
+            settings = replace(settings, corpus_dir=args.corpus)
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        command = args.command or "chat"
+        if args.command is None:
+            print("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat.", file=sys.stderr)
+        return COMMANDS[command](args, settings, out)
+    except (ConfigError, CorpusError, DatasetError, UsageError) as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1

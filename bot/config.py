@@ -1,0 +1,133 @@
+"""Settings: read once from the environment and `.env`, typed and validated at start."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the setting and the fix."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot and the command line can be configured with."""
+
+    corpus_dir: Path = Path("corpus")
+    top_k: int = 3
+    max_chunk_chars: int = 300
+    bm25_k1: float = 0.8
+    bm25_b: float = 0.4
+    bm25_epsilon: float = 0.25
+    min_coverage: float = 0.5
+    telegram_bot_token: str | None = None
+    telegram_api_base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    log_level: str = "INFO"
+
+    def __repr__(self) -> str:
+        token = "set" if self.telegram_bot_token else "unset"
+        return f"Settings(corpus_dir={str(self.corpus_dir)!r}, top_k={self.top_k}, token={token})"
+
+
+def _int(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(key, f"expected a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(key, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], key: str, default: float, low: float, high: float) -> float:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(key, f"expected a number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(key, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def _optional(env: Mapping[str, str], key: str) -> str | None:
+    value = env.get(key, "").strip()
+    return value or None
+
+
+def _token(env: Mapping[str, str]) -> str | None:
+    token = _optional(env, "TELEGRAM_BOT_TOKEN")
+    if token is not None and not TOKEN_PATTERN.match(token):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN",
+            "does not look like a bot token (digits, a colon, then 30+ letters, digits, _ or -);"
+            " copy it again from @BotFather",
+        )
+    return token
+
+
+def _url(env: Mapping[str, str], key: str) -> str | None:
+    value = _optional(env, key)
+    if value is not None and not re.match(r"^https?://[^\s/]+", value):
+        raise ConfigError(key, f"expected an http:// or https:// URL, got {value!r}")
+    return value
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, dotenv_path: Path | None = None
+) -> Settings:
+    """Build Settings from `env` (default: `.env` overlaid by the process environment).
+
+    Raises ConfigError naming the first bad setting.
+    """
+    if env is None:
+        file_values = dotenv_values(dotenv_path or Path(".env"))
+        merged = {k: v for k, v in file_values.items() if v is not None}
+        merged.update(os.environ)
+        env = merged
+    log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError(
+            "LOG_LEVEL", f"expected DEBUG, INFO, WARNING or ERROR, got {log_level!r}"
+        )
+    webhook_url = _url(env, "WEBHOOK_URL")
+    webhook_secret = _optional(env, "WEBHOOK_SECRET")
+    if webhook_secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook_secret):
+        raise ConfigError("WEBHOOK_SECRET", "use 1-256 characters from A-Z, a-z, 0-9, _ and -")
+    return Settings(
+        corpus_dir=Path(env.get("CORPUS_DIR", "").strip() or "corpus"),
+        top_k=_int(env, "TOP_K", 3, 1, 20),
+        max_chunk_chars=_int(env, "MAX_CHUNK_CHARS", 300, 50, 3000),
+        bm25_k1=_float(env, "BM25_K1", 0.8, 0.0, 10.0),
+        bm25_b=_float(env, "BM25_B", 0.4, 0.0, 1.0),
+        bm25_epsilon=_float(env, "BM25_EPSILON", 0.25, 0.0, 1.0),
+        min_coverage=_float(env, "MIN_COVERAGE", 0.5, 0.0, 1.0),
+        telegram_bot_token=_token(env),
+        telegram_api_base_url=_url(env, "TELEGRAM_API_BASE_URL"),
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
+        webhook_port=_int(env, "WEBHOOK_PORT", 8443, 1, 65535),
+        log_level=log_level,
+    )

@@ -1,0 +1,142 @@
+"""The only file reader: corpus folder → decoded Documents (and the files skipped, with why)."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.models import Document, SkippedFile
+from bot.outline import parse_outline
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+DOCX_SUFFIXES = {".docx"}
+USER_DICT_NAME = "userdict.txt"
+DOCX_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+
+
+class CorpusError(Exception):
+    """The corpus cannot be served at all (missing folder, no readable documents)."""
+
+
+class UnreadableFile(Exception):
+    """A single corpus file cannot be decoded; the message says why."""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The loaded documents, the files skipped, and the user dictionary if present."""
+
+    root: Path
+    documents: tuple[Document, ...]
+    skipped: tuple[SkippedFile, ...]
+    user_dict: Path | None = None
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data[:8192]:
+        raise UnreadableFile("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            f"not UTF-8 or GB18030 text (undecodable byte at offset {error.start})"
+        ) from None
+    controls = sum(1 for char in text if char < " " and char not in "\r\n\t\f")
+    if controls > len(text) // 100:
+        raise UnreadableFile("binary file (control characters), not text")
+    return text
+
+
+def read_docx(path: Path) -> tuple[str, dict[int, int]]:
+    """A .docx file's paragraphs as lines, and the heading level of each heading paragraph."""
+    import docx  # python-docx; imported here so plain-text corpora don't pay for it
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise UnreadableFile(f"not a valid .docx file ({error})") from None
+    lines: list[str] = []
+    levels: dict[int, int] = {}
+    for paragraph in document.paragraphs:
+        text = paragraph.text.replace("\n", " ").replace("\r", " ")
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        if text.strip():
+            if style.lower() == "title":
+                levels[len(lines)] = 0
+            elif match := DOCX_HEADING_STYLE.match(style):
+                levels[len(lines)] = int(match.group(1))
+        lines.append(text)
+    return "\n".join(lines), levels
+
+
+def load_document(path: Path, relative: str) -> Document:
+    """Read, decode and outline one corpus file. Raises UnreadableFile or OSError."""
+    suffix = path.suffix.lower()
+    if suffix in DOCX_SUFFIXES:
+        text, levels = read_docx(path)
+    else:
+        text, levels = decode_text(path.read_bytes()), {}
+    if not text.strip():
+        raise UnreadableFile("empty file")
+    title, blocks = parse_outline(text, levels, markdown=suffix in {".md", ".markdown"})
+    if not blocks:
+        raise UnreadableFile("no text besides a title and boilerplate")
+    return Document(path=relative, title=title or path.stem, text=text, blocks=blocks)
+
+
+def corpus_files(root: Path) -> list[Path]:
+    """Every non-hidden file below `root`, in a stable order, without following dir links."""
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(folder) / name for name in sorted(files) if not name.startswith("."))
+    return found
+
+
+def load_corpus(root: Path) -> Corpus:
+    """Load every supported file below `root`; unreadable files are skipped with a reason.
+
+    Raises CorpusError when `root` is missing or holds no readable document.
+    """
+    if not root.is_dir():
+        raise CorpusError(f"corpus folder {str(root)!r} does not exist; set CORPUS_DIR")
+    documents: list[Document] = []
+    skipped: list[SkippedFile] = []
+    user_dict = root / USER_DICT_NAME
+    for path in corpus_files(root):
+        relative = path.relative_to(root).as_posix()
+        if path == user_dict:
+            continue
+        if path.suffix.lower() not in TEXT_SUFFIXES | DOCX_SUFFIXES:
+            skipped.append(SkippedFile(relative, "unsupported file type (use .txt, .md or .docx)"))
+            continue
+        try:
+            documents.append(load_document(path, relative))
+        except UnreadableFile as error:
+            skipped.append(SkippedFile(relative, str(error)))
+        except OSError as error:
+            skipped.append(SkippedFile(relative, f"cannot read: {error.strerror or error}"))
+    if not documents:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "the folder is empty"
+        raise CorpusError(
+            f"no readable documents in {str(root)!r} ({reasons}); add .txt, .md or .docx files"
+        )
+    return Corpus(
+        root=root,
+        documents=tuple(documents),
+        skipped=tuple(skipped),
+        user_dict=user_dict if user_dict.is_file() else None,
+    )

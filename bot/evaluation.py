@@ -1,0 +1,158 @@
+"""Ranking quality: BEIR-format sets (Recall@k, MRR@10, nDCG@10) and the seed question set."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from bot.models import Chunk
+from bot.search import Searcher
+
+
+class DatasetError(Exception):
+    """An evaluation set is missing files or is malformed."""
+
+
+@dataclass(frozen=True)
+class BeirSet:
+    """Passages, questions and relevance judgements of one BEIR-format folder."""
+
+    passages: list[dict[str, str]]
+    queries: list[tuple[str, str]]
+    qrels: dict[str, dict[str, int]]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Every JSON object of a .jsonl file (blank lines skipped)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise DatasetError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        return [json.loads(line) for line in lines if line.strip()]
+    except json.JSONDecodeError as error:
+        raise DatasetError(f"{path} is not JSON lines: {error}") from None
+
+
+def load_beir(folder: Path) -> BeirSet:
+    """Read corpus.jsonl, queries.jsonl and qrels/*.tsv (test.tsv preferred)."""
+    qrel_files = sorted((folder / "qrels").glob("*.tsv"))
+    if not (folder / "corpus.jsonl").is_file() or not qrel_files:
+        raise DatasetError(f"{folder} is not a BEIR folder (corpus.jsonl, queries.jsonl, qrels/)")
+    qrel_file = next((f for f in qrel_files if f.stem == "test"), qrel_files[0])
+    qrels: dict[str, dict[str, int]] = {}
+    for number, line in enumerate(qrel_file.read_text(encoding="utf-8").splitlines()):
+        fields = line.split("\t")
+        if number == 0 and not fields[-1].strip().lstrip("-").isdigit():
+            continue  # header
+        if len(fields) >= 3 and int(fields[2]) > 0:
+            qrels.setdefault(fields[0], {})[fields[1]] = int(fields[2])
+    passages = [
+        {"id": str(p["_id"]), "title": p.get("title", ""), "text": p["text"]}
+        for p in read_jsonl(folder / "corpus.jsonl")
+    ]
+    queries = [
+        (str(q["_id"]), q["text"])
+        for q in read_jsonl(folder / "queries.jsonl")
+        if str(q["_id"]) in qrels
+    ]
+    return BeirSet(passages, queries, qrels)
+
+
+def ranking_metrics(
+    ranked: Sequence[Sequence[str]], relevant: Sequence[dict[str, int]]
+) -> dict[str, float]:
+    """Mean Recall@1/3/10, MRR@10 and nDCG@10 of ranked ids against graded judgements."""
+    totals = {"recall@1": 0.0, "recall@3": 0.0, "recall@10": 0.0, "mrr@10": 0.0, "ndcg@10": 0.0}
+    for ids, judged in zip(ranked, relevant, strict=True):
+        for k in (1, 3, 10):
+            totals[f"recall@{k}"] += len(set(ids[:k]) & judged.keys()) / len(judged)
+        first = next((rank for rank, i in enumerate(ids[:10], 1) if i in judged), None)
+        totals["mrr@10"] += 1 / first if first else 0.0
+        dcg = sum(judged.get(i, 0) / math.log2(rank + 1) for rank, i in enumerate(ids[:10], 1))
+        ideal = sorted(judged.values(), reverse=True)[:10]
+        totals["ndcg@10"] += dcg / sum(g / math.log2(r + 1) for r, g in enumerate(ideal, 1))
+    count = max(1, len(ranked))
+    return {key: value / count for key, value in totals.items()}
+
+
+def evaluate_beir(
+    folder: Path,
+    settings: Settings,
+    top_k: int = 10,
+    use_titles: bool = False,
+) -> dict[str, float]:
+    """Index each passage of a BEIR set as one chunk and score every judged question."""
+    data = load_beir(folder)
+    chunks = [
+        Chunk(p["id"], p["id"], p["title"] if use_titles else "", (), p["text"], 0, len(p["text"]))
+        for p in data.passages
+    ]
+    searcher = Searcher.from_chunks(chunks, replace(settings, min_coverage=0.0))
+    ranked = [
+        [hit.chunk.id for hit in searcher.search(text, max(top_k, 10)).hits]
+        for _, text in data.queries
+    ]
+    metrics = ranking_metrics(ranked, [data.qrels[qid] for qid, _ in data.queries])
+    return {"queries": len(data.queries), **metrics}
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """How one question of a question set fared."""
+
+    question: str
+    expected: str | None
+    rank: int | None  # 1-based rank of the first passage holding the expected phrase
+    returned: int
+    headings_ok: bool
+
+
+def evaluate_questions(
+    questions: Iterable[dict[str, Any]],
+    search: Callable[[str], list[tuple[Chunk, str]]],
+    top_k: int = 3,
+) -> tuple[dict[str, float], list[QuestionResult]]:
+    """Score a question set: hit@1, hit@3, out-of-corpus silence, passage length, headings.
+
+    Each question names `expect`, a phrase quoted from the corpus (null for a question
+    the corpus cannot answer), and optionally `doc` and `section`, the numbering markers
+    (e.g. ["二、", "（三）"]) the hit's heading path must start with. `search` returns the
+    ranked passages of a question, each with its document's text.
+    """
+    results = []
+    lengths: list[int] = []
+    for item in questions:
+        expected = item.get("expect")
+        found = search(item["question"])[:top_k]
+        lengths += [len(chunk.text) for chunk, _ in found]
+        rank = None
+        headings_ok = True
+        for position, (chunk, doc_text) in enumerate(found, 1):
+            at = doc_text.find(expected) if expected else -1
+            if at >= 0 and chunk.start < at + len(expected) and at < chunk.end:
+                rank = position
+                markers = item.get("section", [])
+                headings_ok = len(chunk.headings) >= len(markers) and all(
+                    h.startswith(m) for h, m in zip(chunk.headings, markers, strict=False)
+                )
+                break
+        results.append(QuestionResult(item["question"], expected, rank, len(found), headings_ok))
+    answerable = [r for r in results if r.expected]
+    unanswerable = [r for r in results if not r.expected]
+    hits = [r for r in answerable if r.rank]
+    summary = {
+        "questions": len(results),
+        "hit@1": sum(r.rank == 1 for r in answerable) / max(1, len(answerable)),
+        "hit@3": sum(bool(r.rank) for r in answerable) / max(1, len(answerable)),
+        "out_of_corpus_silent": sum(r.returned == 0 for r in unanswerable)
+        / max(1, len(unanswerable)),
+        "mean_passage_chars": sum(lengths) / max(1, len(lengths)),
+        "headings_ok": sum(r.headings_ok for r in hits) / max(1, len(hits)),
+    }
+    return summary, results

@@ -1,0 +1,77 @@
+"""The small value types that flow through the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of a document's decoded text: `text == document.text[start:end]`."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a document's outline walk: a heading or a stretch of body text.
+
+    `depth` is the heading's nesting level (0 = outermost); body blocks carry the
+    heading path they sit under as texts, outermost first.
+    """
+
+    kind: str  # "heading" or "body"
+    start: int
+    end: int
+    depth: int = 0
+    headings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded corpus file: its full text, title, and outline blocks."""
+
+    path: str  # relative to the corpus directory, with forward slashes
+    title: str
+    text: str
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A corpus file that was not loaded, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage as indexed: `text == document.text[start:end]`."""
+
+    id: str
+    doc: str
+    title: str
+    headings: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A ranked passage with its score and the spans (within `chunk.text`) that matched."""
+
+    chunk: Chunk
+    score: float
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The passages found for one question (possibly none)."""
+
+    query: str
+    hits: tuple[Hit, ...] = field(default_factory=tuple)
+    total: int = 0  # how many passages passed the relevance rule, before paging
