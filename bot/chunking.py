@@ -123,20 +123,13 @@ def merge_tiny(blocks: Iterable[Block], max_chars: int) -> list[Block]:
 
 
 def leaf_headings(blocks: list[Block]) -> set[int]:
-    """Indexes of heading blocks with no body text under them."""
+    """Indexes of heading blocks with neither body text nor sub-headings under them."""
     leaves = set()
     for index, block in enumerate(blocks):
-        if block.kind != "heading":
-            continue
-        following = blocks[index + 1 :]
-        has_body = False
-        for other in following:
-            if other.kind == "heading" and other.depth <= block.depth:
-                break
-            if other.kind == "body":
-                has_body = True
-                break
-        if not has_body:
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.kind == "heading" and (
+            following is None or (following.kind == "heading" and following.depth <= block.depth)
+        ):
             leaves.add(index)
     return leaves
 

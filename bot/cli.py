@@ -61,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--top-k", type=int, help="passages per question (10 BEIR, 3 questions)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--corpus", type=Path, help="corpus folder (question sets)")
-    evaluate.add_argument("--titles", action="store_true", help="index BEIR titles as headings")
+    evaluate.add_argument(
+        "--no-titles", action="store_true", help="index BEIR passages without their titles"
+    )
     return parser
 
 
@@ -178,7 +180,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Score ranking quality on a BEIR folder or a question set of the corpus."""
     if args.dataset.is_dir():
-        metrics = evaluate_beir(args.dataset, settings, top_k(args.top_k, 10), args.titles)
+        metrics = evaluate_beir(
+            args.dataset, settings, top_k(args.top_k, 10), use_titles=not args.no_titles
+        )
         if args.json:
             out.write(json.dumps(metrics) + "\n")
         else:

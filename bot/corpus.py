@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,27 +36,39 @@ class Corpus:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK.
+
+    Raises UnreadableFile for binary data or bytes no supported encoding accepts.
+    """
+    boms = (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    )
+    for bom, encoding in boms:
+        if data.startswith(bom):
+            try:
+                return (
+                    data[len(bom) :].decode(encoding)
+                    if encoding == "utf-8"
+                    else data.decode(encoding)
+                )
+            except UnicodeDecodeError as error:
+                raise UnreadableFile(
+                    f"starts with a {encoding} BOM but is not {encoding} text ({error.reason})"
+                ) from None
     if b"\x00" in data[:8192]:
         raise UnreadableFile("binary file (contains NUL bytes), not text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(
-            f"not UTF-8 or GB18030 text (undecodable byte at offset {error.start})"
-        ) from None
-    controls = sum(1 for char in text if char < " " and char not in "\r\n\t\f")
-    if controls > len(text) // 100:
-        raise UnreadableFile("binary file (control characters), not text")
-    return text
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for char in text if char < " " and char not in "\r\n\t\f")
+        if controls > len(text) // 100:
+            raise UnreadableFile("binary file (control characters), not text")
+        return text
+    raise UnreadableFile("not UTF-8 or GB18030 text (undecodable bytes)")
 
 
 def read_docx(path: Path) -> tuple[str, dict[int, int]]:
@@ -66,8 +77,8 @@ def read_docx(path: Path) -> tuple[str, dict[int, int]]:
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise UnreadableFile(f"not a valid .docx file ({error})") from None
+    except Exception as error:  # python-docx raises many types on a malformed package
+        raise UnreadableFile(f"not a valid .docx file ({type(error).__name__})") from None
     lines: list[str] = []
     levels: dict[int, int] = {}
     for paragraph in document.paragraphs:

@@ -85,9 +85,13 @@ def evaluate_beir(
     folder: Path,
     settings: Settings,
     top_k: int = 10,
-    use_titles: bool = False,
+    use_titles: bool = True,
 ) -> dict[str, float]:
-    """Index each passage of a BEIR set as one chunk and score every judged question."""
+    """Index each passage of a BEIR set as one chunk and score every judged question.
+
+    A passage's title is indexed as its document title, as the product does, unless
+    `use_titles` is False. The no-result rule is off: this measures ranking alone.
+    """
     data = load_beir(folder)
     chunks = [
         Chunk(p["id"], p["id"], p["title"] if use_titles else "", (), p["text"], 0, len(p["text"]))

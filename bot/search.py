@@ -52,7 +52,7 @@ class Searcher:
 
     chunks: list[Chunk]
     index: BM25Index
-    min_coverage: float = 0.5
+    min_coverage: float = 0.35
     built_at: float = 0.0
 
     @classmethod

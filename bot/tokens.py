@@ -136,7 +136,7 @@ def cjk_bigrams(normalized: str) -> list[str]:
     pairs = []
     for run in CJK_RUN.findall(normalized):
         pairs += [BIGRAM_MARK + run[i : i + 2] for i in range(len(run) - 1)]
-    return [pair for pair in pairs if pair[1:] not in stop]
+    return [p for p in pairs if p[1:] not in stop and not (p[1] in stop and p[2] in stop)]
 
 
 def is_word(term: str) -> bool:

@@ -1,0 +1,48 @@
+"""Shared fixtures: the real corpus and index, and a helper to write small corpora."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus import Corpus, load_corpus
+from bot.search import Searcher
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED_CORPUS = ROOT / "corpus"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="session")
+def seed_corpus() -> Corpus:
+    """The corpus the product ships."""
+    return load_corpus(SEED_CORPUS)
+
+
+@pytest.fixture(scope="session")
+def seed_searcher(seed_corpus: Corpus) -> Searcher:
+    """The real index over the shipped corpus, with default settings."""
+    return Searcher.from_corpus(seed_corpus, Settings())
+
+
+@pytest.fixture
+def write_corpus(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """Write {relative path: text or bytes} into a fresh corpus folder and return it."""
+
+    def write(files: dict[str, str | bytes]) -> Path:
+        root = tmp_path / "corpus"
+        for name, content in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        root.mkdir(exist_ok=True)
+        return root
+
+    return write

@@ -1,0 +1,38 @@
+"""The data flows one way: only the adapters import front-end libraries."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+BOT = Path(__file__).resolve().parent.parent / "bot"
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0] if node.level == 0 else node.module)
+    return names
+
+
+def test_only_the_telegram_adapter_imports_telegram() -> None:
+    for path in BOT.glob("*.py"):
+        if path.name != "telegram_app.py":
+            assert "telegram" not in imported_modules(path), path.name
+
+
+def test_only_the_index_imports_the_ranking_engine() -> None:
+    for path in BOT.glob("*.py"):
+        if path.name != "index.py":
+            assert not imported_modules(path) & {"rank_bm25", "bm25s"}, path.name
+
+
+def test_the_core_never_imports_the_command_line() -> None:
+    for path in BOT.glob("*.py"):
+        if path.name not in {"cli.py", "__main__.py"}:
+            modules = imported_modules(path)
+            assert "bot.cli" not in modules and "argparse" not in modules, path.name

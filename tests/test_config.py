@@ -1,0 +1,60 @@
+"""Settings: defaults, parsing, and errors that name the setting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+TOKEN = "123456789:AAExampleExampleExampleExample_123"
+
+
+def test_defaults() -> None:
+    settings = load_settings({})
+    assert settings.corpus_dir == Path("corpus")
+    assert settings.top_k == 3
+    assert settings.telegram_bot_token is None
+
+
+def test_values_are_parsed() -> None:
+    settings = load_settings(
+        {"TOP_K": "5", "CORPUS_DIR": "/data/docs", "BM25_K1": "1.5", "TELEGRAM_BOT_TOKEN": TOKEN}
+    )
+    assert (settings.top_k, settings.corpus_dir, settings.bm25_k1) == (5, Path("/data/docs"), 1.5)
+    assert settings.telegram_bot_token == TOKEN
+
+
+@pytest.mark.parametrize(
+    ("env", "key"),
+    [
+        ({"TOP_K": "three"}, "TOP_K"),
+        ({"TOP_K": "0"}, "TOP_K"),
+        ({"BM25_B": "2"}, "BM25_B"),
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN"),
+        ({"TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL"),
+        ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ],
+)
+def test_bad_values_name_the_setting(env: dict[str, str], key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env)
+    assert caught.value.key == key
+    assert str(caught.value).startswith(key)
+
+
+def test_token_never_appears_in_repr() -> None:
+    assert TOKEN not in repr(load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}))
+
+
+def test_dotenv_file_is_read_and_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("TOP_K=7\nCORPUS_DIR=docs\n", encoding="utf-8")
+    monkeypatch.setenv("TOP_K", "4")
+    settings = load_settings(dotenv_path=env_file)
+    assert settings.top_k == 4
+    assert settings.corpus_dir == Path("docs")

@@ -1,0 +1,54 @@
+"""The one tokenizer: normalization, stopwords, domain terms, and spans."""
+
+from __future__ import annotations
+
+from bot import tokens
+
+
+def words(text: str) -> list[str]:
+    return [t for t in tokens.tokenize(text) if tokens.is_word(t)]
+
+
+def test_traditional_full_width_and_case_normalize_to_the_same_terms() -> None:
+    assert tokens.tokenize("年輕幹部應該去哪裡歷練？") == tokens.tokenize(
+        "年轻干部应该去哪里历练?"
+    )
+    assert words("ＰＹＴＨＯＮ　２０２４") == words("python 2024") == ["python", "2024"]
+
+
+def test_stopwords_and_punctuation_are_dropped() -> None:
+    assert words("什么是干部？怎么办呢！") == ["干部"]
+    assert tokens.tokenize("的了吗？！，。") == []
+
+
+def test_search_mode_keeps_long_words_and_their_parts() -> None:
+    assert {"年轻干部", "年轻", "干部"} <= set(words("年轻干部"))
+
+
+def test_character_pairs_are_marked_terms() -> None:
+    terms = tokens.tokenize("培训专班")
+    pairs = [t for t in terms if not tokens.is_word(t)]
+    assert [p[1:] for p in pairs] == ["培训", "训专", "专班"]
+
+
+def test_quoted_terms_stay_whole() -> None:
+    text = "要落实“一岗双责”，警惕“灯下黑”，落实“五提四晋”。"
+    assert tokens.quoted_terms(text) == {"一岗双责", "灯下黑", "五提四晋"}
+    tokens.add_words(tokens.quoted_terms(text))
+    assert "五提四晋" in words("什么是五提四晋")
+    assert "灯下黑" in words("如何防止灯下黑")
+
+
+def test_spans_point_into_the_original_text() -> None:
+    text = "ＡＢＣ：年輕幹部到基層歷練。"
+    for token in tokens.tokenize_with_spans(text):
+        original = text[token.start : token.end]
+        assert tokens.normalize(original)[0] == token.word
+
+
+def test_normalize_keeps_an_origin_for_every_character() -> None:
+    text = "①…ﬁ年輕"
+    normalized, origin = tokens.normalize(text)
+    assert len(origin) == len(normalized)
+    assert origin == sorted(origin)
+    assert normalized.endswith("年轻")
