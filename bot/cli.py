@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="ask questions interactively in the terminal")
     chat.add_argument("--corpus", type=Path, help="corpus folder")
 
+    run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    run.add_argument("--corpus", type=Path, help="corpus folder")
+
     evaluate = commands.add_parser(
         "eval", help="score ranking on a BEIR folder or on a question set (.jsonl) of the corpus"
     )
@@ -215,7 +218,59 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Run the Telegram bot until it is stopped."""
+    if not settings.telegram_bot_token:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN", "is not set; put the token from @BotFather in .env"
+        )
+    from bot import telegram_app  # imported here so the search commands start fast
+
+    _, searcher = open_corpus(settings)
+    log.info("Serving %d passages from %s", len(searcher.chunks), settings.corpus_dir)
+    return telegram_app.run(settings, searcher)
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces secrets (the bot token) in every log record before it is written."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message with each secret replaced."""
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "[REDACTED]")
+            record.msg, record.args = message, None
+        if record.exc_info and record.exc_info[1] is not None:
+            text = logging.Formatter().formatException(record.exc_info)
+            if any(secret in text for secret in self.secrets):
+                for secret in self.secrets:
+                    text = text.replace(secret, "[REDACTED]")
+                record.msg = f"{record.getMessage()}\n{text}"
+                record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log to stderr at LOG_LEVEL; HTTP client request lines (they hold the token) are off."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets([settings.telegram_bot_token or ""]))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(settings.log_level)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 COMMANDS = {
+    "run": cmd_run,
     "ask": cmd_ask,
     "chunks": cmd_chunks,
     "index": cmd_index,
@@ -232,12 +287,14 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         settings = load_settings()
         if getattr(args, "corpus", None) is not None:
             settings = replace(settings, corpus_dir=args.corpus)
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
-        command = args.command or "chat"
-        if args.command is None:
-            print("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat.", file=sys.stderr)
+        configure_logging(settings)
+        command = args.command
+        if command is None:
+            command = "run" if settings.telegram_bot_token else "chat"
+            if command == "chat":
+                print(
+                    "TELEGRAM_BOT_TOKEN is not set: starting the terminal chat.", file=sys.stderr
+                )
         return COMMANDS[command](args, settings, out)
     except (ConfigError, CorpusError, DatasetError, UsageError) as error:
         print(f"Error: {error}", file=sys.stderr)

@@ -38,6 +38,7 @@ class Settings:
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    user_rate_limit: int = 20  # questions per user (or chat) per minute
     log_level: str = "INFO"
 
     def __repr__(self) -> str:
@@ -129,5 +130,6 @@ def load_settings(
         webhook_secret=webhook_secret,
         webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
         webhook_port=_int(env, "WEBHOOK_PORT", 8443, 1, 65535),
+        user_rate_limit=_int(env, "USER_RATE_LIMIT", 20, 1, 10000),
         log_level=log_level,
     )

@@ -99,7 +99,7 @@ def evaluate_beir(
     ]
     searcher = Searcher.from_chunks(chunks, replace(settings, min_coverage=0.0))
     ranked = [
-        [hit.chunk.id for hit in searcher.search(text, max(top_k, 10)).hits]
+        [hit.chunk.id for hit in searcher.search(text, max(top_k, 10), with_highlights=False).hits]
         for _, text in data.queries
     ]
     metrics = ranking_metrics(ranked, [data.qrels[qid] for qid, _ in data.queries])

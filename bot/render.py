@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,3 +75,98 @@ def terminal_chunk(chunk: Chunk) -> str:
     return (
         f"[{chunk.id}] {chunk.doc}:{chunk.start}-{chunk.end} {heading_path(chunk)}\n{chunk.text}"
     )
+
+
+# --- Telegram HTML ------------------------------------------------------------------
+TELEGRAM_TEXT_LIMIT = 4096  # UTF-16 code units, Telegram's limit for a message
+HEADING_CHARS = 26
+EXPANDABLE_FROM = 200
+SENTENCE_ENDS = "。！？；!?;\n"
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, the unit of Telegram's limits."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def shorten_middle(text: str, limit: int = HEADING_CHARS) -> str:
+    """`text` cut to `limit` characters by dropping its middle (一、提高政治站…重大意义)."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) * 2 // 3
+    tail = limit - 1 - head
+    return f"{text[:head]}…{text[-tail:]}"
+
+
+def html_heading_path(chunk: Chunk) -> str:
+    """Escaped `title › heading › …` with long headings shortened in the middle."""
+    return html.escape(
+        PATH_SEPARATOR.join(shorten_middle(h) for h in (chunk.title, *chunk.headings))
+    )
+
+
+def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Escaped `text` with each span in <b>…</b>."""
+    out, position = [], 0
+    for start, end in spans:
+        out += [html.escape(text[position:start]), "<b>", html.escape(text[start:end]), "</b>"]
+        position = end
+    out.append(html.escape(text[position:]))
+    return "".join(out)
+
+
+def trim_passage(
+    text: str, spans: Sequence[tuple[int, int]], budget: int
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The longest start of `text` ending at a sentence end whose marked HTML fits `budget`.
+
+    Falls back to a hard cut (then "…") only when not even one sentence fits.
+    """
+    if utf16_len(html_marked(text, spans)) <= budget:
+        return text, tuple(spans)
+
+    def cut(end: int, suffix: str = "") -> tuple[str, tuple[tuple[int, int], ...]]:
+        kept = tuple((s, min(e, end)) for s, e in spans if s < end)
+        return text[:end].rstrip() + suffix, kept
+
+    ends = [i + 1 for i, char in enumerate(text) if char in SENTENCE_ENDS]
+    for end in reversed(ends):
+        candidate, kept = cut(end, "…")
+        if utf16_len(html_marked(candidate, kept)) <= budget:
+            return candidate, kept
+    end = len(text)
+    while end > 0:
+        end = end * 3 // 4
+        candidate, kept = cut(end, "…")
+        if utf16_len(html_marked(candidate, kept)) <= budget:
+            return candidate, kept
+    return "…", ()
+
+
+def html_quote(text: str, spans: Sequence[tuple[int, int]], budget: int) -> str:
+    """A passage as a blockquote (expandable when long) within `budget` UTF-16 units."""
+    opening = "<blockquote expandable>" if len(text) > EXPANDABLE_FROM else "<blockquote>"
+    closing = "</blockquote>"
+    inner_budget = budget - utf16_len(opening) - utf16_len(closing)
+    trimmed, kept = trim_passage(text, spans, max(1, inner_budget))
+    return f"{opening}{html_marked(trimmed, kept)}{closing}"
+
+
+def telegram_passages(
+    hits: Sequence[Hit], header: str, first_rank: int = 1, limit: int = TELEGRAM_TEXT_LIMIT
+) -> str:
+    """Telegram HTML for ranked passages under an (already escaped) header, within `limit`.
+
+    Each passage gets a heading line and a blockquote; passages share what is left
+    of the limit and are trimmed at sentence ends.
+    """
+    heads = [
+        f"<b>{rank}.</b> {html_heading_path(hit.chunk)}"
+        for rank, hit in enumerate(hits, first_rank)
+    ]
+    fixed = utf16_len(header) + sum(utf16_len(h) + 2 for h in heads) + 2 * len(hits)
+    share = (limit - fixed) // max(1, len(hits))
+    blocks = [header] if header else []
+    for head, hit in zip(heads, hits, strict=True):
+        blocks.append(f"{head}\n{html_quote(hit.chunk.text, hit.highlights, share)}")
+    return "\n\n".join(blocks)

@@ -8,9 +8,10 @@ something else ("如何申请美国签证") finds nothing instead of a random pa
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from bot import tokens
 from bot.chunking import chunk_corpus
@@ -21,6 +22,9 @@ from bot.models import Answer, Chunk, Hit
 
 CANDIDATES = 100  # passages scored for the relevance rule and paging
 MAX_QUERY_CHARS = 1000
+EXAMPLE_TOPIC = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、是要]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])"
+)
 
 
 def index_text(chunk: Chunk) -> str:
@@ -54,6 +58,7 @@ class Searcher:
     index: BM25Index
     min_coverage: float = 0.35
     built_at: float = 0.0
+    texts: dict[str, str] = field(default_factory=dict)  # document path → decoded text
 
     @classmethod
     def from_chunks(cls, chunks: list[Chunk], settings: Settings) -> Searcher:
@@ -67,14 +72,17 @@ class Searcher:
         """Load the corpus's domain terms into the tokenizer, chunk and index it."""
         if corpus.user_dict is not None:
             tokens.load_user_dict(corpus.user_dict)
-        terms: set[str] = set()
         for doc in corpus.documents:
-            terms |= tokens.quoted_terms(doc.text)
-        tokens.add_words(sorted(terms))
-        return cls.from_chunks(chunk_corpus(corpus.documents, settings.max_chunk_chars), settings)
+            tokens.add_words(tokens.quoted_terms(doc.text))
+        searcher = cls.from_chunks(
+            chunk_corpus(corpus.documents, settings.max_chunk_chars), settings
+        )
+        searcher.texts = {doc.path: doc.text for doc in corpus.documents}
+        return searcher
 
     def __post_init__(self) -> None:
         self._by_id = {chunk.id: chunk for chunk in self.chunks}
+        self._position = {chunk.id: position for position, chunk in enumerate(self.chunks)}
 
     def by_id(self, chunk_id: str) -> Chunk | None:
         """The passage with this id, if the corpus still has it."""
@@ -89,8 +97,13 @@ class Searcher:
         present = self.index.terms(position)
         return sum(w for term, w in weights.items() if term in present) / total
 
-    def search(self, query: str, top_k: int = 3, offset: int = 0) -> Answer:
-        """The passages that answer `query`, best first: `top_k` of them from `offset`."""
+    def search(
+        self, query: str, top_k: int = 3, offset: int = 0, with_highlights: bool = True
+    ) -> Answer:
+        """The passages that answer `query`, best first: `top_k` of them from `offset`.
+
+        `with_highlights=False` skips finding the matched words (for bulk evaluation).
+        """
         query = query[:MAX_QUERY_CHARS]
         query_terms = list(dict.fromkeys(tokens.tokenize(query)))
         query_words = [term for term in query_terms if tokens.is_word(term)]
@@ -107,9 +120,80 @@ class Searcher:
         term_set = set(query_words)
         page = relevant[max(0, offset) : max(0, offset) + max(0, top_k)]
         hits = tuple(
-            Hit(self.chunks[p], s, highlights(self.chunks[p].text, term_set)) for p, s in page
+            Hit(
+                self.chunks[p],
+                s,
+                highlights(self.chunks[p].text, term_set) if with_highlights else (),
+            )
+            for p, s in page
         )
         return Answer(query, hits, total=len(relevant))
+
+    def section(self, chunk_id: str) -> Chunk | None:
+        """The whole section (consecutive passages under the same headings) around a passage.
+
+        The result keeps the passage's id; its text is the document's text from the
+        section's first passage to its last.
+        """
+        position = self._position.get(chunk_id)
+        if position is None:
+            return None
+        chunk = self.chunks[position]
+
+        def same(other: Chunk) -> bool:
+            return other.doc == chunk.doc and other.headings == chunk.headings
+
+        first = last = position
+        while first > 0 and same(self.chunks[first - 1]):
+            first -= 1
+        while last + 1 < len(self.chunks) and same(self.chunks[last + 1]):
+            last += 1
+        start, end = self.chunks[first].start, self.chunks[last].end
+        text = self.texts.get(chunk.doc)
+        if text is None:
+            return chunk
+        return replace(chunk, text=text[start:end], start=start, end=end)
+
+    def outline(self) -> list[tuple[str, list[str]]]:
+        """Each document's title with its top-level headings, in corpus order."""
+        toc: dict[tuple[str, str], list[str]] = {}
+        for chunk in self.chunks:
+            headings = toc.setdefault((chunk.doc, chunk.title), [])
+            if chunk.headings and chunk.headings[0] not in headings:
+                headings.append(chunk.headings[0])
+        return [(title, headings) for (_, title), headings in toc.items()]
+
+    def example_questions(self, count: int = 3) -> list[str]:
+        """Questions this corpus answers, for a welcome screen: about its quoted terms first,
+        then about its top-level sections.
+        """
+        candidates: list[str] = []
+        for text in self.texts.values():
+            candidates += [f"什么是“{term}”？" for term in tokens.quoted_terms(text)[:5]]
+        for _, headings in self.outline():
+            for heading in headings:
+                topic = EXAMPLE_TOPIC.sub("", heading).split("，")[0].rstrip("。")
+                if 2 <= len(topic) <= 16:
+                    candidates.append(topic)
+        examples = []
+        for candidate in dict.fromkeys(candidates):
+            if self.search(candidate, 1, with_highlights=False).hits:
+                examples.append(candidate)
+            if len(examples) == count:
+                break
+        return examples
+
+
+def compact_question(question: str, max_bytes: int) -> str:
+    """The question's content words (stopwords and punctuation dropped), at most `max_bytes`
+    of UTF-8: small enough for a button, and it searches the same.
+    """
+    if len(question.encode()) <= max_bytes:
+        return question
+    spans = merge_spans([(t.start, t.end) for t in tokens.tokenize_with_spans(question)])
+    compact = " ".join(question[start:end] for start, end in spans)
+    encoded = compact.encode()[:max_bytes]
+    return encoded.decode("utf-8", errors="ignore").strip()
 
 
 def overlaps(a: Chunk, b: Chunk) -> bool:

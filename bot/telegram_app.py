@@ -1,0 +1,430 @@
+"""The Telegram adapter: updates → questions → the search core → HTML replies.
+
+The only module that imports `telegram`. Handlers hold no search logic; buttons carry
+everything they need in their callback data, so they work after a restart and on
+any replica.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.messages import language, say
+from bot.models import Answer, Hit
+from bot.ratelimit import RateLimiter
+from bot.render import (
+    TELEGRAM_TEXT_LIMIT,
+    html_heading_path,
+    html_quote,
+    shorten_middle,
+    telegram_passages,
+    utf16_len,
+)
+from bot.search import Searcher, compact_question
+
+log = logging.getLogger(__name__)
+
+CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback data
+INLINE_PAGE = 20  # results per inline answer (Telegram allows 50)
+SNIPPET_CHARS = 80
+QUESTION_ECHO_CHARS = 120
+COMMANDS = ("start", "help", "ask", "toc", "about")
+
+
+@dataclass
+class Services:
+    """What the handlers share: built once, kept in application.bot_data."""
+
+    settings: Settings
+    searcher: Searcher
+    limiter: RateLimiter
+    started_at: float
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The shared services of this application."""
+    return context.application.bot_data["services"]
+
+
+def lang_of(update: Update) -> str:
+    """The UI language for whoever sent this update."""
+    user = update.effective_user
+    return language(user.language_code if user else None)
+
+
+# --- callback data: self-contained, ≤ 64 bytes ---------------------------------------
+def more_data(question: str, offset: int) -> str:
+    """Callback data for "more results": the offset and the (compacted) question."""
+    prefix = f"m:{offset}:"
+    return prefix + compact_question(question, CALLBACK_LIMIT - len(prefix.encode()))
+
+
+def question_data(question: str) -> str:
+    """Callback data for an example-question button."""
+    return "q:" + compact_question(question, CALLBACK_LIMIT - 2)
+
+
+def answer_keyboard(answer: Answer, offset: int, lang: str) -> InlineKeyboardMarkup | None:
+    """ "Full text" buttons for each passage, and "more" when further passages exist."""
+    rows = []
+    context_buttons = [
+        InlineKeyboardButton(say(lang, "context", rank=rank), callback_data=f"c:{hit.chunk.id}")
+        for rank, hit in enumerate(answer.hits, offset + 1)
+    ]
+    if context_buttons:
+        rows.append(context_buttons)
+    following = offset + len(answer.hits)
+    if following < answer.total:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    say(lang, "more"), callback_data=more_data(answer.query, following)
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def answer_html(answer: Answer, lang: str, offset: int = 0) -> str:
+    """The reply to a question: the question echoed, then the passages, or a short no."""
+    echo = html.escape(shorten_middle(answer.query.strip(), QUESTION_ECHO_CHARS))
+    header = say(lang, "question", question=echo)
+    if not answer.hits:
+        return f"{header}\n\n{say(lang, 'no_result' if offset == 0 else 'no_more')}"
+    return telegram_passages(answer.hits, header, first_rank=offset + 1)
+
+
+# --- replying ---------------------------------------------------------------------------
+async def reply_with_answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, offset: int = 0
+) -> None:
+    """Search, render and send the answer where the question was asked."""
+    service = services(context)
+    lang = lang_of(update)
+    chat = update.effective_chat
+    user = update.effective_user
+    key = user.id if user else (chat.id if chat else 0)
+    verdict = service.limiter.check(key)
+    if verdict != "allow":
+        if verdict == "warn":
+            seconds = service.limiter.retry_after(key)
+            await send(update, context, say(lang, "rate_limited", seconds=seconds))
+        return
+    question = question.strip()
+    if not question:
+        await send(update, context, say(lang, "empty_question"))
+        return
+    log.debug("question in chat %s: %r", chat.id if chat else None, question)
+    answer = service.searcher.search(question, service.settings.top_k, offset)
+    await send(
+        update, context, answer_html(answer, lang, offset), answer_keyboard(answer, offset, lang)
+    )
+
+
+async def send(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Send HTML to the update's chat; in groups, as a reply to the asker's message."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    message = update.effective_message
+    in_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+    if in_group and message is not None and update.callback_query is None:
+        await message.reply_html(text, reply_markup=keyboard, do_quote=True)
+    else:
+        await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+
+
+def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
+    """In a group: the question of a message meant for this bot, else None.
+
+    A message is meant for the bot when it mentions @username (the mention is removed
+    from the question) or replies to one of the bot's messages.
+    """
+    text = message.text or ""
+    for entity in message.entities:
+        mentioned = (
+            entity.type == MessageEntity.MENTION
+            and message.parse_entity(entity).lower() == f"@{username.lower()}"
+        ) or (
+            entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id
+        )
+        if mentioned:
+            return text.replace(message.parse_entity(entity), " ").strip()
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return text
+    return None
+
+
+# --- handlers ---------------------------------------------------------------------------
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome, with example questions as buttons."""
+    lang = lang_of(update)
+    examples = services(context).searcher.example_questions(3)
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(q, callback_data=question_data(q))] for q in examples]
+    )
+    await send(update, context, say(lang, "welcome"), keyboard if examples else None)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """How to use the bot in private chats, groups, channels and inline."""
+    await send(update, context, say(lang_of(update), "help", username=context.bot.username))
+
+
+async def toc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The corpus outline: documents and their top-level headings."""
+    lines = [say(lang_of(update), "toc_title")]
+    for title, headings in services(context).searcher.outline():
+        lines.append(f"\n📄 <b>{html.escape(title)}</b>")
+        lines += [f"  {html.escape(shorten_middle(h, 40))}" for h in headings]
+    text = "\n".join(lines)
+    if len(text) > 4000:
+        text = text[: text.rfind("\n", 0, 4000)] + "\n…"
+    await send(update, context, text)
+
+
+async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Documents, passages, and when the index was built."""
+    searcher = services(context).searcher
+    outline = searcher.outline()
+    titles = "\n".join(f"• {html.escape(title)}" for title, _ in outline[:20])
+    built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(searcher.built_at))
+    text = say(
+        lang_of(update),
+        "about",
+        documents=len(outline),
+        passages=len(searcher.chunks),
+        built_at=built,
+        titles=titles,
+    )
+    await send(update, context, text)
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask 问题 (private, group, channel); as a reply, the replied message is the question."""
+    question = " ".join(context.args or [])
+    message = update.effective_message
+    if not question.strip() and message is not None and message.reply_to_message is not None:
+        question = message.reply_to_message.text or ""
+    await reply_with_answer(update, context, question)
+
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In a private chat any text is a question."""
+    await reply_with_answer(update, context, update.effective_message.text or "")
+
+
+async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In a group: answer a mention of the bot or a reply to it; stay silent otherwise."""
+    message = update.effective_message
+    question = addressed_text(message, context.bot.username, context.bot.id)
+    if question is not None:
+        await reply_with_answer(update, context, question)
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, photo or other non-text message in a private chat."""
+    await send(update, context, say(lang_of(update), "not_text"))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command this bot does not have, in a private chat."""
+    await help_command(update, context)
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every button press: full text of a section, more results, or an example question."""
+    query = update.callback_query
+    lang = lang_of(update)
+    kind, _, rest = (query.data or "").partition(":")
+    searcher = services(context).searcher
+    if kind == "c" and (section := searcher.section(rest)) is not None:
+        await query.answer()
+        header = f"{say(lang, 'context_title')}\n{html_heading_path(section)}"
+        budget = TELEGRAM_TEXT_LIMIT - utf16_len(header) - 1
+        await send(update, context, f"{header}\n{html_quote(section.text, (), budget)}")
+    elif kind == "m" and (parts := rest.partition(":"))[0].isdigit() and parts[2]:
+        await query.answer()
+        await reply_with_answer(update, context, parts[2], offset=int(parts[0]))
+    elif kind == "q" and rest:
+        await query.answer()
+        await reply_with_answer(update, context, rest)
+    else:
+        await query.answer(say(lang, "stale_button"), show_alert=False)
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """@bot 关键词: passages as articles, paged with next_offset; a hint for an empty query."""
+    query = update.inline_query
+    lang = lang_of(update)
+    text = query.query.strip()
+    username = context.bot.username
+    if not text:
+        hint = InlineQueryResultArticle(
+            id="hint",
+            title=say(lang, "inline_hint_title"),
+            description=say(lang, "inline_hint", username=username),
+            input_message_content=InputTextMessageContent(say(lang, "help", username=username)),
+        )
+        await query.answer([hint], cache_time=300)
+        return
+    offset = int(query.offset) if query.offset.isdigit() else 0
+    answer = services(context).searcher.search(text, INLINE_PAGE, offset)
+    results = [inline_article(hit) for hit in answer.hits]
+    if not results and offset == 0:
+        results = [
+            InlineQueryResultArticle(
+                id="none",
+                title=say(lang, "inline_none_title"),
+                description=say(lang, "inline_none"),
+                input_message_content=InputTextMessageContent(say(lang, "no_result")),
+            )
+        ]
+    following = offset + len(answer.hits)
+    next_offset = str(following) if answer.hits and following < answer.total else ""
+    await query.answer(results, next_offset=next_offset, cache_time=60)
+
+
+def inline_article(hit: Hit) -> InlineQueryResultArticle:
+    """One passage as an inline result: its section as title, a snippet, the passage."""
+    chunk = hit.chunk
+    section = chunk.headings[-1] if chunk.headings else chunk.title
+    snippet = chunk.text[:SNIPPET_CHARS] + ("…" if len(chunk.text) > SNIPPET_CHARS else "")
+    return InlineQueryResultArticle(
+        id=chunk.id,
+        title=shorten_middle(section, 60),
+        description=snippet,
+        input_message_content=InputTextMessageContent(telegram_passages([hit], "")),
+    )
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the traceback with the update's context; tell a private-chat user in one line."""
+    where = "no update"
+    if isinstance(update, Update):
+        chat = update.effective_chat
+        where = f"update {update.update_id} in chat {chat.id if chat else '-'}"
+    log.error("Error handling %s", where, exc_info=context.error)
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return
+    try:
+        await context.bot.send_message(chat.id, say(lang_of(update), "error"))
+    except TelegramError as error:
+        log.warning("Could not tell the user about the error: %s", error)
+
+
+# --- wiring -----------------------------------------------------------------------------
+async def register_commands(application: Application) -> None:
+    """Publish the command menu in Chinese, and in English for English-speaking users."""
+    for lang, code in (("zh", None), ("en", "en")):
+        commands = [BotCommand(name, say(lang, f"cmd_{name}")) for name in COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=code)
+
+
+def build_application(settings: Settings, searcher: Searcher) -> Application:
+    """The configured Application: handlers wired in order, services in bot_data."""
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .post_init(register_commands)
+    )
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(base if base.endswith("/bot") else base + "/bot")
+    application = builder.build()
+    application.bot_data["services"] = Services(
+        settings, searcher, RateLimiter(settings.user_rate_limit, 60.0), time.time()
+    )
+
+    messages = filters.UpdateType.MESSAGE
+    # 1. commands, in private chats, groups (/cmd@this_bot) and, for /ask, channels
+    application.add_handler(CommandHandler("start", start, filters=messages))
+    application.add_handler(CommandHandler("help", help_command, filters=messages))
+    application.add_handler(CommandHandler("toc", toc, filters=messages))
+    application.add_handler(CommandHandler("about", about, filters=messages))
+    application.add_handler(
+        CommandHandler("ask", ask, filters=messages | filters.UpdateType.CHANNEL_POST)
+    )
+    # 2. plain text: every message in private chats; mentions and replies in groups
+    private = filters.ChatType.PRIVATE & messages
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text)
+    )
+    application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(private & ~filters.TEXT, not_text))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & messages & filters.TEXT & ~filters.COMMAND, group_text
+        )
+    )
+    # 3. buttons and inline mode
+    application.add_handler(CallbackQueryHandler(button))
+    application.add_handler(InlineQueryHandler(inline_query))
+    # 4. one error handler
+    application.add_error_handler(on_error)
+    return application
+
+
+def run(settings: Settings, searcher: Searcher) -> int:
+    """Run the bot until SIGINT/SIGTERM: long polling, or a webhook when WEBHOOK_URL is set."""
+    application = build_application(settings, searcher)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
