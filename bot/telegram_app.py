@@ -318,7 +318,8 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             )
         ]
     following = offset + len(answer.hits)
-    next_offset = str(following) if answer.hits and following < answer.total else ""
+    # None, not "": python-telegram-bot 22 sends "" as "[]", which clients would send back.
+    next_offset = str(following) if answer.hits and following < answer.total else None
     await query.answer(results, next_offset=next_offset, cache_time=60)
 
 

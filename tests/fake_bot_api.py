@@ -1,0 +1,442 @@
+"""A local fake of the Telegram Bot API for tests: serves HTTP on 127.0.0.1, records every
+call, hands out queued updates through getUpdates, injects faults on request, and refuses
+with Telegram's 400 what Telegram would refuse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+TEXT_LIMIT = 4096
+CALLBACK_DATA_LIMIT = 64
+INLINE_RESULTS_LIMIT = 50
+INLINE_ID_LIMIT = 64
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+}
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*?)?)\s*(/?)>")
+ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
+STRING_FIELDS = {
+    "text",
+    "query",
+    "next_offset",
+    "parse_mode",
+    "callback_query_id",
+    "inline_query_id",
+    "language_code",
+    "secret_token",
+    "url",
+    "cache_time_s",
+}
+COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+
+
+class BadRequest(Exception):
+    """What Telegram answers with 400 Bad Request."""
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def parse_html(text: str) -> str:
+    """Check `text` as Telegram parses HTML; return the plain text. Raises BadRequest."""
+    plain: list[str] = []
+    stack: list[str] = []
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char == "<":
+            match = TAG.match(text, position)
+            if not match:
+                raise BadRequest('Can\'t parse entities: unexpected "<" (escape it as &lt;)')
+            closing, name, attributes = match.group(1), match.group(2).lower(), match.group(3)
+            if name not in ALLOWED_TAGS:
+                raise BadRequest(f'Can\'t parse entities: unsupported start tag "{name}"')
+            if closing:
+                if not stack or stack[-1] != name:
+                    raise BadRequest(f'Can\'t parse entities: unmatched end tag "{name}"')
+                stack.pop()
+            else:
+                check_attributes(name, attributes.strip())
+                if name in stack and name in {"blockquote", "a", "pre", "code"}:
+                    raise BadRequest(f'Can\'t parse entities: nested "{name}" is not allowed')
+                stack.append(name)
+            position = match.end()
+        elif char == "&":
+            match = ENTITY.match(text, position)
+            if not match:
+                raise BadRequest(
+                    "Can't parse entities: unsupported HTML entity (escape & as &amp;)"
+                )
+            plain.append(
+                {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}.get(match.group(), "?")
+            )
+            position = match.end()
+        else:
+            plain.append(char)
+            position += 1
+    if stack:
+        raise BadRequest(f"Can't parse entities: can't find end tag for \"{stack[-1]}\"")
+    return "".join(plain)
+
+
+def check_attributes(name: str, attributes: str) -> None:
+    allowed = {
+        "a": r'^href="[^"]+"$',
+        "span": r'^class="tg-spoiler"$',
+        "blockquote": r"^(expandable)?$",
+        "code": r'^(class="language-[\w+-]+")?$',
+        "pre": r"^$",
+        "tg-emoji": r'^emoji-id="\d+"$',
+    }.get(name, r"^$")
+    if not re.match(allowed, attributes):
+        raise BadRequest(f'Can\'t parse entities: unsupported attribute in "{name}" tag')
+
+
+def check_text(params: dict[str, Any], key: str = "text") -> str:
+    text = params.get(key)
+    if not isinstance(text, str):
+        raise BadRequest(f"{key} is required")
+    plain = parse_html(text) if str(params.get("parse_mode", "")).upper() == "HTML" else text
+    if not plain.strip():
+        raise BadRequest("message text is empty")
+    if utf16_len(plain) > TEXT_LIMIT:
+        raise BadRequest("message is too long")
+    return plain
+
+
+def check_markup(markup: Any) -> None:
+    if markup is None:
+        return
+    if not isinstance(markup, dict) or not isinstance(markup.get("inline_keyboard"), list):
+        raise BadRequest("reply markup is invalid")
+    for row in markup["inline_keyboard"]:
+        for button in row:
+            if not button.get("text"):
+                raise BadRequest("BUTTON_TEXT_EMPTY")
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
+                raise BadRequest("BUTTON_DATA_INVALID")
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    status: int
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Fault:
+    """A failure to inject into the next call of a method."""
+
+    status: int = 500
+    retry_after: int = 0
+    delay: float = 0.0
+    drop: bool = False  # close the connection without an answer
+
+
+class FakeBotAPI:
+    """The fake server; use as a context manager or start()/stop()."""
+
+    def __init__(self, token: str, username: str = "docs_test_bot", bot_id: int = 424242) -> None:
+        self.token = token
+        self.username = username
+        self.bot_id = bot_id
+        self.calls: list[Call] = []
+        self.refusals: list[tuple[str, str]] = []
+        self._updates: list[dict[str, Any]] = []
+        self._faults: dict[str, list[Fault]] = {}
+        self._next_update = itertools.count(1)
+        self._next_message = itertools.count(1000)
+        self._cond = threading.Condition()
+        self._server: ThreadingHTTPServer | None = None
+
+    # --- control -------------------------------------------------------------------------
+    def start(self) -> FakeBotAPI:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                fake.handle(self)
+
+            do_GET = do_POST
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        with self._cond:
+            self._cond.notify_all()
+
+    def __enter__(self) -> FakeBotAPI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+
+    def push(self, update: dict[str, Any]) -> int:
+        """Queue an update for getUpdates; returns its update_id."""
+        with self._cond:
+            update = {"update_id": next(self._next_update), **update}
+            self._updates.append(update)
+            self._cond.notify_all()
+            return update["update_id"]
+
+    def fail_next(self, method: str, fault: Fault) -> None:
+        """Make the next call of `method` fail as described."""
+        with self._cond:
+            self._faults.setdefault(method, []).append(fault)
+
+    def wait_for(
+        self, method: str, count: int = 1, timeout: float = 10.0, since: int = 0
+    ) -> list[Call]:
+        """Block until `count` successful calls of `method` (after call index `since`)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [c for c in self.calls[since:] if c.method == method and c.status == 200]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    made = [c.method for c in self.calls[since:]]
+                    raise AssertionError(f"no {count}× {method} in {timeout}s; calls: {made}")
+                self._cond.wait(left)
+
+    def sent(self, method: str = "sendMessage", since: int = 0) -> list[Call]:
+        with self._cond:
+            return [c for c in self.calls[since:] if c.method == method and c.status == 200]
+
+    # --- serving -------------------------------------------------------------------------
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        # The bot may hang up mid-answer (a long poll cancelled at shutdown).
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.serve(request)
+
+    def serve(self, request: BaseHTTPRequestHandler) -> None:
+        path = request.path.split("?")[0]
+        match = re.match(r"^/bot([^/]+)/(\w+)$", path)
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else b""
+        if not match or match.group(1) != self.token:
+            self.reply(
+                request,
+                401 if match else 404,
+                {"ok": False, "error_code": 401, "description": "Unauthorized"},
+            )
+            return
+        method = match.group(2)
+        params = self.parse(request.headers.get("Content-Type", ""), body)
+        with self._cond:
+            faults = self._faults.get(method)
+            fault = faults.pop(0) if faults else None
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.drop:
+                self.record(method, params, 0)
+                request.close_connection = True
+                request.connection.shutdown(2)
+                return
+            if fault.status != 200:
+                self.record(method, params, fault.status)
+                payload: dict[str, Any] = {"ok": False, "error_code": fault.status}
+                if fault.status == 429:
+                    payload["description"] = f"Too Many Requests: retry after {fault.retry_after}"
+                    payload["parameters"] = {"retry_after": fault.retry_after}
+                else:
+                    payload["description"] = "Internal Server Error"
+                self.reply(request, fault.status, payload)
+                return
+        try:
+            result = self.dispatch(method, params)
+        except BadRequest as error:
+            self.record(method, params, 400)
+            with self._cond:
+                self.refusals.append((method, str(error)))
+            self.reply(
+                request,
+                400,
+                {"ok": False, "error_code": 400, "description": f"Bad Request: {error}"},
+            )
+            return
+        if method != "getUpdates" or result:
+            self.record(method, params, 200)
+        self.reply(request, 200, {"ok": True, "result": result})
+
+    def record(self, method: str, params: dict[str, Any], status: int) -> None:
+        with self._cond:
+            self.calls.append(Call(method, params, status))
+            self._cond.notify_all()
+
+    @staticmethod
+    def reply(request: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        request.wfile.write(data)
+
+    @staticmethod
+    def parse(content_type: str, body: bytes) -> dict[str, Any]:
+        if not body:
+            return {}
+        if content_type.startswith("application/json"):
+            return json.loads(body)
+        params: dict[str, Any] = {}
+        for key, values in parse_qs(body.decode(), keep_blank_values=True).items():
+            value = values[-1]
+            if key in STRING_FIELDS:
+                params[key] = value
+                continue
+            try:
+                params[key] = json.loads(value)
+            except json.JSONDecodeError:
+                params[key] = value
+        return params
+
+    def bot_user(self) -> dict[str, Any]:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "Docs",
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
+
+    def dispatch(self, method: str, params: dict[str, Any]) -> Any:
+        handler = getattr(self, f"api_{method}", None)
+        if handler is None:
+            raise BadRequest(f"method {method} is not known to the fake")
+        return handler(params)
+
+    # --- the Bot API methods the bot uses ------------------------------------------------
+    def api_getMe(self, params: dict[str, Any]) -> Any:
+        return self.bot_user()
+
+    def api_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def api_setWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def api_close(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def api_logOut(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def api_getUpdates(self, params: dict[str, Any]) -> Any:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 2.0)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                if self._updates or time.monotonic() >= deadline:
+                    return list(self._updates[: int(params.get("limit") or 100)])
+                self._cond.wait(deadline - time.monotonic())
+
+    def api_setMyCommands(self, params: dict[str, Any]) -> Any:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or not 1 <= len(commands) <= 100:
+            raise BadRequest("commands must be a list of 1-100 commands")
+        for command in commands:
+            if not COMMAND_NAME.match(command.get("command", "")):
+                raise BadRequest("BOT_COMMAND_INVALID")
+            if not 1 <= len(command.get("description", "")) <= 256:
+                raise BadRequest("BOT_COMMAND_DESCRIPTION_INVALID")
+        return True
+
+    def message(self, params: dict[str, Any], text: str) -> dict[str, Any]:
+        chat_id = params.get("chat_id")
+        if not isinstance(chat_id, int):
+            raise BadRequest("chat not found")
+        return {
+            "message_id": next(self._next_message),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "from": self.bot_user(),
+            "text": text,
+        }
+
+    def api_sendMessage(self, params: dict[str, Any]) -> Any:
+        plain = check_text(params)
+        check_markup(params.get("reply_markup"))
+        return self.message(params, plain)
+
+    def api_editMessageText(self, params: dict[str, Any]) -> Any:
+        plain = check_text(params)
+        check_markup(params.get("reply_markup"))
+        return self.message(params, plain)
+
+    def api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        if not params.get("callback_query_id"):
+            raise BadRequest("QUERY_ID_INVALID")
+        if len(params.get("text") or "") > 200:
+            raise BadRequest("MESSAGE_TOO_LONG")
+        return True
+
+    def api_answerInlineQuery(self, params: dict[str, Any]) -> Any:
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > INLINE_RESULTS_LIMIT:
+            raise BadRequest("RESULTS_TOO_MUCH")
+        ids = [r.get("id", "") for r in results]
+        if len(set(ids)) != len(ids):
+            raise BadRequest("RESULT_ID_DUPLICATE")
+        for result in results:
+            if not 1 <= len(result.get("id", "").encode()) <= INLINE_ID_LIMIT:
+                raise BadRequest("RESULT_ID_INVALID")
+            if result.get("type") != "article" or not result.get("title"):
+                raise BadRequest("RESULT_TITLE_EMPTY")
+            content = result.get("input_message_content") or {}
+            check_text(content, "message_text")
+            check_markup(result.get("reply_markup"))
+        if len(str(params.get("next_offset") or "").encode()) > 64:
+            raise BadRequest("NEXT_OFFSET_INVALID")
+        return True

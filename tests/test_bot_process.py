@@ -1,0 +1,165 @@
+"""`python -m bot run` as a real process against the fake Bot API: start-up, logs, shutdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_CORPUS
+from tests.fake_bot_api import FakeBotAPI
+
+TOKEN = "987654321:AAProcessTestTokenNeverLogged_xyz123"
+USER = {"id": 77, "is_bot": False, "first_name": "Wang"}
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI(TOKEN) as server:
+        yield server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "CORPUS_DIR": str(SEED_CORPUS),
+        "LOG_LEVEL": "DEBUG",
+        **env,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *(["run"] if "NO_SUBCOMMAND" not in env else [])],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def stop(process: subprocess.Popen[str]) -> tuple[int, str, float]:
+    began = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    try:
+        output, _ = process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return process.returncode, output, time.monotonic() - began
+
+
+def private_message(text: str) -> dict:
+    return {
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "text": text,
+            "from": USER,
+            "chat": {"id": USER["id"], "type": "private", "first_name": "Wang"},
+        }
+    }
+
+
+def test_polling_bot_answers_soon_stops_cleanly_and_never_logs_the_token(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    began = time.monotonic()
+    process = start(
+        tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url, NO_SUBCOMMAND="1"
+    )
+    try:
+        fake.wait_for("setMyCommands", 2, timeout=20)
+        fake.push(private_message("年轻干部应该去哪里历练"))
+        answer = fake.wait_for("sendMessage", timeout=10)[0]
+        answered_after = time.monotonic() - began
+    finally:
+        code, output, stopping = stop(process)
+    assert "<b>历练</b>" in answer.params["text"]
+    assert answered_after < 10  # generous for a loaded CI machine; ~1.5 s measured here
+    assert code == 0, output
+    assert stopping < 10
+    assert "getUpdates" in output  # the DEBUG log did record requests…
+    assert TOKEN not in output  # …but never the token
+    assert TOKEN.split(":")[1] not in output
+
+
+def test_run_without_token_names_the_setting(tmp_path: Path) -> None:
+    process = start(tmp_path)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert "Error: TELEGRAM_BOT_TOKEN" in output
+
+
+def test_malformed_token_names_the_setting(tmp_path: Path) -> None:
+    process = start(tmp_path, TELEGRAM_BOT_TOKEN="12345")
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert "Error: TELEGRAM_BOT_TOKEN" in output and "@BotFather" in output
+
+
+def post_update(port: int, update: dict, secret: str | None) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/hook",
+        data=json.dumps(update).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            **({"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_webhook_mode_checks_the_secret_and_answers(fake: FakeBotAPI, tmp_path: Path) -> None:
+    port = free_port()
+    process = start(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        WEBHOOK_URL="https://bot.example.org/hook",
+        WEBHOOK_SECRET="s3cret-value",
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+    )
+    try:
+        set_webhook = fake.wait_for("setWebhook", timeout=20)[0]
+        assert set_webhook.params["url"] == "https://bot.example.org/hook"
+        assert set_webhook.params["secret_token"] == "s3cret-value"
+        update = {"update_id": 1, **private_message("灯下黑")}
+        for _ in range(50):  # the listener comes up right after setWebhook
+            try:
+                status = post_update(port, update, "wrong")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert status == 403
+        assert (
+            post_update(port, {"update_id": 2, **private_message("灯下黑")}, "s3cret-value") == 200
+        )
+        answer = fake.wait_for("sendMessage", timeout=10)[0]
+    finally:
+        code, output, _ = stop(process)
+    assert "<b>灯下黑</b>" in answer.params["text"]
+    assert len(fake.sent("sendMessage")) == 1  # the update with the wrong secret was dropped
+    assert code == 0, output
+    assert TOKEN not in output

@@ -1,0 +1,461 @@
+"""The real telegram.ext.Application, polling a local fake Bot API over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.corpus import load_corpus
+from bot.search import Searcher
+from bot.telegram_app import build_application
+from tests.fake_bot_api import FakeBotAPI, Fault, parse_html
+
+TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl"
+USER = {"id": 1001, "is_bot": False, "first_name": "Li", "language_code": "zh-hans"}
+ENGLISH_USER = {"id": 1002, "is_bot": False, "first_name": "Ann", "language_code": "en-GB"}
+GROUP = {"id": -100123, "type": "supergroup", "title": "学习群"}
+CHANNEL = {"id": -100777, "type": "channel", "title": "学习频道"}
+_message_ids = itertools.count(1)
+
+
+def message(
+    text: str | None,
+    chat: dict[str, Any] | None = None,
+    user: dict[str, Any] | None = USER,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A Bot API Message object as Telegram sends it."""
+    chat = chat or {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+    body: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": chat,
+    }
+    if user is not None:
+        body["from"] = user
+    if text is not None:
+        body["text"] = text
+        if text.startswith("/"):
+            command = text.split()[0]
+            body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    body.update(extra)
+    return body
+
+
+def plain(call_text: str) -> str:
+    return parse_html(call_text)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI(TOKEN) as server:
+        yield server
+
+
+def bot_settings(fake: FakeBotAPI, **changes: Any) -> Settings:
+    settings = Settings(telegram_bot_token=TOKEN, telegram_api_base_url=fake.base_url)
+    return replace(settings, **changes)
+
+
+async def start_bot(application: Application) -> None:
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+
+
+async def stop_bot(application: Application) -> None:
+    await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+
+
+@pytest.fixture
+async def bot(fake: FakeBotAPI, seed_searcher: Searcher) -> AsyncIterator[Application]:
+    application = build_application(bot_settings(fake), seed_searcher)
+    await start_bot(application)
+    yield application
+    await stop_bot(application)
+
+
+async def ask(fake: FakeBotAPI, update: dict[str, Any], method: str = "sendMessage") -> Any:
+    """Push an update and wait for the bot's next call of `method`."""
+    since = len(fake.calls)
+    fake.push(update)
+    calls = await asyncio.to_thread(fake.wait_for, method, 1, 10.0, since)
+    return calls[0]
+
+
+async def quiet(fake: FakeBotAPI, update: dict[str, Any], seconds: float = 1.0) -> list[Any]:
+    """Push an update and return whatever the bot sent within `seconds` (expected: nothing)."""
+    since = len(fake.calls)
+    fake.push(update)
+    await asyncio.sleep(seconds)
+    return [c for c in fake.calls[since:] if c.method != "getUpdates"]
+
+
+# --- start-up -------------------------------------------------------------------------
+async def test_start_registers_chinese_and_english_commands(
+    fake: FakeBotAPI, bot: Application
+) -> None:
+    calls = fake.sent("setMyCommands")
+    assert len(calls) == 2
+    zh, en = calls
+    assert [c["command"] for c in zh.params["commands"]] == [
+        "start",
+        "help",
+        "ask",
+        "toc",
+        "about",
+    ]
+    assert "language_code" not in zh.params
+    assert en.params["language_code"] == "en"
+    assert zh.params["commands"][0]["description"] == "开始使用"
+
+
+# --- private chats --------------------------------------------------------------------
+async def test_private_question_gets_passages_with_headings_and_bold(
+    fake: FakeBotAPI, bot: Application
+) -> None:
+    call = await ask(fake, {"message": message("年轻干部应该去哪里历练？")})
+    text = call.params["text"]
+    assert call.params["chat_id"] == USER["id"]
+    assert call.params["parse_mode"] == "HTML"
+    assert call.params["link_preview_options"] == {"is_disabled": True}
+    assert "<b>1.</b> 在全市组织系统干部培训专班上的讲话 › 二、" in text
+    assert "<blockquote expandable>" in text
+    assert "<b>年轻干部</b>" in text and "<b>历练</b>" in text
+    keyboard = call.params["reply_markup"]["inline_keyboard"]
+    assert keyboard[0][0]["text"] == "全文 1"
+    assert keyboard[0][0]["callback_data"].startswith("c:")
+
+
+async def test_question_with_html_is_shown_as_typed(fake: FakeBotAPI, bot: Application) -> None:
+    call = await ask(fake, {"message": message("<b>灯下黑</b> & <script>alert(1)</script>")})
+    text = call.params["text"]
+    assert "&lt;b&gt;灯下黑&lt;/b&gt; &amp; &lt;script&gt;" in text
+    assert "<b>灯下黑</b> & <script>" in plain(text)
+
+
+async def test_no_result_is_one_short_line(fake: FakeBotAPI, bot: Application) -> None:
+    call = await ask(fake, {"message": message("如何申请美国签证")})
+    assert call.params["text"].endswith("没有找到相关内容。换个说法试试，或发送 /toc 查看目录。")
+    assert "reply_markup" not in call.params
+
+
+async def test_start_offers_example_questions_that_answer(
+    fake: FakeBotAPI, bot: Application
+) -> None:
+    call = await ask(fake, {"message": message("/start")})
+    buttons = [row[0] for row in call.params["reply_markup"]["inline_keyboard"]]
+    assert 2 <= len(buttons) <= 3
+    pressed = await ask(
+        fake,
+        {
+            "callback_query": {
+                "id": "cb1",
+                "from": USER,
+                "chat_instance": "1",
+                "message": message("welcome", user=None, chat=private_chat()),
+                "data": buttons[0]["callback_data"],
+            }
+        },
+    )
+    assert "<b>1.</b>" in pressed.params["text"]
+    assert fake.sent("answerCallbackQuery")
+
+
+def private_chat(user: dict[str, Any] = USER) -> dict[str, Any]:
+    return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/help", "群组"),
+        ("/toc", "一、提高政治站位"),
+        ("/about", "段落："),
+        ("/ask 五提四晋", "<b>五提四晋</b>"),
+        ("/ask", "请在命令后面写上问题"),
+        ("/nosuchcommand", "怎么用"),
+    ],
+)
+async def test_private_commands(
+    fake: FakeBotAPI, bot: Application, command: str, expected: str
+) -> None:
+    call = await ask(fake, {"message": message(command)})
+    assert expected in call.params["text"]
+
+
+async def test_english_users_get_english(fake: FakeBotAPI, bot: Application) -> None:
+    call = await ask(fake, {"message": message("今天天气怎么样", user=ENGLISH_USER)})
+    assert "Nothing found" in call.params["text"]
+    help_call = await ask(fake, {"message": message("/help", user=ENGLISH_USER)})
+    assert "How to use" in help_call.params["text"]
+
+
+async def test_sticker_photo_and_edits_break_nothing(fake: FakeBotAPI, bot: Application) -> None:
+    sticker = {
+        "file_id": "x",
+        "file_unique_id": "y",
+        "type": "regular",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+    }
+    call = await ask(fake, {"message": message(None, sticker=sticker)})
+    assert "文字" in call.params["text"]
+    photo = [{"file_id": "p", "file_unique_id": "q", "width": 1, "height": 1}]
+    await ask(fake, {"message": message(None, photo=photo)})
+    assert (
+        await quiet(fake, {"edited_message": message("灯下黑", edit_date=int(time.time()))}) == []
+    )
+    call = await ask(fake, {"message": message("灯下黑")})
+    assert "<b>灯下黑</b>" in call.params["text"]
+
+
+# --- long answers and paging ----------------------------------------------------------
+async def test_every_answer_fits_telegram_limits(
+    fake: FakeBotAPI, seed_searcher: Searcher
+) -> None:
+    application = build_application(bot_settings(fake, top_k=20), seed_searcher)
+    await start_bot(application)
+    try:
+        call = await ask(fake, {"message": message("干部 组织 部门 政治 工作 建设 基层 要求")})
+    finally:
+        await stop_bot(application)
+    assert not fake.refusals
+    text = plain(call.params["text"])
+    assert len(text.encode("utf-16-le")) // 2 <= 4096
+    assert text.count("\n\n") >= 5
+
+
+async def test_more_results_continue_where_the_answer_stopped(
+    fake: FakeBotAPI, bot: Application
+) -> None:
+    first = await ask(fake, {"message": message("干部")})
+    keyboard = first.params["reply_markup"]["inline_keyboard"]
+    more = keyboard[-1][0]
+    assert more["text"] == "更多结果 ▶"
+    page = await ask(fake, {"callback_query": callback(more["callback_data"])})
+    assert "<b>4.</b>" in page.params["text"]
+    shown_first = {b["callback_data"] for b in keyboard[0]}
+    shown_next = {b["callback_data"] for b in page.params["reply_markup"]["inline_keyboard"][0]}
+    assert not shown_first & shown_next
+
+
+def callback(data: str, user: dict[str, Any] = USER, chat: dict[str, Any] | None = None) -> dict:
+    return {
+        "id": f"cb{next(_message_ids)}",
+        "from": user,
+        "chat_instance": "1",
+        "message": message("answer", user=None, chat=chat or private_chat(user)),
+        "data": data,
+    }
+
+
+async def test_full_text_button_shows_the_whole_section(
+    fake: FakeBotAPI, bot: Application
+) -> None:
+    first = await ask(fake, {"message": message("选拔任用要突出实绩导向")})
+    data = first.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    full = await ask(fake, {"callback_query": callback(data)})
+    text = plain(full.params["text"])
+    assert text.startswith("📄 全文")
+    assert "为政之要，惟在得人。" in text and "让干部放下包袱、轻装上阵。" in text
+
+
+async def test_buttons_survive_a_restart(fake: FakeBotAPI, seed_searcher: Searcher) -> None:
+    application = build_application(bot_settings(fake), seed_searcher)
+    await start_bot(application)
+    first = await ask(fake, {"message": message("干部")})
+    await stop_bot(application)
+    restarted = build_application(bot_settings(fake), seed_searcher)
+    await start_bot(restarted)
+    try:
+        keyboard = first.params["reply_markup"]["inline_keyboard"]
+        full = await ask(fake, {"callback_query": callback(keyboard[0][1]["callback_data"])})
+        assert "全文" in full.params["text"]
+        more = await ask(fake, {"callback_query": callback(keyboard[-1][0]["callback_data"])})
+        assert "<b>4.</b>" in more.params["text"]
+    finally:
+        await stop_bot(restarted)
+
+
+async def test_unknown_or_stale_buttons_get_a_notice(fake: FakeBotAPI, bot: Application) -> None:
+    for data in ("c:000000000000", "zzz", "m:x:y"):
+        call = await ask(fake, {"callback_query": callback(data)}, "answerCallbackQuery")
+        assert call.params["text"] == "这个按钮已过期，请重新提问。"
+
+
+async def test_long_question_still_fits_callback_data(fake: FakeBotAPI, bot: Application) -> None:
+    question = (
+        "在干部选拔任用过程中，我们应该如何突出实绩导向，并且防止以票取人、以分取人的现象呢？"
+    )
+    call = await ask(fake, {"message": message(question)})
+    assert not fake.refusals
+    for row in call.params["reply_markup"]["inline_keyboard"]:
+        for button in row:
+            assert len(button["callback_data"].encode()) <= 64
+
+
+# --- groups and channels --------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    ["/ask 灯下黑", "/ask@docs_test_bot 灯下黑", "@docs_test_bot 灯下黑是什么"],
+)
+async def test_group_answers_when_addressed(fake: FakeBotAPI, bot: Application, text: str) -> None:
+    update = message(text, chat=GROUP)
+    if text.startswith("@"):
+        update["entities"] = [{"type": "mention", "offset": 0, "length": 14}]
+    call = await ask(fake, {"message": update})
+    assert call.params["chat_id"] == GROUP["id"]
+    assert call.params["reply_parameters"]["message_id"] == update["message_id"]
+    assert "<b>灯下黑</b>" in call.params["text"]
+
+
+async def test_group_answers_a_reply_to_the_bot(fake: FakeBotAPI, bot: Application) -> None:
+    bot_user = {"id": fake.bot_id, "is_bot": True, "first_name": "Docs", "username": fake.username}
+    earlier = message("answer", chat=GROUP, user=bot_user)
+    call = await ask(
+        fake, {"message": message("五提四晋呢", chat=GROUP, reply_to_message=earlier)}
+    )
+    assert "<b>五提四晋</b>" in call.params["text"]
+
+
+@pytest.mark.parametrize("text", ["大家好，今天开会", "/ask@other_bot 灯下黑", "/start@other_bot"])
+async def test_group_stays_silent_otherwise(fake: FakeBotAPI, bot: Application, text: str) -> None:
+    assert await quiet(fake, {"message": message(text, chat=GROUP)}) == []
+
+
+async def test_channel_post_with_ask_is_answered_in_the_channel(
+    fake: FakeBotAPI, bot: Application
+) -> None:
+    call = await ask(fake, {"channel_post": message("/ask 一岗双责", chat=CHANNEL, user=None)})
+    assert call.params["chat_id"] == CHANNEL["id"]
+    assert "<b>一岗双责</b>" in call.params["text"]
+    assert await quiet(fake, {"channel_post": message("普通公告", chat=CHANNEL, user=None)}) == []
+
+
+# --- inline mode ----------------------------------------------------------------------
+def inline(query: str, offset: str = "", user: dict[str, Any] = USER) -> dict[str, Any]:
+    return {
+        "inline_query": {
+            "id": f"iq{next(_message_ids)}",
+            "from": user,
+            "query": query,
+            "offset": offset,
+        }
+    }
+
+
+async def test_inline_query_returns_articles(fake: FakeBotAPI, bot: Application) -> None:
+    call = await ask(fake, inline("灯下黑"), "answerInlineQuery")
+    first = call.params["results"][0]
+    assert first["type"] == "article"
+    assert first["title"] == "二要坚持公道正派，守牢廉洁自律底线。"
+    assert first["description"].startswith("公道正派是组织部门的立身之本")
+    message_text = first["input_message_content"]["message_text"]
+    assert "在全市组织系统干部培训专班上的讲话 › 三、" in message_text
+    assert "<b>灯下黑</b>" in message_text
+    assert "next_offset" not in call.params  # one page holds every match
+
+
+@pytest.fixture(scope="module")
+def large_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    """A corpus with 80 passages that all mention the same words."""
+    root = tmp_path_factory.mktemp("large")
+    sections = [
+        f"{n}. 第{n}项工作\n干部培训第{n}期安排在第{n}周，学员{n}人。" for n in range(1, 81)
+    ]
+    (root / "plan.txt").write_text("培训计划\n" + "\n".join(sections), encoding="utf-8")
+    return Searcher.from_corpus(load_corpus(root), Settings())
+
+
+async def test_inline_paging_walks_every_result_once(
+    fake: FakeBotAPI, large_searcher: Searcher
+) -> None:
+    application = build_application(bot_settings(fake), large_searcher)
+    await start_bot(application)
+    seen: list[str] = []
+    offset = ""
+    try:
+        for _ in range(10):
+            call = await ask(fake, inline("干部培训", offset), "answerInlineQuery")
+            assert len(call.params["results"]) <= 50
+            seen += [r["id"] for r in call.params["results"]]
+            offset = call.params.get("next_offset")
+            if not offset:
+                break
+            assert offset.isdigit()
+    finally:
+        await stop_bot(application)
+    assert len(seen) == len(set(seen)) == 80
+    assert not fake.refusals
+
+
+async def test_inline_empty_and_unknown_queries_get_an_answer(
+    fake: FakeBotAPI, bot: Application
+) -> None:
+    empty = await ask(fake, inline(""), "answerInlineQuery")
+    assert empty.params["results"][0]["title"] == "输入关键词开始查找"
+    none = await ask(fake, inline("hello world"), "answerInlineQuery")
+    assert none.params["results"][0]["title"] == "没有找到相关内容"
+    assert not fake.refusals
+
+
+# --- on the wire: floods, faults ------------------------------------------------------
+async def test_429_is_waited_out_and_the_answer_arrives(
+    fake: FakeBotAPI, bot: Application
+) -> None:
+    fake.fail_next("sendMessage", Fault(status=429, retry_after=1))
+    began = time.monotonic()
+    call = await ask(fake, {"message": message("灯下黑")})
+    assert "<b>灯下黑</b>" in call.params["text"]
+    assert time.monotonic() - began >= 1.0
+    assert [c.status for c in fake.calls if c.method == "sendMessage"][-2:] == [429, 200]
+
+
+async def test_a_500_does_not_stop_the_bot(fake: FakeBotAPI, bot: Application) -> None:
+    fake.fail_next("sendMessage", Fault(status=500))
+    apology = await ask(fake, {"message": message("灯下黑")})
+    assert apology.params["text"] == "抱歉，处理时出了点问题，请稍后再试。"
+    call = await ask(fake, {"message": message("五提四晋")})
+    assert "<b>五提四晋</b>" in call.params["text"]
+
+
+async def test_a_flood_from_one_user_is_answered_politely(
+    fake: FakeBotAPI, seed_searcher: Searcher
+) -> None:
+    application = build_application(bot_settings(fake, user_rate_limit=3), seed_searcher)
+    await start_bot(application)
+    try:
+        since = len(fake.calls)
+        for _ in range(6):
+            fake.push({"message": message("灯下黑")})
+        await asyncio.to_thread(fake.wait_for, "sendMessage", 4, 10.0, since)
+        await asyncio.sleep(0.5)
+        texts = [c.params["text"] for c in fake.sent(since=since)]
+    finally:
+        await stop_bot(application)
+    assert len(texts) == 4
+    assert sum("提问太快了" in t for t in texts) == 1
+
+
+async def test_forty_users_at_once_are_all_answered(fake: FakeBotAPI, bot: Application) -> None:
+    since = len(fake.calls)
+    users = [{"id": 5000 + i, "is_bot": False, "first_name": f"U{i}"} for i in range(40)]
+    for user in users:
+        fake.push({"message": message("年轻干部应该去哪里历练", user=user)})
+    calls = await asyncio.to_thread(fake.wait_for, "sendMessage", 40, 20.0, since)
+    assert {c.params["chat_id"] for c in calls} == {u["id"] for u in users}
