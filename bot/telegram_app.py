@@ -7,6 +7,7 @@ any replica.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import time
@@ -25,7 +26,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -60,6 +61,8 @@ INLINE_PAGE = 20  # results per inline answer (Telegram allows 50)
 SNIPPET_CHARS = 80
 QUESTION_ECHO_CHARS = 120
 COMMANDS = ("start", "help", "ask", "toc", "about")
+SEND_ATTEMPTS = 3  # a 5xx or network error on one send is retried, then reported
+RETRY_DELAY = 0.5  # seconds before the first retry; doubled each time
 
 
 @dataclass
@@ -164,10 +167,20 @@ async def send(
         return
     message = update.effective_message
     in_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
-    if in_group and message is not None and update.callback_query is None:
-        await message.reply_html(text, reply_markup=keyboard, do_quote=True)
-    else:
-        await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            if in_group and message is not None and update.callback_query is None:
+                await message.reply_html(text, reply_markup=keyboard, do_quote=True)
+            else:
+                await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+            return
+        except BadRequest:
+            raise  # the request itself is wrong; sending it again cannot help
+        except NetworkError as error:  # 5xx, timeouts, dropped connections
+            if attempt + 1 == SEND_ATTEMPTS:
+                raise
+            log.warning("Send to chat %s failed (%s); retrying", chat.id, error)
+            await asyncio.sleep(RETRY_DELAY * 2**attempt)
 
 
 def addressed_text(message: Message, username: str, bot_id: int) -> str | None:

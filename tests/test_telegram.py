@@ -426,8 +426,18 @@ async def test_429_is_waited_out_and_the_answer_arrives(
     assert [c.status for c in fake.calls if c.method == "sendMessage"][-2:] == [429, 200]
 
 
-async def test_a_500_does_not_stop_the_bot(fake: FakeBotAPI, bot: Application) -> None:
-    fake.fail_next("sendMessage", Fault(status=500))
+@pytest.mark.parametrize("fault", [Fault(status=500), Fault(drop=True), Fault(status=502)])
+async def test_a_failed_send_is_retried(fake: FakeBotAPI, bot: Application, fault: Fault) -> None:
+    fake.fail_next("sendMessage", fault)
+    call = await ask(fake, {"message": message("灯下黑")})
+    assert "<b>灯下黑</b>" in call.params["text"]
+
+
+async def test_repeated_5xx_gets_an_apology_and_the_bot_goes_on(
+    fake: FakeBotAPI, bot: Application
+) -> None:
+    for _ in range(3):
+        fake.fail_next("sendMessage", Fault(status=500))
     apology = await ask(fake, {"message": message("灯下黑")})
     assert apology.params["text"] == "抱歉，处理时出了点问题，请稍后再试。"
     call = await ask(fake, {"message": message("五提四晋")})
