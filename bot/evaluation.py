@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +97,14 @@ def evaluate_beir(
         Chunk(p["id"], p["id"], p["title"] if use_titles else "", (), p["text"], 0, len(p["text"]))
         for p in data.passages
     ]
-    searcher = Searcher.from_chunks(chunks, replace(settings, min_coverage=0.0))
+    searcher = Searcher.from_chunks(chunks, settings)
     ranked = [
-        [hit.chunk.id for hit in searcher.search(text, max(top_k, 10), with_highlights=False).hits]
+        [
+            hit.chunk.id
+            for hit in searcher.search(
+                text, max(top_k, 10), with_highlights=False, relevance_rule=False
+            ).hits
+        ]
         for _, text in data.queries
     ]
     metrics = ranking_metrics(ranked, [data.qrels[qid] for qid, _ in data.queries])

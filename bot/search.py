@@ -3,7 +3,8 @@
 The no-result rule: a passage is returned only when the question words it contains
 (in its text, headings or title) carry at least `min_coverage` of the question's total
 idf weight. Words the corpus never uses carry the highest idf, so a question about
-something else ("如何申请美国签证") finds nothing instead of a random passage.
+something else ("如何申请美国签证") finds nothing instead of a random passage. Beside a
+strong match, passages scoring under half of it are left out too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.index import BM25Index
 from bot.models import Answer, Chunk, Hit
 
 CANDIDATES = 100  # passages scored for the relevance rule and paging
+RELATIVE_FLOOR = 0.5  # a passage scoring under half the best one is noise beside it
 MAX_QUERY_CHARS = 1000
 EXAMPLE_TOPIC = re.compile(
     r"^(?:[一二三四五六七八九十]+[、是要]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])"
@@ -98,11 +100,17 @@ class Searcher:
         return sum(w for term, w in weights.items() if term in present) / total
 
     def search(
-        self, query: str, top_k: int = 3, offset: int = 0, with_highlights: bool = True
+        self,
+        query: str,
+        top_k: int = 3,
+        offset: int = 0,
+        with_highlights: bool = True,
+        relevance_rule: bool = True,
     ) -> Answer:
         """The passages that answer `query`, best first: `top_k` of them from `offset`.
 
-        `with_highlights=False` skips finding the matched words (for bulk evaluation).
+        `with_highlights=False` skips finding the matched words, and
+        `relevance_rule=False` returns the plain BM25 ranking (both for evaluation).
         """
         query = query[:MAX_QUERY_CHARS]
         query_terms = list(dict.fromkeys(tokens.tokenize(query)))
@@ -110,8 +118,12 @@ class Searcher:
         if not query_words:
             return Answer(query)
         relevant: list[tuple[int, float]] = []
-        for position, score in self.index.top(query_terms, CANDIDATES):
-            if self.coverage(query_words, position) < self.min_coverage:
+        ranked = self.index.top(query_terms, CANDIDATES)
+        best = ranked[0][1] if ranked else 0.0
+        for position, score in ranked:
+            if relevance_rule and score < RELATIVE_FLOOR * best:
+                break
+            if relevance_rule and self.coverage(query_words, position) < self.min_coverage:
                 continue
             chunk = self.chunks[position]
             if any(overlaps(chunk, self.chunks[other]) for other, _ in relevant):
