@@ -53,9 +53,11 @@ def start(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
     )
 
 
-def stop(process: subprocess.Popen[str]) -> tuple[int, str, float]:
+def stop(
+    process: subprocess.Popen[str], signal_number: int = signal.SIGTERM
+) -> tuple[int, str, float]:
     began = time.monotonic()
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signal_number)
     try:
         output, _ = process.communicate(timeout=15)
     except subprocess.TimeoutExpired:
@@ -76,8 +78,9 @@ def private_message(text: str) -> dict:
     }
 
 
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_polling_bot_answers_soon_stops_cleanly_and_never_logs_the_token(
-    fake: FakeBotAPI, tmp_path: Path
+    fake: FakeBotAPI, tmp_path: Path, stop_signal: int
 ) -> None:
     began = time.monotonic()
     process = start(
@@ -89,7 +92,7 @@ def test_polling_bot_answers_soon_stops_cleanly_and_never_logs_the_token(
         answer = fake.wait_for("sendMessage", timeout=10)[0]
         answered_after = time.monotonic() - began
     finally:
-        code, output, stopping = stop(process)
+        code, output, stopping = stop(process, stop_signal)
     assert "<b>历练</b>" in answer.params["text"]
     assert answered_after < 10  # generous for a loaded CI machine; ~1.5 s measured here
     assert code == 0, output

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot import tokens
 from bot.config import Settings
+from bot.corpus import load_corpus
 from bot.evaluation import evaluate_questions
 from bot.models import Chunk
 from bot.search import Searcher, merge_spans
@@ -118,3 +120,16 @@ def test_dev_set_has_the_required_shape() -> None:
     corpus_text = Path(ROOT / "corpus" / "sample-speech.txt").read_text(encoding="utf-8")
     for q in questions:
         assert q["expect"] is None or q["expect"] in corpus_text, q
+
+
+def test_user_dictionary_keeps_domain_terms_whole(write_corpus) -> None:
+    root = write_corpus(
+        {
+            "a.txt": "干部管理办法\n一、要求\n要严格落实三龄两历认定工作。\n",
+            "userdict.txt": "三龄两历 100 n\n",
+        }
+    )
+    searcher = Searcher.from_corpus(load_corpus(root), Settings())
+    hit = searcher.search("三龄两历怎么认定").hits[0]
+    assert [hit.chunk.text[s:e] for s, e in hit.highlights] == ["三龄两历认定"]
+    assert "三龄两历" in tokens.tokenize("三龄两历")
