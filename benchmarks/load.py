@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.build import build_searcher  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.corpus import load_corpus  # noqa: E402
-from bot.search import Searcher  # noqa: E402
 from bot.telegram_app import build_application  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI  # noqa: E402
 
@@ -45,7 +45,7 @@ def private_message(chat_id: int, text: str) -> dict:
 
 async def measure(users: int, rounds: int, pause: float, corpus: Path) -> tuple[list[float], int]:
     """Latencies in seconds of every answer, and how many replies were not answers."""
-    searcher = Searcher.from_corpus(load_corpus(corpus), Settings())
+    searcher = build_searcher(load_corpus(corpus), Settings())
     latencies: list[float] = []
     failures = 0
     with FakeBotAPI(TOKEN) as fake:

@@ -15,14 +15,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+import numpy as np
+
+from bot import indexfile
+from bot.build import Opened, open_searcher
 from bot.chunking import chunk_corpus
 from bot.config import ConfigError, Settings, load_settings
-from bot.corpus import Corpus, CorpusError, load_corpus
+from bot.corpus import CorpusError, load_corpus
 from bot.evaluation import DatasetError, evaluate_beir, evaluate_questions, read_jsonl
 from bot.render import answer_dict, chunk_dict, terminal_answer, terminal_chunk
-from bot.search import Searcher
 
 log = logging.getLogger("bot")
+MAX_LISTED = 50  # documents listed by `index`
 
 
 class UsageError(Exception):
@@ -70,12 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_corpus(settings: Settings) -> tuple[Corpus, Searcher]:
-    """Load and index the corpus, reporting skipped files on stderr."""
-    corpus = load_corpus(settings.corpus_dir)
-    for skipped in corpus.skipped:
+def open_index(settings: Settings, rebuild: bool = False) -> Opened:
+    """The index (loaded, or built and saved), reporting skipped files on stderr."""
+    opened = open_searcher(settings, progress=sys.stderr.isatty(), rebuild=rebuild)
+    for skipped in opened.skipped:
         print(f"Skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
-    return corpus, Searcher.from_corpus(corpus, settings)
+    return opened
 
 
 def read_questions(args: argparse.Namespace) -> list[str]:
@@ -105,7 +109,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Answer each question in order."""
     questions = read_questions(args)
     k = top_k(args.top_k, settings.top_k)
-    _, searcher = open_corpus(settings)
+    searcher = open_index(settings).searcher
     color = out.isatty()
     for number, question in enumerate(questions):
         answer = searcher.search(question, k)
@@ -133,28 +137,36 @@ def cmd_chunks(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
 def cmd_index(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Build the index and report documents, passages, vocabulary, time and skipped files."""
     began = time.perf_counter()
-    corpus, searcher = open_corpus(settings)
+    opened = open_index(settings, rebuild=True)
     elapsed = time.perf_counter() - began
+    store = opened.searcher.store
+    per_doc = np.bincount(store.doc_of, minlength=len(store.docs))
     out.write(f"Corpus: {settings.corpus_dir}\n")
-    for doc in corpus.documents:
-        count = sum(1 for chunk in searcher.chunks if chunk.doc == doc.path)
-        out.write(f"  {doc.path}: {doc.title} ({len(doc.text)} characters, {count} passages)\n")
+    for number, doc in enumerate(store.docs[:MAX_LISTED]):
+        characters = len(store.document_text(number))
+        out.write(
+            f"  {doc['path']}: {doc['title']} ({characters} characters, "
+            f"{per_doc[number]} passages)\n"
+        )
+    if len(store.docs) > MAX_LISTED:
+        out.write(f"  … and {len(store.docs) - MAX_LISTED} more\n")
     out.write(
-        f"Documents: {len(corpus.documents)}\nPassages: {len(searcher.chunks)}\n"
-        f"Vocabulary: {searcher.index.vocabulary_size} terms\nTime: {elapsed:.2f} s\n"
-        f"Skipped files: {len(corpus.skipped)}\n"
+        f"Documents: {len(store.docs)}\nPassages: {len(store)}\n"
+        f"Vocabulary: {opened.searcher.index.vocabulary_size} terms\nTime: {elapsed:.2f} s\n"
+        f"Index: {indexfile.location(settings)}\nSkipped files: {len(opened.skipped)}\n"
     )
-    for skipped in corpus.skipped:
+    for skipped in opened.skipped:
         out.write(f"  {skipped.path}: {skipped.reason}\n")
     return 0
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """An interactive terminal chat over the same search."""
-    corpus, searcher = open_corpus(settings)
-    titles = "、".join(doc.title for doc in corpus.documents[:3])
+    searcher = open_index(settings).searcher
+    docs = searcher.store.docs
+    titles = "、".join(doc["title"] for doc in docs[:3])
     out.write(
-        f"已载入 {len(corpus.documents)} 篇文档（{titles}），{len(searcher.chunks)} 个段落。\n"
+        f"已载入 {len(docs)} 篇文档（{titles}），{len(searcher)} 个段落。\n"
         "输入问题回车即可；输入“更多”看下一批结果；Ctrl-D 或 /quit 退出。\n"
     )
     color = out.isatty()
@@ -196,8 +208,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         return 0
     if not args.dataset.is_file():
         raise DatasetError(f"{args.dataset} is neither a BEIR folder nor a questions .jsonl file")
-    corpus, searcher = open_corpus(settings)
-    texts = {doc.path: doc.text for doc in corpus.documents}
+    searcher = open_index(settings).searcher
+    store = searcher.store
+    texts = {doc["path"]: store.document_text(n) for n, doc in enumerate(store.docs)}
     k = top_k(args.top_k, settings.top_k)
 
     def search(question: str) -> list[tuple]:
@@ -226,9 +239,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         )
     from bot import telegram_app  # imported here so the search commands start fast
 
-    _, searcher = open_corpus(settings)
-    log.info("Serving %d passages from %s", len(searcher.chunks), settings.corpus_dir)
-    return telegram_app.run(settings, searcher)
+    opened = open_index(settings)
+    log.info("Serving %d passages from %s", len(opened.searcher), settings.corpus_dir)
+    return telegram_app.run(settings, opened.searcher)
 
 
 class RedactSecrets(logging.Filter):
@@ -255,8 +268,11 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(settings: Settings) -> None:
-    """Log to stderr at LOG_LEVEL; HTTP client request lines (they hold the token) are off."""
+def configure_logging(settings: Settings, command: str) -> None:
+    """Log to stderr: the bot at LOG_LEVEL, other commands only warnings (unless DEBUG).
+
+    HTTP client request lines (they hold the token) are off.
+    """
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets([settings.telegram_bot_token or ""]))
@@ -264,7 +280,8 @@ def configure_logging(settings: Settings) -> None:
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(settings.log_level)
+    quiet = command != "run" and settings.log_level != "DEBUG"
+    root.setLevel(logging.WARNING if quiet else settings.log_level)
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -287,14 +304,12 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         settings = load_settings()
         if getattr(args, "corpus", None) is not None:
             settings = replace(settings, corpus_dir=args.corpus)
-        configure_logging(settings)
         command = args.command
         if command is None:
             command = "run" if settings.telegram_bot_token else "chat"
-            if command == "chat":
-                print(
-                    "TELEGRAM_BOT_TOKEN is not set: starting the terminal chat.", file=sys.stderr
-                )
+        configure_logging(settings, command)
+        if args.command is None and command == "chat":
+            print("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat.", file=sys.stderr)
         return COMMANDS[command](args, settings, out)
     except (ConfigError, CorpusError, DatasetError, UsageError) as error:
         print(f"Error: {error}", file=sys.stderr)

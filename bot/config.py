@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -39,6 +39,10 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     user_rate_limit: int = 20  # questions per user (or chat) per minute
+    index_dir: Path | None = None  # default: <corpus_dir>/.index
+    build_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    admin_ids: frozenset[int] = frozenset()
+    reload_interval: float = 60.0  # seconds between corpus checks; 0 turns the watcher off
     log_level: str = "INFO"
 
     def __repr__(self) -> str:
@@ -88,6 +92,19 @@ def _token(env: Mapping[str, str]) -> str | None:
     return token
 
 
+def _ids(env: Mapping[str, str], key: str) -> frozenset[int]:
+    raw = env.get(key, "").replace(";", ",").replace(" ", ",")
+    ids = set()
+    for part in filter(None, raw.split(",")):
+        try:
+            ids.add(int(part))
+        except ValueError:
+            raise ConfigError(
+                key, f"expected Telegram user ids separated by commas, got {part!r}"
+            ) from None
+    return frozenset(ids)
+
+
 def _url(env: Mapping[str, str], key: str) -> str | None:
     value = _optional(env, key)
     if value is not None and not re.match(r"^https?://[^\s/]+", value):
@@ -131,5 +148,9 @@ def load_settings(
         webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
         webhook_port=_int(env, "WEBHOOK_PORT", 8443, 1, 65535),
         user_rate_limit=_int(env, "USER_RATE_LIMIT", 20, 1, 10000),
+        index_dir=Path(env["INDEX_DIR"].strip()) if env.get("INDEX_DIR", "").strip() else None,
+        build_workers=_int(env, "BUILD_WORKERS", os.cpu_count() or 1, 1, 256),
+        admin_ids=_ids(env, "ADMIN_IDS"),
+        reload_interval=_float(env, "RELOAD_INTERVAL", 60.0, 0.0, 86400.0),
         log_level=log_level,
     )

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.build import searcher_from_chunks
 from bot.config import Settings
-from bot.models import Chunk
-from bot.search import Searcher
+from bot.models import Chunk, Document
 
 
 class DatasetError(Exception):
@@ -93,20 +93,18 @@ def evaluate_beir(
     `use_titles` is False. The no-result rule is off: this measures ranking alone.
     """
     data = load_beir(folder)
+    documents = [
+        Document(p["id"], p["title"] if use_titles else "", p["text"]) for p in data.passages
+    ]
     chunks = [
-        Chunk(p["id"], p["id"], p["title"] if use_titles else "", (), p["text"], 0, len(p["text"]))
-        for p in data.passages
+        Chunk(f"{n:012x}", d.path, d.title, (), d.text, 0, len(d.text))
+        for n, d in enumerate(documents)
     ]
-    searcher = Searcher.from_chunks(chunks, settings)
-    ranked = [
-        [
-            hit.chunk.id
-            for hit in searcher.search(
-                text, max(top_k, 10), with_highlights=False, relevance_rule=False
-            ).hits
-        ]
-        for _, text in data.queries
-    ]
+    searcher = searcher_from_chunks(chunks, documents, settings)
+    ranked = []
+    for _, text in data.queries:
+        answer = searcher.search(text, max(top_k, 10), with_highlights=False, relevance_rule=False)
+        ranked.append([hit.chunk.doc for hit in answer.hits])
     metrics = ranking_metrics(ranked, [data.qrels[qid] for qid, _ in data.queries])
     return {"queries": len(data.queries), **metrics}
 

@@ -1,84 +1,189 @@
-"""The BM25 index: the only module that talks to the ranking engine (rank-bm25).
+"""The BM25 index: BM25Okapi scores from precomputed sparse term → passage weights.
 
-rank-bm25's gaps are guarded here: an empty corpus (BM25Okapi([]) divides by zero),
-a term in exactly half of the passages (idf 0 instead of the epsilon floor), zero
-scores (never returned as matches) and k larger than the corpus (clamped).
+The scores are rank-bm25's BM25Okapi (same idf with its epsilon floor, same k1 and b),
+with two of its gaps guarded: a term in exactly half of the passages gets the floor
+instead of idf 0, and the floor stays positive when the average idf is not (a tiny
+corpus of common words). Each term's weight in each passage,
+
+    idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avg_len)),
+
+is computed once at build time and stored by term (CSR: indptr/postings/weights), so a
+question costs the length of its terms' posting lists, not the size of the corpus.
+Terms are looked up by a 64-bit hash in a sorted array: nothing to build at load time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Sequence
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from rank_bm25 import BM25Okapi
+
+ARRAYS = ("term_hashes", "idf", "indptr", "postings", "weights")
 
 
-class GuardedBM25Okapi(BM25Okapi):
-    """BM25Okapi whose epsilon floor also covers terms with idf exactly 0, and stays
-    positive when the average idf is not (a tiny corpus whose words are all common).
-    """
-
-    def _calc_idf(self, nd: dict[str, int]) -> None:
-        idf_sum = 0.0
-        low_terms = []
-        for word, freq in nd.items():
-            idf = math.log(self.corpus_size - freq + 0.5) - math.log(freq + 0.5)
-            self.idf[word] = idf
-            idf_sum += idf
-            if idf <= 0:
-                low_terms.append(word)
-        self.average_idf = idf_sum / len(self.idf) if self.idf else 0.0
-        floor = self.epsilon * max(self.average_idf, math.log(2))
-        for word in low_terms:
-            self.idf[word] = floor
+def term_hash(term: str) -> int:
+    """A stable 64-bit id for a term (the same in every process and on every machine)."""
+    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little")
 
 
+def guarded_idf(document_frequency: np.ndarray, size: int, epsilon: float) -> np.ndarray:
+    """rank-bm25's BM25Okapi idf, floored at epsilon × the average idf where ≤ 0."""
+    idf = np.log(size - document_frequency + 0.5) - np.log(document_frequency + 0.5)
+    average = float(idf.mean()) if len(idf) else 0.0
+    floor = epsilon * max(average, math.log(2))
+    return np.where(idf <= 0, floor, idf)
+
+
+@dataclass
 class BM25Index:
-    """BM25Okapi over token lists, with idf look-ups and top-k selection."""
+    """Term-major BM25 weights; built from term frequencies or loaded from arrays."""
 
-    def __init__(
-        self,
-        token_lists: Sequence[Sequence[str]],
+    size: int
+    term_hashes: np.ndarray  # uint64, sorted
+    idf: np.ndarray  # float64, one per term
+    indptr: np.ndarray  # int64, len(terms) + 1
+    postings: np.ndarray  # int32, passage positions, ascending within a term
+    weights: np.ndarray  # float64, BM25 weight of the term in that passage
+
+    @classmethod
+    def build(
+        cls,
+        term_counts: Iterable[Counter[str] | dict[str, int]],
         k1: float = 0.8,
         b: float = 0.4,
         epsilon: float = 0.25,
-    ) -> None:
-        """Index one token list per passage. An empty list of passages is allowed."""
-        self.size = len(token_lists)
-        self._terms = [frozenset(tokens) for tokens in token_lists]
-        self._bm25 = (
-            GuardedBM25Okapi([list(t) for t in token_lists], k1=k1, b=b, epsilon=epsilon)
-            if self.size and any(token_lists)
-            else None
-        )
-        self.vocabulary_size = len(self._bm25.idf) if self._bm25 else 0
+    ) -> BM25Index:
+        """Index one {term: count} per passage (or token lists via `from_tokens`).
 
-    def idf(self, term: str) -> float:
+        Triples accumulate in typed arrays, not lists of Python ints, so a million
+        passages fit in memory while they are counted.
+        """
+        vocabulary: dict[str, int] = {}
+        rows, columns, counts, lengths = array("q"), array("i"), array("i"), array("q")
+        for position, passage in enumerate(term_counts):
+            lengths.append(sum(passage.values()))
+            rows.extend([vocabulary.setdefault(term, len(vocabulary)) for term in passage])
+            columns.extend([position] * len(passage))
+            counts.extend(passage.values())
+        return cls.from_triples(
+            list(vocabulary),
+            np.frombuffer(rows, dtype=np.int64),
+            np.frombuffer(columns, dtype=np.int32),
+            np.frombuffer(counts, dtype=np.int32).astype(np.float64),
+            np.frombuffer(lengths, dtype=np.int64).astype(np.float64),
+            k1,
+            b,
+            epsilon,
+        )
+
+    @classmethod
+    def from_tokens(cls, token_lists: Sequence[Sequence[str]], **params: float) -> BM25Index:
+        """Index one token list per passage."""
+        return cls.build((Counter(tokens) for tokens in token_lists), **params)
+
+    @classmethod
+    def from_triples(
+        cls,
+        terms: Sequence[str],
+        rows: np.ndarray,
+        columns: np.ndarray,
+        counts: np.ndarray,
+        lengths: np.ndarray,
+        k1: float,
+        b: float,
+        epsilon: float,
+    ) -> BM25Index:
+        """Index (term row, passage, count) triples; `lengths` are the passages' token counts."""
+        size = len(lengths)
+        hashes = np.fromiter((term_hash(t) for t in terms), dtype=np.uint64, count=len(terms))
+        if len(np.unique(hashes)) != len(hashes):
+            raise ValueError("two terms share a 64-bit hash; this corpus needs a wider hash")
+        document_frequency = np.bincount(rows, minlength=len(terms)).astype(np.float64)
+        idf = guarded_idf(document_frequency, size, epsilon)
+        average_length = float(lengths.mean()) if size and lengths.sum() else 1.0
+        # The same operations in the same order as rank-bm25, so scores agree to the last bit.
+        norm = k1 * (1 - b + b * lengths[columns] / average_length)
+        weights = idf[rows] * (counts * (k1 + 1) / (counts + norm))
+        rank = np.argsort(hashes)  # term rows in hash order
+        new_row = np.empty_like(rank)
+        new_row[rank] = np.arange(len(rank))
+        order = np.lexsort((columns, new_row[rows]))
+        indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(new_row[rows], minlength=len(terms)), out=indptr[1:])
+        return cls(
+            size=size,
+            term_hashes=hashes[rank],
+            idf=idf[rank],
+            indptr=indptr,
+            postings=columns[order].astype(np.int32),
+            weights=weights[order],
+        )
+
+    @property
+    def vocabulary_size(self) -> int:
+        """How many distinct terms the index holds."""
+        return len(self.term_hashes)
+
+    def _row(self, term: str) -> int | None:
+        key = np.uint64(term_hash(term))
+        row = int(np.searchsorted(self.term_hashes, key))
+        if row < len(self.term_hashes) and self.term_hashes[row] == key:
+            return row
+        return None
+
+    def idf_of(self, term: str) -> float:
         """The term's idf; an unseen term gets the idf of a term in no passage."""
-        if self._bm25 is not None and term in self._bm25.idf:
-            return float(self._bm25.idf[term])
+        row = self._row(term)
+        if row is not None:
+            return float(self.idf[row])
         return math.log(2 * self.size + 1) if self.size else 0.0
 
-    def terms(self, position: int) -> frozenset[str]:
-        """The distinct terms of one passage."""
-        return self._terms[position]
+    def passages_with(self, term: str) -> np.ndarray:
+        """Positions of the passages that contain `term` (ascending)."""
+        row = self._row(term)
+        if row is None:
+            return np.empty(0, dtype=np.int32)
+        return self.postings[self.indptr[row] : self.indptr[row + 1]]
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every passage for the query terms (zeros when nothing matches)."""
-        if self._bm25 is None or not query_terms:
-            return np.zeros(self.size)
-        known = [term for term in query_terms if term in self._bm25.idf]
-        if not known:
-            return np.zeros(self.size)
-        return np.asarray(self._bm25.get_scores(known), dtype=float)
+        scores = np.zeros(self.size, dtype=np.float64)
+        for term in query_terms:
+            row = self._row(term)
+            if row is not None:
+                span = slice(self.indptr[row], self.indptr[row + 1])
+                scores[self.postings[span]] += self.weights[span]
+        return scores
 
     def top(self, query_terms: Sequence[str], k: int) -> list[tuple[int, float]]:
-        """The best k passages with a positive score, best first: (position, score)."""
-        scores = self.scores(query_terms)
+        """The best k passages with a positive score, best first: (position, score).
+
+        Partial selection (argpartition), then a sort of the few selected; passages tied
+        at the cut are all considered, so equal scores are ordered by position as a
+        full sort would.
+        """
         k = max(0, min(k, self.size))
-        if k == 0:
+        if k == 0 or not query_terms:
             return []
-        candidates = np.argpartition(-scores, k - 1)[:k] if k < self.size else np.arange(self.size)
-        ranked = sorted(candidates, key=lambda i: (-scores[i], i))
-        return [(int(i), float(scores[i])) for i in ranked if scores[i] > 0]
+        scores = self.scores(query_terms)
+        if k < self.size:
+            kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
+            candidates = np.flatnonzero(scores >= max(kth, np.nextafter(0.0, 1.0)))
+        else:
+            candidates = np.flatnonzero(scores > 0)
+        order = np.lexsort((candidates, -scores[candidates]))[:k]
+        return [(int(i), float(scores[i])) for i in candidates[order]]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays to store on disk (with `size`, they are the whole index)."""
+        return {name: getattr(self, name) for name in ARRAYS}
+
+    @classmethod
+    def from_arrays(cls, size: int, arrays: dict[str, np.ndarray]) -> BM25Index:
+        """The index from stored arrays (memory-mapped or not)."""
+        return cls(size=size, **{name: arrays[name] for name in ARRAYS})

@@ -10,16 +10,16 @@ strong match, passages scoring under half of it are left out too.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
 
 from bot import tokens
-from bot.chunking import chunk_corpus
-from bot.config import Settings
-from bot.corpus import Corpus
 from bot.index import BM25Index
 from bot.models import Answer, Chunk, Hit
+from bot.store import ChunkStore
 
 CANDIDATES = 100  # passages scored for the relevance rule and paging
 RELATIVE_FLOOR = 0.5  # a passage scoring under half the best one is noise beside it
@@ -52,52 +52,31 @@ def highlights(text: str, query_terms: set[str]) -> tuple[tuple[int, int], ...]:
     )
 
 
+def contains(postings: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """For each position, whether it is in the ascending `postings`."""
+    if len(postings) == 0:
+        return np.zeros(len(positions), dtype=bool)
+    at = np.minimum(np.searchsorted(postings, positions), len(postings) - 1)
+    return postings[at] == positions
+
+
 @dataclass
 class Searcher:
     """Answers questions over one indexed set of passages."""
 
-    chunks: list[Chunk]
+    store: ChunkStore
     index: BM25Index
     min_coverage: float = 0.35
     built_at: float = 0.0
-    texts: dict[str, str] = field(default_factory=dict)  # document path → decoded text
+    quoted_terms: list[str] = field(default_factory=list)
 
-    @classmethod
-    def from_chunks(cls, chunks: list[Chunk], settings: Settings) -> Searcher:
-        """Index passages with the settings' BM25 parameters."""
-        token_lists = [tokens.tokenize(index_text(chunk)) for chunk in chunks]
-        index = BM25Index(token_lists, settings.bm25_k1, settings.bm25_b, settings.bm25_epsilon)
-        return cls(chunks, index, settings.min_coverage, time.time())
-
-    @classmethod
-    def from_corpus(cls, corpus: Corpus, settings: Settings) -> Searcher:
-        """Load the corpus's domain terms into the tokenizer, chunk and index it."""
-        if corpus.user_dict is not None:
-            tokens.load_user_dict(corpus.user_dict)
-        for doc in corpus.documents:
-            tokens.add_words(tokens.quoted_terms(doc.text))
-        searcher = cls.from_chunks(
-            chunk_corpus(corpus.documents, settings.max_chunk_chars), settings
-        )
-        searcher.texts = {doc.path: doc.text for doc in corpus.documents}
-        return searcher
-
-    def __post_init__(self) -> None:
-        self._by_id = {chunk.id: chunk for chunk in self.chunks}
-        self._position = {chunk.id: position for position, chunk in enumerate(self.chunks)}
+    def __len__(self) -> int:
+        return len(self.store)
 
     def by_id(self, chunk_id: str) -> Chunk | None:
         """The passage with this id, if the corpus still has it."""
-        return self._by_id.get(chunk_id)
-
-    def coverage(self, query_words: Sequence[str], position: int) -> float:
-        """Share of the question words' idf weight that one passage contains."""
-        weights = {term: self.index.idf(term) for term in query_words}
-        total = sum(weights.values())
-        if total <= 0:
-            return 0.0
-        present = self.index.terms(position)
-        return sum(w for term, w in weights.items() if term in present) / total
+        position = self.store.position(chunk_id)
+        return None if position is None else self.store[position]
 
     def search(
         self,
@@ -117,29 +96,48 @@ class Searcher:
         query_words = [term for term in query_terms if tokens.is_word(term)]
         if not query_words:
             return Answer(query)
-        relevant: list[tuple[int, float]] = []
         ranked = self.index.top(query_terms, CANDIDATES)
-        best = ranked[0][1] if ranked else 0.0
+        if relevance_rule and ranked:
+            best = ranked[0][1]
+            ranked = [(p, s) for p, s in ranked if s >= RELATIVE_FLOOR * best]
+            coverage = self.coverage(query_words, np.array([p for p, _ in ranked], dtype=np.int64))
+            ranked = [
+                hit
+                for hit, share in zip(ranked, coverage, strict=True)
+                if share >= self.min_coverage
+            ]
+        relevant: list[tuple[int, float]] = []
         for position, score in ranked:
-            if relevance_rule and score < RELATIVE_FLOOR * best:
-                break
-            if relevance_rule and self.coverage(query_words, position) < self.min_coverage:
-                continue
-            chunk = self.chunks[position]
-            if any(overlaps(chunk, self.chunks[other]) for other, _ in relevant):
-                continue
-            relevant.append((position, score))
-        term_set = set(query_words)
+            if not any(self.overlaps(position, other) for other, _ in relevant):
+                relevant.append((position, score))
         page = relevant[max(0, offset) : max(0, offset) + max(0, top_k)]
-        hits = tuple(
-            Hit(
-                self.chunks[p],
-                s,
-                highlights(self.chunks[p].text, term_set) if with_highlights else (),
-            )
-            for p, s in page
+        term_set = set(query_words)
+        hits = []
+        for position, score in page:
+            chunk = self.store[position]
+            marks = highlights(chunk.text, term_set) if with_highlights else ()
+            hits.append(Hit(chunk, score, marks))
+        return Answer(query, tuple(hits), total=len(relevant))
+
+    def coverage(self, query_words: Sequence[str], positions: np.ndarray) -> np.ndarray:
+        """For each passage, the share of the question words' idf weight it contains."""
+        weights = np.array([self.index.idf_of(word) for word in query_words])
+        total = weights.sum()
+        if total <= 0 or len(positions) == 0:
+            return np.zeros(len(positions))
+        present = np.zeros(len(positions))
+        for word, weight in zip(query_words, weights, strict=True):
+            present += weight * contains(self.index.passages_with(word), positions)
+        return present / total
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """True when two passages share text of the same document."""
+        store = self.store
+        return bool(
+            store.doc_of[a] == store.doc_of[b]
+            and store.starts[a] < store.ends[b]
+            and store.starts[b] < store.ends[a]
         )
-        return Answer(query, hits, total=len(relevant))
 
     def section(self, chunk_id: str) -> Chunk | None:
         """The whole section (consecutive passages under the same headings) around a passage.
@@ -147,41 +145,37 @@ class Searcher:
         The result keeps the passage's id; its text is the document's text from the
         section's first passage to its last.
         """
-        position = self._position.get(chunk_id)
+        position = self.store.position(chunk_id)
         if position is None:
             return None
-        chunk = self.chunks[position]
-
-        def same(other: Chunk) -> bool:
-            return other.doc == chunk.doc and other.headings == chunk.headings
-
         first = last = position
-        while first > 0 and same(self.chunks[first - 1]):
+        while first > 0 and self.store.same_section(first - 1, position):
             first -= 1
-        while last + 1 < len(self.chunks) and same(self.chunks[last + 1]):
+        while last + 1 < len(self.store) and self.store.same_section(last + 1, position):
             last += 1
-        start, end = self.chunks[first].start, self.chunks[last].end
-        text = self.texts.get(chunk.doc)
-        if text is None:
-            return chunk
-        return replace(chunk, text=text[start:end], start=start, end=end)
+        start, end = int(self.store.starts[first]), int(self.store.ends[last])
+        text = self.store.document_text(int(self.store.doc_of[position]))[start:end]
+        return replace(self.store[position], text=text, start=start, end=end)
+
+    @cached_property
+    def _outline(self) -> list[tuple[str, list[str]]]:
+        toc: dict[int, list[str]] = {}
+        paths = self.store.heading_paths
+        for doc, path in zip(
+            self.store.doc_of.tolist(), self.store.headings_of.tolist(), strict=True
+        ):
+            headings = toc.setdefault(doc, [])
+            if paths[path] and paths[path][0] not in headings:
+                headings.append(paths[path][0])
+        return [(self.store.docs[doc]["title"], headings) for doc, headings in toc.items()]
 
     def outline(self) -> list[tuple[str, list[str]]]:
         """Each document's title with its top-level headings, in corpus order."""
-        toc: dict[tuple[str, str], list[str]] = {}
-        for chunk in self.chunks:
-            headings = toc.setdefault((chunk.doc, chunk.title), [])
-            if chunk.headings and chunk.headings[0] not in headings:
-                headings.append(chunk.headings[0])
-        return [(title, headings) for (_, title), headings in toc.items()]
+        return self._outline
 
-    def example_questions(self, count: int = 3) -> list[str]:
-        """Questions this corpus answers, for a welcome screen: about its quoted terms first,
-        then about its top-level sections.
-        """
-        candidates: list[str] = []
-        for text in self.texts.values():
-            candidates += [f"什么是“{term}”？" for term in tokens.quoted_terms(text)[:5]]
+    @cached_property
+    def _examples(self) -> list[str]:
+        candidates = [f"什么是“{term}”？" for term in self.quoted_terms[:5]]
         for _, headings in self.outline():
             for heading in headings:
                 topic = EXAMPLE_TOPIC.sub("", heading).split("，")[0].rstrip("。")
@@ -191,9 +185,15 @@ class Searcher:
         for candidate in dict.fromkeys(candidates):
             if self.search(candidate, 1, with_highlights=False).hits:
                 examples.append(candidate)
-            if len(examples) == count:
+            if len(examples) == 3:
                 break
         return examples
+
+    def example_questions(self, count: int = 3) -> list[str]:
+        """Questions this corpus answers, for a welcome screen: about its quoted terms first,
+        then about its top-level sections.
+        """
+        return self._examples[:count]
 
 
 def compact_question(question: str, max_bytes: int) -> str:
@@ -206,8 +206,3 @@ def compact_question(question: str, max_bytes: int) -> str:
     compact = " ".join(question[start:end] for start, end in spans)
     encoded = compact.encode()[:max_bytes]
     return encoded.decode("utf-8", errors="ignore").strip()
-
-
-def overlaps(a: Chunk, b: Chunk) -> bool:
-    """True when two passages share text of the same document."""
-    return a.doc == b.doc and a.start < b.end and b.start < a.end

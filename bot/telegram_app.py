@@ -243,7 +243,7 @@ async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang_of(update),
         "about",
         documents=len(outline),
-        passages=len(searcher.chunks),
+        passages=len(searcher),
         built_at=built,
         titles=titles,
     )

@@ -7,6 +7,7 @@ matches can be bolded in what the user sees.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -27,6 +28,18 @@ BIGRAM_MARK = "\x02"
 QUOTED_TERM_FREQ = 2000
 
 jieba.setLogLevel(logging.WARNING)
+
+
+TOKENIZER_VERSION = 2  # bump when tokenization changes in a way the data files don't show
+
+
+def fingerprint() -> str:
+    """A digest of everything that decides how text becomes terms (for index freshness)."""
+    digest = hashlib.sha256(f"{TOKENIZER_VERSION}|{jieba.__version__}|".encode())
+    for name in ("stopwords.txt", "boilerplate.txt"):
+        digest.update(resources.files("bot").joinpath(f"data/{name}").read_bytes())
+    digest.update(_t2s().convert("漢字與詞語").encode())
+    return digest.hexdigest()[:16]
 
 
 class Token(NamedTuple):
@@ -104,6 +117,13 @@ def add_words(words: Iterable[str]) -> None:
 def load_user_dict(path: Path) -> None:
     """Load a jieba-format user dictionary (word [freq] [tag] per line)."""
     _segmenter().load_userdict(str(path))
+
+
+def prepare(user_dict: Path | None, words: Iterable[str]) -> None:
+    """Teach the segmenter a corpus's domain terms: its user dictionary and quoted terms."""
+    if user_dict is not None:
+        load_user_dict(user_dict)
+    add_words(words)
 
 
 def quoted_terms(text: str) -> list[str]:

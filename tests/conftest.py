@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.build import build_searcher
 from bot.config import Settings
 from bot.corpus import Corpus, load_corpus
 from bot.search import Searcher
@@ -26,7 +27,7 @@ def seed_corpus() -> Corpus:
 @pytest.fixture(scope="session")
 def seed_searcher(seed_corpus: Corpus) -> Searcher:
     """The real index over the shipped corpus, with default settings."""
-    return Searcher.from_corpus(seed_corpus, Settings())
+    return build_searcher(seed_corpus, Settings())
 
 
 @pytest.fixture

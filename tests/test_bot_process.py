@@ -41,6 +41,7 @@ def start(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
         "HOME": str(tmp_path),
         "CORPUS_DIR": str(SEED_CORPUS),
         "LOG_LEVEL": "DEBUG",
+        "INDEX_DIR": str(tmp_path / "index"),
         **env,
     }
     return subprocess.Popen(

@@ -20,8 +20,9 @@ RESULT_KEYS = {"id", "doc", "title", "headings", "text", "start", "end", "score"
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No .env, no token: each test says what it needs."""
     monkeypatch.chdir(tmp_path)
-    for key in ("TELEGRAM_BOT_TOKEN", "CORPUS_DIR", "TOP_K"):
+    for key in ("TELEGRAM_BOT_TOKEN", "CORPUS_DIR", "TOP_K", "LOG_LEVEL"):
         monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -151,7 +152,12 @@ def test_chat_answers_until_end_of_input(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_module_entry_point_runs_the_terminal_chat_without_a_token(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "CORPUS_DIR": str(SEED_CORPUS), "HOME": str(tmp_path)}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "CORPUS_DIR": str(SEED_CORPUS),
+        "HOME": str(tmp_path),
+        "INDEX_DIR": str(tmp_path / "index"),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "bot"],
         input="五提四晋\n",

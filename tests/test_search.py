@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot import tokens
+from bot.build import build_searcher, searcher_from_chunks
 from bot.config import Settings
 from bot.corpus import load_corpus
 from bot.evaluation import evaluate_questions
-from bot.models import Chunk
+from bot.models import Chunk, Document
 from bot.search import Searcher, merge_spans
 from tests.conftest import ROOT
 
@@ -68,7 +69,7 @@ def test_results_never_overlap_and_paging_continues(seed_searcher: Searcher) -> 
 
 
 def test_k_larger_than_the_corpus_and_empty_questions(seed_searcher: Searcher) -> None:
-    assert len(seed_searcher.search("干部", 1000).hits) <= len(seed_searcher.chunks)
+    assert len(seed_searcher.search("干部", 1000).hits) <= len(seed_searcher)
     assert seed_searcher.search("").hits == ()
     assert seed_searcher.search("   ").hits == ()
 
@@ -78,12 +79,13 @@ def test_merge_spans() -> None:
 
 
 def test_a_tiny_corpus_of_common_words_still_ranks() -> None:
+    doc = Document("d", "", "干部培训干部作风")
     chunks = [
-        Chunk("a", "d", "", (), "干部培训", 0, 4),
-        Chunk("b", "d", "", (), "干部作风", 4, 8),
+        Chunk("00000000000a", "d", "", (), "干部培训", 0, 4),
+        Chunk("00000000000b", "d", "", (), "干部作风", 4, 8),
     ]
-    searcher = Searcher.from_chunks(chunks, Settings())
-    assert [h.chunk.id for h in searcher.search("干部作风").hits][:1] == ["b"]
+    searcher = searcher_from_chunks(chunks, [doc], Settings())
+    assert [h.chunk.id for h in searcher.search("干部作风").hits][:1] == ["00000000000b"]
 
 
 def load_questions(name: str) -> list[dict]:
@@ -94,8 +96,8 @@ def load_questions(name: str) -> list[dict]:
 @pytest.mark.parametrize("name", ["dev.jsonl", "fresh.jsonl"])
 def test_question_sets_reach_the_quality_bar(seed_searcher: Searcher, name: str) -> None:
     texts = {
-        chunk.doc: (ROOT / "corpus" / chunk.doc).read_text(encoding="utf-8")
-        for chunk in seed_searcher.chunks
+        doc["path"]: (ROOT / "corpus" / doc["path"]).read_text(encoding="utf-8")
+        for doc in seed_searcher.store.docs
     }
 
     def search(question: str) -> list[tuple[Chunk, str]]:
@@ -129,7 +131,7 @@ def test_user_dictionary_keeps_domain_terms_whole(write_corpus) -> None:
             "userdict.txt": "三龄两历 100 n\n",
         }
     )
-    searcher = Searcher.from_corpus(load_corpus(root), Settings())
+    searcher = build_searcher(load_corpus(root), Settings())
     hit = searcher.search("三龄两历怎么认定").hits[0]
     assert [hit.chunk.text[s:e] for s, e in hit.highlights] == ["三龄两历认定"]
     assert "三龄两历" in tokens.tokenize("三龄两历")

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
+from bot.build import build_searcher
 from bot.config import Settings
 from bot.corpus import load_corpus
 from bot.search import Searcher
@@ -379,7 +380,7 @@ def large_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
         f"{n}. 第{n}项工作\n干部培训第{n}期安排在第{n}周，学员{n}人。" for n in range(1, 81)
     ]
     (root / "plan.txt").write_text("培训计划\n" + "\n".join(sections), encoding="utf-8")
-    return Searcher.from_corpus(load_corpus(root), Settings())
+    return build_searcher(load_corpus(root), Settings())
 
 
 async def test_inline_paging_walks_every_result_once(

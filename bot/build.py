@@ -1,0 +1,136 @@
+"""Corpus → Searcher: chunk, tokenize (in worker processes for a large corpus), index.
+
+`open_searcher` is what the commands and the bot call: it loads the index file when
+it still matches the corpus and the settings, and otherwise builds and saves a new one.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from bot import indexfile, tokens
+from bot.chunking import chunk_corpus
+from bot.config import Settings
+from bot.corpus import Corpus, load_corpus
+from bot.index import BM25Index
+from bot.models import Chunk, Document, SkippedFile
+from bot.search import Searcher, index_text
+from bot.store import ChunkStore
+
+log = logging.getLogger(__name__)
+
+PARALLEL_FROM = 5000  # passages; below this, worker start-up costs more than it saves
+WORKER_BATCH = 256
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A ready Searcher, and how it came to be."""
+
+    searcher: Searcher
+    skipped: tuple[SkippedFile, ...]
+    loaded: bool  # True when read from the index file, False when built
+    reason: str  # why it was (re)built, or where it was loaded from
+
+
+def _prepare_worker(user_dict: str | None, words: list[str]) -> None:
+    tokens.prepare(Path(user_dict) if user_dict else None, words)
+
+
+def _count_terms(text: str) -> Counter[str]:
+    return Counter(tokens.tokenize(text))
+
+
+def term_counts(
+    texts: Sequence[str],
+    workers: int,
+    progress: bool,
+    user_dict: Path | None = None,
+    words: Sequence[str] = (),
+) -> Iterator[Counter[str]]:
+    """Each text's term counts, in order; in `workers` processes for a large corpus."""
+    bar = tqdm(
+        total=len(texts), unit=" passages", desc="Indexing", disable=not progress, smoothing=0.1
+    )
+    with bar:
+        if workers > 1 and len(texts) >= PARALLEL_FROM:
+            context = multiprocessing.get_context("spawn")  # safe beside threads (the bot)
+            setup = (str(user_dict) if user_dict else None, list(words))
+            with context.Pool(workers, _prepare_worker, setup) as pool:
+                for counts in pool.imap(_count_terms, texts, chunksize=WORKER_BATCH):
+                    bar.update()
+                    yield counts
+        else:
+            for text in texts:
+                bar.update()
+                yield _count_terms(text)
+
+
+def searcher_from_chunks(
+    chunks: Sequence[Chunk],
+    documents: Sequence[Document],
+    settings: Settings,
+    quoted_terms: Sequence[str] = (),
+    user_dict: Path | None = None,
+    progress: bool = False,
+) -> Searcher:
+    """Index passages with the settings' BM25 parameters."""
+    counts = term_counts(
+        [index_text(chunk) for chunk in chunks],
+        settings.build_workers,
+        progress,
+        user_dict,
+        quoted_terms,
+    )
+    index = BM25Index.build(
+        counts, k1=settings.bm25_k1, b=settings.bm25_b, epsilon=settings.bm25_epsilon
+    )
+    store = ChunkStore.build(chunks, documents)
+    return Searcher(store, index, settings.min_coverage, time.time(), list(quoted_terms))
+
+
+def build_searcher(corpus: Corpus, settings: Settings, progress: bool = False) -> Searcher:
+    """Teach the tokenizer the corpus's domain terms, then chunk and index it."""
+    quoted = list(
+        dict.fromkeys(t for doc in corpus.documents for t in tokens.quoted_terms(doc.text))
+    )
+    tokens.prepare(corpus.user_dict, quoted)
+    chunks = chunk_corpus(corpus.documents, settings.max_chunk_chars)
+    return searcher_from_chunks(
+        chunks, corpus.documents, settings, quoted, corpus.user_dict, progress
+    )
+
+
+def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = False) -> Opened:
+    """The searcher for the settings' corpus: from the index file when it is current,
+    otherwise built from the corpus and saved (atomically) for the next start.
+
+    Raises CorpusError when the corpus cannot be served at all.
+    """
+    directory = indexfile.location(settings)
+    reason = "rebuild requested"
+    if not rebuild:
+        began = time.perf_counter()
+        loaded = indexfile.load(directory, settings)
+        if isinstance(loaded, indexfile.Loaded):
+            tokens.prepare(loaded.user_dict, loaded.searcher.quoted_terms)
+            log.info("Loaded the index from %s in %.2f s", directory, time.perf_counter() - began)
+            return Opened(loaded.searcher, loaded.skipped, True, f"loaded from {directory}")
+        reason = loaded
+        log.info("Building the index: %s", reason)
+    state = indexfile.corpus_state(settings.corpus_dir)
+    corpus = load_corpus(settings.corpus_dir)
+    searcher = build_searcher(corpus, settings, progress)
+    try:
+        indexfile.save(directory, searcher, settings, state, corpus.skipped)
+    except OSError as error:
+        log.warning("Could not save the index to %s: %s", directory, error)
+    return Opened(searcher, corpus.skipped, False, reason)

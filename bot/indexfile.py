@@ -1,0 +1,196 @@
+"""The index on disk: .npy arrays (memory-mapped at load) in a versioned folder, and a
+manifest that says what they were built from.
+
+The manifest records the format version, the settings that shape tokenization and
+ranking, and the size, modification time and SHA-256 of every corpus file; the index is
+used only while all of them still match. Each array's size and CRC-32 are recorded too,
+so a truncated or damaged file is noticed and the index rebuilt. Writes are atomic: the
+arrays go to a new folder, then the manifest is replaced in one rename, so a crash
+mid-write leaves the previous index in force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import uuid
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot import tokens
+from bot.config import Settings
+from bot.corpus import USER_DICT_NAME, corpus_files
+from bot.index import BM25Index
+from bot.models import SkippedFile
+from bot.search import Searcher
+from bot.store import ChunkStore
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+FOLDER_PREFIX = f"index-v{FORMAT_VERSION}-"
+BLOCK = 8 << 20
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An index read from disk."""
+
+    searcher: Searcher
+    skipped: tuple[SkippedFile, ...]
+    user_dict: Path | None
+
+
+def location(settings: Settings) -> Path:
+    """Where the index of the settings' corpus lives: INDEX_DIR, else `<corpus>/.index`."""
+    if settings.index_dir is not None:
+        return settings.index_dir
+    return settings.corpus_dir / ".index"
+
+
+def settings_fingerprint(settings: Settings) -> dict[str, Any]:
+    """Everything besides the corpus that decides the index's content."""
+    return {
+        "format": FORMAT_VERSION,
+        "max_chunk_chars": settings.max_chunk_chars,
+        "bm25": [settings.bm25_k1, settings.bm25_b, settings.bm25_epsilon],
+        "tokenizer": tokens.fingerprint(),
+    }
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_crc(path: Path) -> int:
+    """CRC-32 of a file's bytes (read through, not memory-mapped)."""
+    crc = 0
+    with path.open("rb") as handle:
+        while block := handle.read(BLOCK):
+            crc = zlib.crc32(block, crc)
+    return crc
+
+
+def corpus_state(root: Path, known: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Size, modification time and SHA-256 of every file below `root`.
+
+    A file whose size and time match `known` keeps its recorded digest unread.
+    """
+    known = known or {}
+    state = {}
+    for path in corpus_files(root):
+        relative = path.relative_to(root).as_posix()
+        try:
+            stat = path.stat()
+        except OSError:
+            continue  # a dangling link or a file that just vanished: the reader reports it
+        entry = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        previous = known.get(relative)
+        if previous and all(previous.get(k) == v for k, v in entry.items()):
+            entry["sha256"] = previous["sha256"]
+        else:
+            try:
+                entry["sha256"] = file_digest(path)
+            except OSError:
+                continue
+        state[relative] = entry
+    return state
+
+
+def digests(state: dict[str, Any]) -> dict[str, str]:
+    """Each file's content digest: what decides whether the corpus changed."""
+    return {path: entry["sha256"] for path, entry in state.items()}
+
+
+def save(
+    directory: Path,
+    searcher: Searcher,
+    settings: Settings,
+    state: dict[str, Any],
+    skipped: tuple[SkippedFile, ...] = (),
+) -> None:
+    """Write the index atomically: arrays in a new folder, then the manifest by rename."""
+    directory.mkdir(parents=True, exist_ok=True)
+    folder = directory / f"{FOLDER_PREFIX}{uuid.uuid4().hex[:12]}"
+    folder.mkdir()
+    arrays: dict[str, Any] = {}
+    for name, array in {**searcher.index.arrays(), **searcher.store.arrays()}.items():
+        path = folder / f"{name}.npy"
+        np.save(path, np.ascontiguousarray(array))
+        arrays[name] = {"size": path.stat().st_size, "crc32": file_crc(path)}
+    tables = {
+        "store": json.loads(searcher.store.tables()),
+        "quoted_terms": searcher.quoted_terms,
+    }
+    (folder / "tables.json").write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+    manifest = {
+        "settings": settings_fingerprint(settings),
+        "corpus": state,
+        "skipped": [[s.path, s.reason] for s in skipped],
+        "folder": folder.name,
+        "arrays": arrays,
+        "tables_crc32": file_crc(folder / "tables.json"),
+        "passages": searcher.index.size,
+        "built_at": searcher.built_at,
+    }
+    temporary = directory / f".{MANIFEST}.{os.getpid()}.tmp"
+    with temporary.open("w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, directory / MANIFEST)
+    for old in directory.glob("index-v*"):
+        if old.name != folder.name:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def load(directory: Path, settings: Settings) -> Loaded | str:
+    """The stored index when it matches the corpus and settings, else why not."""
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"no index at {directory}"
+    except (OSError, ValueError) as error:
+        return f"unreadable manifest ({error})"
+    try:
+        if manifest["settings"] != settings_fingerprint(settings):
+            return "settings or tokenizer changed"
+        current = digests(corpus_state(settings.corpus_dir, manifest["corpus"]))
+        recorded = digests(manifest["corpus"])
+        if current != recorded:
+            changed = sorted(p for p in {*current, *recorded} if current.get(p) != recorded.get(p))
+            return f"corpus changed ({', '.join(changed[:5])})"
+        folder = directory / manifest["folder"]
+        arrays = {}
+        for name, expected in manifest["arrays"].items():
+            path = folder / f"{name}.npy"
+            if path.stat().st_size != expected["size"] or file_crc(path) != expected["crc32"]:
+                return f"damaged index file {path.name}"
+            arrays[name] = np.load(path, mmap_mode="r")
+        tables_path = folder / "tables.json"
+        if file_crc(tables_path) != manifest["tables_crc32"]:
+            return "damaged index file tables.json"
+        tables = json.loads(tables_path.read_text(encoding="utf-8"))
+        store = ChunkStore.from_stored(json.dumps(tables["store"]), arrays)
+        index = BM25Index.from_arrays(int(manifest["passages"]), arrays)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return f"unreadable index ({type(error).__name__}: {error})"
+    searcher = Searcher(
+        store, index, settings.min_coverage, float(manifest["built_at"]), tables["quoted_terms"]
+    )
+    user_dict = settings.corpus_dir / USER_DICT_NAME
+    skipped = tuple(SkippedFile(path, reason) for path, reason in manifest["skipped"])
+    return Loaded(searcher, skipped, user_dict if user_dict.is_file() else None)

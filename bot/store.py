@@ -1,0 +1,127 @@
+"""The passages of an index as flat arrays: cheap to save, memory-map and load.
+
+A Chunk is materialized only when asked for, so a million passages cost their arrays,
+not a million Python objects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.models import Chunk, Document
+
+ARRAYS = (
+    "chunk_ids", "id_order", "doc_of", "headings_of", "starts", "ends",
+    "text_offsets", "text_blob", "doc_offsets", "doc_blob",
+)  # fmt: skip
+
+
+def encode_blob(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """UTF-8 bytes of all texts, and the byte offset where each starts (plus the end)."""
+    encoded = [text.encode() for text in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+
+
+@dataclass
+class ChunkStore:
+    """Every passage's id, document, heading path, offsets and text."""
+
+    docs: list[dict[str, str]]  # {"path", "title"} per document
+    heading_paths: list[tuple[str, ...]]
+    chunk_ids: np.ndarray  # uint64: the 12-hex-digit id as a number
+    id_order: np.ndarray  # int64: positions sorted by id, for look-ups
+    doc_of: np.ndarray  # int32
+    headings_of: np.ndarray  # int32, into heading_paths
+    starts: np.ndarray  # int64, character offsets into the document
+    ends: np.ndarray
+    text_offsets: np.ndarray  # int64, byte offsets into text_blob
+    text_blob: np.ndarray  # uint8, UTF-8 passage texts
+    doc_offsets: np.ndarray  # int64, byte offsets into doc_blob
+    doc_blob: np.ndarray  # uint8, UTF-8 document texts
+
+    @classmethod
+    def build(cls, chunks: Sequence[Chunk], documents: Sequence[Document]) -> ChunkStore:
+        """Flatten passages (and the documents they come from) into arrays."""
+        doc_index = {doc.path: i for i, doc in enumerate(documents)}
+        paths: dict[tuple[str, ...], int] = {}
+        headings_of = [paths.setdefault(c.headings, len(paths)) for c in chunks]
+        ids = np.array([int(c.id, 16) for c in chunks], dtype=np.uint64)
+        text_blob, text_offsets = encode_blob([c.text for c in chunks])
+        doc_blob, doc_offsets = encode_blob([d.text for d in documents])
+        return cls(
+            docs=[{"path": d.path, "title": d.title} for d in documents],
+            heading_paths=list(paths),
+            chunk_ids=ids,
+            id_order=np.argsort(ids, kind="stable"),
+            doc_of=np.array([doc_index[c.doc] for c in chunks], dtype=np.int32),
+            headings_of=np.array(headings_of, dtype=np.int32),
+            starts=np.array([c.start for c in chunks], dtype=np.int64),
+            ends=np.array([c.end for c in chunks], dtype=np.int64),
+            text_offsets=text_offsets,
+            text_blob=text_blob,
+            doc_offsets=doc_offsets,
+            doc_blob=doc_blob,
+        )
+
+    def __len__(self) -> int:
+        return len(self.chunk_ids)
+
+    def __getitem__(self, position: int) -> Chunk:
+        doc = self.docs[int(self.doc_of[position])]
+        low, high = self.text_offsets[position], self.text_offsets[position + 1]
+        return Chunk(
+            id=f"{int(self.chunk_ids[position]):012x}",
+            doc=doc["path"],
+            title=doc["title"],
+            headings=self.heading_paths[int(self.headings_of[position])],
+            text=self.text_blob[low:high].tobytes().decode(),
+            start=int(self.starts[position]),
+            end=int(self.ends[position]),
+        )
+
+    def __iter__(self) -> Iterator[Chunk]:
+        return (self[i] for i in range(len(self)))
+
+    def position(self, chunk_id: str) -> int | None:
+        """Where the passage with this id is, if the store has it."""
+        try:
+            key = np.uint64(int(chunk_id, 16))
+        except (ValueError, OverflowError):
+            return None
+        at = int(np.searchsorted(self.chunk_ids, key, sorter=self.id_order))
+        if at < len(self.id_order) and self.chunk_ids[self.id_order[at]] == key:
+            return int(self.id_order[at])
+        return None
+
+    def same_section(self, a: int, b: int) -> bool:
+        """True when two passages share a document and heading path."""
+        return bool(
+            self.doc_of[a] == self.doc_of[b] and self.headings_of[a] == self.headings_of[b]
+        )
+
+    def document_text(self, doc: int) -> str:
+        """The decoded text of one document."""
+        return self.doc_blob[self.doc_offsets[doc] : self.doc_offsets[doc + 1]].tobytes().decode()
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays to store on disk."""
+        return {name: getattr(self, name) for name in ARRAYS}
+
+    def tables(self) -> str:
+        """The small tables (documents, heading paths) as JSON."""
+        return json.dumps(
+            {"docs": self.docs, "heading_paths": self.heading_paths}, ensure_ascii=False
+        )
+
+    @classmethod
+    def from_stored(cls, tables: str, arrays: dict[str, np.ndarray]) -> ChunkStore:
+        """The store from its JSON tables and (memory-mapped) arrays."""
+        data = json.loads(tables)
+        paths = [tuple(path) for path in data["heading_paths"]]
+        return cls(docs=data["docs"], heading_paths=paths, **{n: arrays[n] for n in ARRAYS})

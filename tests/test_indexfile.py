@@ -1,0 +1,153 @@
+"""The index on disk: reused while current, rebuilt when anything changed or broke."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot import indexfile
+from bot.build import open_searcher
+from bot.config import Settings
+from tests.conftest import SEED_CORPUS
+
+WriteCorpus = Callable[[dict[str, str | bytes]], Path]
+SPEECH = (
+    "学习讲话\n一、总体要求\n（一）提高认识。要深刻认识“灯下黑”问题。\n"
+    "二、工作安排\n按计划推进。\n"
+)
+
+
+@pytest.fixture
+def settings(write_corpus: WriteCorpus, tmp_path: Path) -> Settings:
+    root = write_corpus({"a.txt": SPEECH, "b.md": "# 第二篇\n\n正文内容在此。\n"})
+    return Settings(corpus_dir=root, index_dir=tmp_path / "index")
+
+
+def test_built_once_then_loaded_with_the_same_answers(settings: Settings) -> None:
+    first = open_searcher(settings)
+    assert not first.loaded and first.reason.startswith("no index")
+    second = open_searcher(settings)
+    assert second.loaded
+    for question in ("灯下黑", "按计划推进", "正文"):
+        a, b = first.searcher.search(question), second.searcher.search(question)
+        assert [(h.chunk, h.score, h.highlights) for h in a.hits] == [
+            (h.chunk, h.score, h.highlights) for h in b.hits
+        ]
+    assert second.searcher.outline() == first.searcher.outline()
+    chunk = first.searcher.search("灯下黑").hits[0].chunk
+    assert second.searcher.section(chunk.id) == first.searcher.section(chunk.id)
+    assert isinstance(second.searcher.index.weights, np.memmap)
+
+
+def test_the_default_place_is_a_hidden_folder_in_the_corpus(settings: Settings) -> None:
+    settings = replace(settings, index_dir=None)
+    open_searcher(settings)
+    assert (settings.corpus_dir / ".index" / "manifest.json").is_file()
+    again = open_searcher(settings)
+    assert again.loaded and not again.skipped  # the index folder is not read as a document
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: (root / "a.txt").write_text(SPEECH + "三、新增内容。\n", encoding="utf-8"),
+        lambda root: (root / "c.txt").write_text("新文件\n内容。\n", encoding="utf-8"),
+        lambda root: (root / "b.md").unlink(),
+        lambda root: (root / "userdict.txt").write_text("灯下黑 100 n\n", encoding="utf-8"),
+    ],
+    ids=["edited", "added", "removed", "user dictionary"],
+)
+def test_a_corpus_change_triggers_a_rebuild(
+    settings: Settings, change: Callable[[Path], object]
+) -> None:
+    open_searcher(settings)
+    change(settings.corpus_dir)
+    again = open_searcher(settings)
+    assert not again.loaded and again.reason.startswith("corpus changed")
+    assert open_searcher(settings).loaded
+
+
+def test_touching_a_file_without_changing_it_keeps_the_index(settings: Settings) -> None:
+    open_searcher(settings)
+    os.utime(settings.corpus_dir / "a.txt", (1, 1))
+    assert open_searcher(settings).loaded
+
+
+@pytest.mark.parametrize(
+    "changes", [{"max_chunk_chars": 120}, {"bm25_k1": 1.5}, {"bm25_b": 0.9}, {"bm25_epsilon": 0.5}]
+)
+def test_a_settings_change_triggers_a_rebuild(settings: Settings, changes: dict) -> None:
+    open_searcher(settings)
+    again = open_searcher(replace(settings, **changes))
+    assert not again.loaded and again.reason == "settings or tokenizer changed"
+
+
+def index_folder(settings: Settings) -> Path:
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text(encoding="utf-8"))
+    return settings.index_dir / manifest["folder"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda folder: (folder / "weights.npy").write_bytes(
+            (folder / "weights.npy").read_bytes()[:-16]
+        ),
+        lambda folder: (folder / "postings.npy").write_bytes(
+            bytearray((folder / "postings.npy").read_bytes()[:-1]) + b"\xff"
+        ),
+        lambda folder: (folder / "tables.json").write_text("{", encoding="utf-8"),
+        lambda folder: (folder / "indptr.npy").unlink(),
+        lambda folder: shutil.rmtree(folder),
+    ],
+    ids=["truncated", "flipped byte", "bad tables", "missing array", "missing folder"],
+)
+def test_a_damaged_index_is_detected_and_rebuilt(
+    settings: Settings, damage: Callable[[Path], object]
+) -> None:
+    open_searcher(settings)
+    damage(index_folder(settings))
+    again = open_searcher(settings)
+    assert not again.loaded
+    assert again.searcher.search("灯下黑").hits
+    assert open_searcher(settings).loaded
+
+
+def test_a_garbled_manifest_is_rebuilt(settings: Settings) -> None:
+    open_searcher(settings)
+    (settings.index_dir / "manifest.json").write_text("not json", encoding="utf-8")
+    again = open_searcher(settings)
+    assert not again.loaded and again.reason.startswith("unreadable manifest")
+
+
+def test_a_crash_mid_write_leaves_the_previous_index_in_force(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_searcher(settings)
+    before = index_folder(settings)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(indexfile.os, "replace", crash)
+    (settings.corpus_dir / "c.txt").write_text("新文件\n内容。\n", encoding="utf-8")
+    rebuilt = open_searcher(settings)  # builds, fails to save, still serves
+    assert rebuilt.searcher.search("新文件").hits
+    monkeypatch.undo()
+    assert index_folder(settings) == before  # the manifest still names the old arrays
+    (settings.corpus_dir / "c.txt").unlink()
+    assert open_searcher(settings).loaded
+
+
+def test_the_seed_corpus_index_stays_small(tmp_path: Path) -> None:
+    settings = Settings(corpus_dir=SEED_CORPUS, index_dir=tmp_path / "index")
+    open_searcher(settings)
+    size = sum(p.stat().st_size for p in (tmp_path / "index").rglob("*") if p.is_file())
+    assert size < 2_000_000
