@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -39,6 +40,7 @@ class Opened:
     skipped: tuple[SkippedFile, ...]
     loaded: bool  # True when read from the index file, False when built
     reason: str  # why it was (re)built, or where it was loaded from
+    corpus: dict[str, Any]  # size, time and digest of each corpus file it reflects
 
 
 def _prepare_worker(user_dict: str | None, words: list[str]) -> None:
@@ -109,6 +111,12 @@ def build_searcher(corpus: Corpus, settings: Settings, progress: bool = False) -
     )
 
 
+def corpus_changed(settings: Settings, known: dict[str, Any]) -> bool:
+    """Whether any corpus file was added, removed or changed since `known` was taken."""
+    current = indexfile.corpus_state(settings.corpus_dir, known)
+    return indexfile.digests(current) != indexfile.digests(known)
+
+
 def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = False) -> Opened:
     """The searcher for the settings' corpus: from the index file when it is current,
     otherwise built from the corpus and saved (atomically) for the next start.
@@ -123,7 +131,9 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
         if isinstance(loaded, indexfile.Loaded):
             tokens.prepare(loaded.user_dict, loaded.searcher.quoted_terms)
             log.info("Loaded the index from %s in %.2f s", directory, time.perf_counter() - began)
-            return Opened(loaded.searcher, loaded.skipped, True, f"loaded from {directory}")
+            return Opened(
+                loaded.searcher, loaded.skipped, True, f"loaded from {directory}", loaded.corpus
+            )
         reason = loaded
         log.info("Building the index: %s", reason)
     state = indexfile.corpus_state(settings.corpus_dir)
@@ -133,4 +143,4 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
         indexfile.save(directory, searcher, settings, state, corpus.skipped)
     except OSError as error:
         log.warning("Could not save the index to %s: %s", directory, error)
-    return Opened(searcher, corpus.skipped, False, reason)
+    return Opened(searcher, corpus.skipped, False, reason, state)

@@ -241,7 +241,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
     opened = open_index(settings)
     log.info("Serving %d passages from %s", len(opened.searcher), settings.corpus_dir)
-    return telegram_app.run(settings, opened.searcher)
+    return telegram_app.run(settings, opened.searcher, opened.corpus)
 
 
 class RedactSecrets(logging.Filter):

@@ -47,6 +47,7 @@ class Loaded:
     searcher: Searcher
     skipped: tuple[SkippedFile, ...]
     user_dict: Path | None
+    corpus: dict[str, Any]  # the corpus state it was built from
 
 
 def location(settings: Settings) -> Path:
@@ -193,4 +194,5 @@ def load(directory: Path, settings: Settings) -> Loaded | str:
     )
     user_dict = settings.corpus_dir / USER_DICT_NAME
     skipped = tuple(SkippedFile(path, reason) for path, reason in manifest["skipped"])
-    return Loaded(searcher, skipped, user_dict if user_dict.is_file() else None)
+    user_dict_path = user_dict if user_dict.is_file() else None
+    return Loaded(searcher, skipped, user_dict_path, manifest["corpus"])

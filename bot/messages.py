@@ -38,6 +38,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "inline_hint": "在 @{username} 后面输入关键词，例如：@{username} 年轻干部 历练",
         "inline_none_title": "没有找到相关内容",
         "inline_none": "换个关键词试试。",
+        "admins_only": "这个命令只有管理员可以使用。",
+        "reloading": "正在重新读取资料库…",
+        "reloaded": (
+            "✅ 已载入：{documents} 篇文档，{passages} 个段落（{how}，用时 {seconds:.1f} 秒）。"
+        ),
+        "reload_failed": "❌ 重新载入失败，仍在使用原来的索引：{reason}",
+        "how_built": "重新建立索引",
+        "how_loaded": "读取已有索引",
         "cmd_start": "开始使用",
         "cmd_help": "使用帮助",
         "cmd_ask": "提问：/ask 问题",
@@ -82,6 +90,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "inline_hint": "Type keywords after @{username}, e.g. @{username} 年轻干部 历练",
         "inline_none_title": "Nothing found",
         "inline_none": "Try other keywords.",
+        "admins_only": "Only admins can use this command.",
+        "reloading": "Re-reading the library…",
+        "reloaded": (
+            "✅ Loaded {documents} documents, {passages} passages ({how}, {seconds:.1f} s)."
+        ),
+        "reload_failed": "❌ Reload failed; still serving the previous index: {reason}",
+        "how_built": "index rebuilt",
+        "how_loaded": "stored index read",
         "cmd_start": "Start",
         "cmd_help": "How to use",
         "cmd_ask": "Ask: /ask question",

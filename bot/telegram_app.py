@@ -8,10 +8,12 @@ any replica.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import (
@@ -40,6 +42,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot import indexfile
+from bot.build import corpus_changed, open_searcher
 from bot.config import Settings
 from bot.messages import language, say
 from bot.models import Answer, Hit
@@ -70,9 +74,12 @@ class Services:
     """What the handlers share: built once, kept in application.bot_data."""
 
     settings: Settings
-    searcher: Searcher
+    searcher: Searcher  # replaced whole by a reload; handlers read it per update
     limiter: RateLimiter
     started_at: float
+    corpus: dict[str, Any] | None = None  # the corpus state the searcher reflects
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    watcher: asyncio.Task[None] | None = None
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -365,16 +372,92 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("Could not tell the user about the error: %s", error)
 
 
+async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload (admins in ADMIN_IDS only): re-read the corpus and swap in the new index."""
+    lang = lang_of(update)
+    user = update.effective_user
+    if user is None or user.id not in services(context).settings.admin_ids:
+        if update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+            await send(update, context, say(lang, "admins_only"))
+        return
+    await send(update, context, say(lang, "reloading"))
+    await send(update, context, await reload_index(context.application, lang, rebuild=True))
+
+
+async def reload_index(application: Application, lang: str = "zh", rebuild: bool = False) -> str:
+    """Load or rebuild the index in a worker thread and swap it in; questions are answered
+    from the old one meanwhile, and a failed rebuild leaves the old one in place.
+    Returns a line for the admin.
+    """
+    service: Services = application.bot_data["services"]
+    async with service.reload_lock:
+        began = time.perf_counter()
+        try:
+            opened = await asyncio.to_thread(open_searcher, service.settings, False, rebuild)
+        except Exception as error:  # whatever broke, the old index keeps serving
+            log.error("Reload failed; keeping the previous index", exc_info=error)
+            return say(lang, "reload_failed", reason=html.escape(str(error)[:300]))
+        service.searcher, service.corpus = opened.searcher, opened.corpus
+        seconds = time.perf_counter() - began
+        log.info("Swapped in the index (%s) in %.1f s", opened.reason, seconds)
+        return say(
+            lang,
+            "reloaded",
+            documents=len(opened.searcher.store.docs),
+            passages=len(opened.searcher),
+            how=say(lang, "how_loaded" if opened.loaded else "how_built"),
+            seconds=seconds,
+        )
+
+
+async def watch_corpus(application: Application) -> None:
+    """Every RELOAD_INTERVAL seconds, re-index when a corpus file was added, changed or removed."""
+    service: Services = application.bot_data["services"]
+    while True:
+        await asyncio.sleep(service.settings.reload_interval)
+        try:
+            if service.corpus is None:
+                service.corpus = await asyncio.to_thread(
+                    indexfile.corpus_state, service.settings.corpus_dir
+                )
+                continue
+            changed = await asyncio.to_thread(corpus_changed, service.settings, service.corpus)
+        except OSError as error:
+            log.warning("Could not check the corpus for changes: %s", error)
+            continue
+        if changed:
+            log.info("The corpus changed; re-indexing")
+            await reload_index(application)
+
+
 # --- wiring -----------------------------------------------------------------------------
-async def register_commands(application: Application) -> None:
-    """Publish the command menu in Chinese, and in English for English-speaking users."""
+async def post_init(application: Application) -> None:
+    """Publish the command menu (Chinese, and English for English-speaking users) and
+    start the corpus watcher."""
     for lang, code in (("zh", None), ("en", "en")):
         commands = [BotCommand(name, say(lang, f"cmd_{name}")) for name in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=code)
+    service: Services = application.bot_data["services"]
+    if service.settings.reload_interval > 0:
+        service.watcher = asyncio.create_task(watch_corpus(application))
 
 
-def build_application(settings: Settings, searcher: Searcher) -> Application:
-    """The configured Application: handlers wired in order, services in bot_data."""
+async def post_stop(application: Application) -> None:
+    """Stop the corpus watcher."""
+    watcher = application.bot_data["services"].watcher
+    if watcher is not None:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+
+
+def build_application(
+    settings: Settings, searcher: Searcher, corpus: dict[str, Any] | None = None
+) -> Application:
+    """The configured Application: handlers wired in order, services in bot_data.
+
+    `corpus` is the corpus state the searcher reflects (for the change watcher).
+    """
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     builder = (
@@ -388,14 +471,15 @@ def build_application(settings: Settings, searcher: Searcher) -> Application:
         )
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(True)
-        .post_init(register_commands)
+        .post_init(post_init)
+        .post_stop(post_stop)
     )
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base if base.endswith("/bot") else base + "/bot")
     application = builder.build()
     application.bot_data["services"] = Services(
-        settings, searcher, RateLimiter(settings.user_rate_limit, 60.0), time.time()
+        settings, searcher, RateLimiter(settings.user_rate_limit, 60.0), time.time(), corpus
     )
 
     messages = filters.UpdateType.MESSAGE
@@ -404,6 +488,7 @@ def build_application(settings: Settings, searcher: Searcher) -> Application:
     application.add_handler(CommandHandler("help", help_command, filters=messages))
     application.add_handler(CommandHandler("toc", toc, filters=messages))
     application.add_handler(CommandHandler("about", about, filters=messages))
+    application.add_handler(CommandHandler("reload", reload_command, filters=messages))
     application.add_handler(
         CommandHandler("ask", ask, filters=messages | filters.UpdateType.CHANNEL_POST)
     )
@@ -427,9 +512,9 @@ def build_application(settings: Settings, searcher: Searcher) -> Application:
     return application
 
 
-def run(settings: Settings, searcher: Searcher) -> int:
+def run(settings: Settings, searcher: Searcher, corpus: dict[str, Any] | None = None) -> int:
     """Run the bot until SIGINT/SIGTERM: long polling, or a webhook when WEBHOOK_URL is set."""
-    application = build_application(settings, searcher)
+    application = build_application(settings, searcher, corpus)
     if settings.webhook_url:
         application.run_webhook(
             listen=settings.webhook_listen,

@@ -77,6 +77,8 @@ async def start_bot(application: Application) -> None:
 async def stop_bot(application: Application) -> None:
     await application.updater.stop()
     await application.stop()
+    if application.post_stop:
+        await application.post_stop(application)
     await application.shutdown()
 
 
