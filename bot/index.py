@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 ARRAYS = ("term_hashes", "idf", "indptr", "postings", "weights")
+BLOCK = 1 << 22  # weights are computed this many at a time
 
 
 def term_hash(term: str) -> int:
@@ -64,7 +65,7 @@ class BM25Index:
         passages fit in memory while they are counted.
         """
         vocabulary: dict[str, int] = {}
-        rows, columns, counts, lengths = array("q"), array("i"), array("i"), array("q")
+        rows, columns, counts, lengths = array("i"), array("i"), array("i"), array("q")
         for position, passage in enumerate(term_counts):
             lengths.append(sum(passage.values()))
             rows.extend([vocabulary.setdefault(term, len(vocabulary)) for term in passage])
@@ -72,9 +73,9 @@ class BM25Index:
             counts.extend(passage.values())
         return cls.from_triples(
             list(vocabulary),
-            np.frombuffer(rows, dtype=np.int64),
+            np.frombuffer(rows, dtype=np.int32),
             np.frombuffer(columns, dtype=np.int32),
-            np.frombuffer(counts, dtype=np.int32).astype(np.float64),
+            np.frombuffer(counts, dtype=np.int32),
             np.frombuffer(lengths, dtype=np.int64).astype(np.float64),
             k1,
             b,
@@ -101,27 +102,41 @@ class BM25Index:
         """Index (term row, passage, count) triples; `lengths` are the passages' token counts."""
         size = len(lengths)
         hashes = np.fromiter((term_hash(t) for t in terms), dtype=np.uint64, count=len(terms))
-        if len(np.unique(hashes)) != len(hashes):
+        rank = np.argsort(hashes)  # term rows in hash order
+        hashes = hashes[rank]
+        if np.any(hashes[1:] == hashes[:-1]):
             raise ValueError("two terms share a 64-bit hash; this corpus needs a wider hash")
-        document_frequency = np.bincount(rows, minlength=len(terms)).astype(np.float64)
+        new_row = np.empty(len(rank), dtype=np.int32)
+        new_row[rank] = np.arange(len(rank), dtype=np.int32)
+        rows = new_row[rows]
+        del new_row
+        # Passages were added in order, so a stable sort by term keeps each posting list
+        # ascending; the arrays are rearranged one at a time to keep the peak memory low.
+        order = np.argsort(rows, kind="stable")
+        postings = columns[order]
+        counts = counts[order].astype(np.float64)
+        rows = rows[order]
+        del order
+        per_term = np.bincount(rows, minlength=len(terms))
+        indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(per_term, out=indptr[1:])
+        document_frequency = per_term.astype(np.float64)
         idf = guarded_idf(document_frequency, size, epsilon)
         average_length = float(lengths.mean()) if size and lengths.sum() else 1.0
-        # The same operations in the same order as rank-bm25, so scores agree to the last bit.
-        norm = k1 * (1 - b + b * lengths[columns] / average_length)
-        weights = idf[rows] * (counts * (k1 + 1) / (counts + norm))
-        rank = np.argsort(hashes)  # term rows in hash order
-        new_row = np.empty_like(rank)
-        new_row[rank] = np.arange(len(rank))
-        order = np.lexsort((columns, new_row[rows]))
-        indptr = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(new_row[rows], minlength=len(terms)), out=indptr[1:])
+        weights = np.empty(len(postings), dtype=np.float64)
+        for low in range(0, len(postings), BLOCK):
+            part = slice(low, low + BLOCK)
+            tf = counts[part]
+            # The same operations in the same order as rank-bm25: scores agree to the bit.
+            norm = k1 * (1 - b + b * lengths[postings[part]] / average_length)
+            weights[part] = idf[rows[part]] * (tf * (k1 + 1) / (tf + norm))
         return cls(
             size=size,
-            term_hashes=hashes[rank],
-            idf=idf[rank],
+            term_hashes=hashes,
+            idf=idf,
             indptr=indptr,
-            postings=columns[order].astype(np.int32),
-            weights=weights[order],
+            postings=postings.astype(np.int32),
+            weights=weights,
         )
 
     @property
