@@ -164,8 +164,9 @@ def run_size(size: int, work: Path, count: int, rank_bm25_max: int) -> dict:
         stdout=subprocess.DEVNULL,
     )
     build = time.perf_counter() - began
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # largest child so far
     disk = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file())
-    result = {"size": size, "build_s": build, "disk_mb": disk / 2**20}
+    result = {"size": size, "build_s": build, "build_peak_mb": peak, "disk_mb": disk / 2**20}
     result["engine"] = in_child("engine", str(corpus), str(index_dir), str(count))
     if size <= rank_bm25_max:
         result["rank_bm25"] = in_child("rank-bm25", str(corpus), str(count))
@@ -175,10 +176,10 @@ def run_size(size: int, work: Path, count: int, rank_bm25_max: int) -> dict:
 def table(results: list[dict]) -> str:
     """The figures as a Markdown table."""
     lines = [
-        "| passages | build s | index MB | load s | RSS MB | engine p50/p95 ms "
+        "| passages | build s | build peak MB | index MB | load s | RSS MB | engine p50/p95 ms "
         "| search p50/p95 ms | rank-bm25 build s | rank-bm25 RSS MB | rank-bm25 p50/p95 ms "
         "| speed-up (p50) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         e = r["engine"]
