@@ -137,7 +137,7 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
         reason = loaded
         log.info("Building the index: %s", reason)
     state = indexfile.corpus_state(settings.corpus_dir)
-    corpus = load_corpus(settings.corpus_dir)
+    corpus = load_corpus(settings.corpus_dir, settings.max_file_mb * 2**20)
     searcher = build_searcher(corpus, settings, progress)
     try:
         indexfile.save(directory, searcher, settings, state, corpus.skipped)

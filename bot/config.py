@@ -39,9 +39,15 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     user_rate_limit: int = 20  # questions per user (or chat) per minute
+    max_file_mb: int = 20  # a corpus file larger than this is skipped
     index_dir: Path | None = None  # default: <corpus_dir>/.index
     build_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     admin_ids: frozenset[int] = frozenset()
+    allowed_user_ids: frozenset[int] = frozenset()  # empty: everyone
+    allowed_chat_ids: frozenset[int] = frozenset()  # empty: every chat
+    chat_rate_limit: int = 60  # answers per group or channel per minute
+    inline_rate_limit: int = 60  # inline queries per user per minute
+    webhook_max_body: int = 1_048_576  # bytes; Telegram's updates are far smaller
     reload_interval: float = 60.0  # seconds between corpus checks; 0 turns the watcher off
     log_level: str = "INFO"
 
@@ -97,7 +103,7 @@ def _ids(env: Mapping[str, str], key: str) -> frozenset[int]:
     ids = set()
     for part in filter(None, raw.split(",")):
         try:
-            ids.add(int(part))
+            ids.add(int(part))  # chat ids of groups and channels are negative
         except ValueError:
             raise ConfigError(
                 key, f"expected Telegram user ids separated by commas, got {part!r}"
@@ -148,9 +154,15 @@ def load_settings(
         webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
         webhook_port=_int(env, "WEBHOOK_PORT", 8443, 1, 65535),
         user_rate_limit=_int(env, "USER_RATE_LIMIT", 20, 1, 10000),
+        max_file_mb=_int(env, "MAX_FILE_MB", 20, 1, 2048),
         index_dir=Path(env["INDEX_DIR"].strip()) if env.get("INDEX_DIR", "").strip() else None,
         build_workers=_int(env, "BUILD_WORKERS", os.cpu_count() or 1, 1, 256),
         admin_ids=_ids(env, "ADMIN_IDS"),
+        allowed_user_ids=_ids(env, "ALLOWED_USER_IDS"),
+        allowed_chat_ids=_ids(env, "ALLOWED_CHAT_IDS"),
+        chat_rate_limit=_int(env, "CHAT_RATE_LIMIT", 60, 1, 100000),
+        inline_rate_limit=_int(env, "INLINE_RATE_LIMIT", 60, 1, 100000),
+        webhook_max_body=_int(env, "WEBHOOK_MAX_BODY", 1_048_576, 1024, 100 * 2**20),
         reload_interval=_float(env, "RELOAD_INTERVAL", 60.0, 0.0, 86400.0),
         log_level=log_level,
     )

@@ -14,6 +14,7 @@ from bot.outline import parse_outline
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 DOCX_SUFFIXES = {".docx"}
 USER_DICT_NAME = "userdict.txt"
+MAX_FILE_BYTES = 20 * 2**20  # a speech or report is far smaller; anything bigger is a mistake
 DOCX_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 
 
@@ -93,8 +94,14 @@ def read_docx(path: Path) -> tuple[str, dict[int, int]]:
     return "\n".join(lines), levels
 
 
-def load_document(path: Path, relative: str) -> Document:
+def load_document(path: Path, relative: str, max_bytes: int = MAX_FILE_BYTES) -> Document:
     """Read, decode and outline one corpus file. Raises UnreadableFile or OSError."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise UnreadableFile(
+            f"too large ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB,"
+            " set by MAX_FILE_MB)"
+        )
     suffix = path.suffix.lower()
     if suffix in DOCX_SUFFIXES:
         text, levels = read_docx(path)
@@ -109,15 +116,18 @@ def load_document(path: Path, relative: str) -> Document:
 
 
 def corpus_files(root: Path) -> list[Path]:
-    """Every non-hidden file below `root`, in a stable order, without following dir links."""
+    """Every non-hidden file below `root` in a stable order, and every link to a folder
+    (listed, not followed, so a link loop cannot trap the walk)."""
     found = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(folder) / name for name in sorted(files) if not name.startswith("."))
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        names = sorted([*files, *links])
+        found.extend(Path(folder) / name for name in names if not name.startswith("."))
     return found
 
 
-def load_corpus(root: Path) -> Corpus:
+def load_corpus(root: Path, max_bytes: int = MAX_FILE_BYTES) -> Corpus:
     """Load every supported file below `root`; unreadable files are skipped with a reason.
 
     Raises CorpusError when `root` is missing or holds no readable document.
@@ -131,11 +141,14 @@ def load_corpus(root: Path) -> Corpus:
         relative = path.relative_to(root).as_posix()
         if path == user_dict:
             continue
+        if path.is_symlink() and path.is_dir():
+            skipped.append(SkippedFile(relative, "link to a folder (not followed)"))
+            continue
         if path.suffix.lower() not in TEXT_SUFFIXES | DOCX_SUFFIXES:
             skipped.append(SkippedFile(relative, "unsupported file type (use .txt, .md or .docx)"))
             continue
         try:
-            documents.append(load_document(path, relative))
+            documents.append(load_document(path, relative, max_bytes))
         except UnreadableFile as error:
             skipped.append(SkippedFile(relative, str(error)))
         except OSError as error:

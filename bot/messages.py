@@ -39,6 +39,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "inline_none_title": "没有找到相关内容",
         "inline_none": "换个关键词试试。",
         "admins_only": "这个命令只有管理员可以使用。",
+        "not_allowed": "抱歉，这个机器人只对指定的用户和群组开放。",
+        "stats": (
+            "📊 <b>运行情况</b>\n运行时间：{uptime}\n收到更新：{updates}\n回答问题：{answered}"
+            "（无结果 {empty}）\n内联查询：{inline}\n限流拒绝：{limited}\n"
+            "未授权拒绝：{refused}\n出错：{errors}\n检索耗时 p50/p95：{p50:.1f} / {p95:.1f} ms\n"
+            "段落：{passages}"
+        ),
         "reloading": "正在重新读取资料库…",
         "reloaded": (
             "✅ 已载入：{documents} 篇文档，{passages} 个段落（{how}，用时 {seconds:.1f} 秒）。"
@@ -91,6 +98,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "inline_none_title": "Nothing found",
         "inline_none": "Try other keywords.",
         "admins_only": "Only admins can use this command.",
+        "not_allowed": "Sorry, this bot is only open to selected users and groups.",
+        "stats": (
+            "📊 <b>Status</b>\nUp: {uptime}\nUpdates: {updates}\nQuestions answered: {answered}"
+            " ({empty} without result)\nInline queries: {inline}\nRate-limited: {limited}\n"
+            "Not allowed: {refused}\nErrors: {errors}\nSearch p50/p95: {p50:.1f} / {p95:.1f} ms\n"
+            "Passages: {passages}"
+        ),
         "reloading": "Re-reading the library…",
         "reloaded": (
             "✅ Loaded {documents} documents, {passages} passages ({how}, {seconds:.1f} s)."

@@ -29,6 +29,16 @@ EXAMPLE_TOPIC = re.compile(
 )
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_question(text: str) -> str:
+    """A question as the pipeline takes it: lone surrogates (which JSON allows and UTF-8
+    does not) replaced, control characters blanked, at most MAX_QUERY_CHARS long."""
+    text = text[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8")
+    return CONTROL.sub(" ", text)
+
+
 def index_text(chunk: Chunk) -> str:
     """What is indexed for a passage: its title and heading path count toward a match."""
     return "\n".join((chunk.title, *chunk.headings, chunk.text))
@@ -91,7 +101,7 @@ class Searcher:
         `with_highlights=False` skips finding the matched words, and
         `relevance_rule=False` returns the plain BM25 ranking (both for evaluation).
         """
-        query = query[:MAX_QUERY_CHARS]
+        query = clean_question(query)
         query_terms = list(dict.fromkeys(tokens.tokenize(query)))
         query_words = [term for term in query_terms if tokens.is_word(term)]
         if not query_words:
@@ -200,6 +210,7 @@ def compact_question(question: str, max_bytes: int) -> str:
     """The question's content words (stopwords and punctuation dropped), at most `max_bytes`
     of UTF-8: small enough for a button, and it searches the same.
     """
+    question = clean_question(question)
     if len(question.encode()) <= max_bytes:
         return question
     spans = merge_spans([(t.start, t.end) for t in tokens.tokenize_with_spans(question)])

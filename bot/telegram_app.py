@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import html
 import logging
+import os
 import time
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -33,12 +37,14 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -65,7 +71,7 @@ INLINE_PAGE = 20  # results per inline answer (Telegram allows 50)
 SNIPPET_CHARS = 80
 QUESTION_ECHO_CHARS = 120
 COMMANDS = ("start", "help", "ask", "toc", "about")
-SEND_ATTEMPTS = 3  # a 5xx or network error on one send is retried, then reported
+SEND_ATTEMPTS = 5  # a 5xx or network error on one send is retried, then reported
 RETRY_DELAY = 0.5  # seconds before the first retry; doubled each time
 
 
@@ -75,11 +81,35 @@ class Services:
 
     settings: Settings
     searcher: Searcher  # replaced whole by a reload; handlers read it per update
-    limiter: RateLimiter
-    started_at: float
     corpus: dict[str, Any] | None = None  # the corpus state the searcher reflects
+    started_at: float = field(default_factory=time.time)
+    limiter: RateLimiter = field(init=False)  # questions per user
+    chat_limiter: RateLimiter = field(init=False)  # answers per group or channel
+    inline_limiter: RateLimiter = field(init=False)  # inline queries per user
+    stats: Counter[str] = field(default_factory=Counter)
+    latencies: deque[float] = field(default_factory=lambda: deque(maxlen=2000))
+    told_not_allowed: set[int] = field(default_factory=set)
+    salt: bytes = field(default_factory=lambda: os.urandom(8))
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     watcher: asyncio.Task[None] | None = None
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.settings.user_rate_limit, 60.0)
+        self.chat_limiter = RateLimiter(self.settings.chat_rate_limit, 60.0)
+        self.inline_limiter = RateLimiter(self.settings.inline_rate_limit, 60.0)
+
+    def pseudonym(self, value: int | None) -> str:
+        """A stable stand-in for a user or chat id in logs (salted per process)."""
+        if value is None:
+            return "-"
+        return hashlib.blake2b(str(value).encode(), key=self.salt, digest_size=4).hexdigest()
+
+    def forget_idle(self) -> None:
+        """Keep the per-user state small: drop what is idle."""
+        for limiter in (self.limiter, self.chat_limiter, self.inline_limiter):
+            limiter.forget_idle()
+        if len(self.told_not_allowed) > 100_000:
+            self.told_not_allowed.clear()
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -144,19 +174,32 @@ async def reply_with_answer(
     lang = lang_of(update)
     chat = update.effective_chat
     user = update.effective_user
-    key = user.id if user else (chat.id if chat else 0)
-    verdict = service.limiter.check(key)
-    if verdict != "allow":
-        if verdict == "warn":
-            seconds = service.limiter.retry_after(key)
-            await send(update, context, say(lang, "rate_limited", seconds=seconds))
-        return
+    checks = [(service.limiter, user.id if user else (chat.id if chat else 0))]
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        checks.append((service.chat_limiter, chat.id))
+    for limiter, key in checks:
+        verdict = limiter.check(key)
+        if verdict != "allow":
+            service.stats["limited"] += 1
+            if verdict == "warn":
+                seconds = limiter.retry_after(key)
+                await send(update, context, say(lang, "rate_limited", seconds=seconds))
+            return
     question = question.strip()
     if not question:
         await send(update, context, say(lang, "empty_question"))
         return
-    log.debug("question in chat %s: %r", chat.id if chat else None, question)
+    log.debug(
+        "question from %s in %s: %r",
+        service.pseudonym(user.id if user else None),
+        service.pseudonym(chat.id if chat else None),
+        question,
+    )
+    began = time.perf_counter()
     answer = service.searcher.search(question, service.settings.top_k, offset)
+    service.latencies.append(time.perf_counter() - began)
+    service.stats["answered"] += 1
+    service.stats["empty"] += not answer.hits
     await send(
         update, context, answer_html(answer, lang, offset), answer_keyboard(answer, offset, lang)
     )
@@ -174,19 +217,26 @@ async def send(
         return
     message = update.effective_message
     in_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+    if in_group and message is not None and update.callback_query is None:
+        await with_retries(lambda: message.reply_html(text, reply_markup=keyboard, do_quote=True))
+    else:
+        await with_retries(lambda: context.bot.send_message(chat.id, text, reply_markup=keyboard))
+
+
+async def with_retries(call: Callable[[], Awaitable[object]]) -> None:
+    """Make a Bot API call, again after a 5xx, a timeout or a dropped connection
+    (back-off 0.5, 1, 2, 4 s); a 400 is raised at once, as sending it again cannot help.
+    (429s are waited out by the AIORateLimiter below this.)"""
     for attempt in range(SEND_ATTEMPTS):
         try:
-            if in_group and message is not None and update.callback_query is None:
-                await message.reply_html(text, reply_markup=keyboard, do_quote=True)
-            else:
-                await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+            await call()
             return
         except BadRequest:
-            raise  # the request itself is wrong; sending it again cannot help
-        except NetworkError as error:  # 5xx, timeouts, dropped connections
+            raise
+        except NetworkError as error:
             if attempt + 1 == SEND_ATTEMPTS:
                 raise
-            log.warning("Send to chat %s failed (%s); retrying", chat.id, error)
+            log.warning("A Bot API call failed (%s); retrying", error)
             await asyncio.sleep(RETRY_DELAY * 2**attempt)
 
 
@@ -296,23 +346,28 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     kind, _, rest = (query.data or "").partition(":")
     searcher = services(context).searcher
     if kind == "c" and (section := searcher.section(rest)) is not None:
-        await query.answer()
+        await with_retries(query.answer)
         header = f"{say(lang, 'context_title')}\n{html_heading_path(section)}"
         budget = TELEGRAM_TEXT_LIMIT - utf16_len(header) - 1
         await send(update, context, f"{header}\n{html_quote(section.text, (), budget)}")
     elif kind == "m" and (parts := rest.partition(":"))[0].isdigit() and parts[2]:
-        await query.answer()
+        await with_retries(query.answer)
         await reply_with_answer(update, context, parts[2], offset=int(parts[0]))
     elif kind == "q" and rest:
-        await query.answer()
+        await with_retries(query.answer)
         await reply_with_answer(update, context, rest)
     else:
-        await query.answer(say(lang, "stale_button"), show_alert=False)
+        await with_retries(lambda: query.answer(say(lang, "stale_button")))
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """@bot 关键词: passages as articles, paged with next_offset; a hint for an empty query."""
     query = update.inline_query
+    service = services(context)
+    if service.inline_limiter.check(query.from_user.id) != "allow":
+        service.stats["limited"] += 1
+        return  # a storm of keystrokes: the client shows the last answer it got
+    service.stats["inline"] += 1
     lang = lang_of(update)
     text = query.query.strip()
     username = context.bot.username
@@ -323,10 +378,10 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             description=say(lang, "inline_hint", username=username),
             input_message_content=InputTextMessageContent(say(lang, "help", username=username)),
         )
-        await query.answer([hint], cache_time=300)
+        await with_retries(lambda: query.answer([hint], cache_time=300))
         return
     offset = int(query.offset) if query.offset.isdigit() else 0
-    answer = services(context).searcher.search(text, INLINE_PAGE, offset)
+    answer = service.searcher.search(text, INLINE_PAGE, offset)
     results = [inline_article(hit) for hit in answer.hits]
     if not results and offset == 0:
         results = [
@@ -340,7 +395,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     following = offset + len(answer.hits)
     # None, not "": python-telegram-bot 22 sends "" as "[]", which clients would send back.
     next_offset = str(following) if answer.hits and following < answer.total else None
-    await query.answer(results, next_offset=next_offset, cache_time=60)
+    await with_retries(lambda: query.answer(results, next_offset=next_offset, cache_time=60))
 
 
 def inline_article(hit: Hit) -> InlineQueryResultArticle:
@@ -359,9 +414,11 @@ def inline_article(hit: Hit) -> InlineQueryResultArticle:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the traceback with the update's context; tell a private-chat user in one line."""
     where = "no update"
+    service = services(context)
+    service.stats["errors"] += 1
     if isinstance(update, Update):
         chat = update.effective_chat
-        where = f"update {update.update_id} in chat {chat.id if chat else '-'}"
+        where = f"update {update.update_id} in chat {service.pseudonym(chat.id if chat else None)}"
     log.error("Error handling %s", where, exc_info=context.error)
     chat = update.effective_chat if isinstance(update, Update) else None
     if chat is None or chat.type != ChatType.PRIVATE:
@@ -370,6 +427,70 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.bot.send_message(chat.id, say(lang_of(update), "error"))
     except TelegramError as error:
         log.warning("Could not tell the user about the error: %s", error)
+
+
+def allowed(settings: Settings, update: Update) -> bool:
+    """Whether the allow-lists (if any) admit this update's user or chat."""
+    users, chats = settings.allowed_user_ids, settings.allowed_chat_ids
+    if not users and not chats:
+        return True
+    user, chat = update.effective_user, update.effective_chat
+    return bool((user and user.id in users) or (chat and chat.id in chats))
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every handler: counts updates, and stops those the allow-lists refuse
+    (each refused user or chat is told once, politely, then ignored)."""
+    service = services(context)
+    service.stats["updates"] += 1
+    if service.stats["updates"] % 1000 == 0:
+        service.forget_idle()
+    if allowed(service.settings, update):
+        return
+    service.stats["refused"] += 1
+    user, chat = update.effective_user, update.effective_chat
+    key = user.id if user else (chat.id if chat else 0)
+    if key not in service.told_not_allowed and (update.message or update.callback_query):
+        service.told_not_allowed.add(key)
+        if update.callback_query:
+            notice = say(lang_of(update), "not_allowed")
+            await with_retries(lambda: update.callback_query.answer(notice))
+        else:
+            await send(update, context, say(lang_of(update), "not_allowed"))
+    raise ApplicationHandlerStop
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value at `share` (0-1) of the sorted values; 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats (admins only): what the bot has done since it started."""
+    service = services(context)
+    lang = lang_of(update)
+    user = update.effective_user
+    if user is None or user.id not in service.settings.admin_ids:
+        await send(update, context, say(lang, "admins_only"))
+        return
+    up = int(time.time() - service.started_at)
+    latencies = list(service.latencies)
+    text = say(
+        lang,
+        "stats",
+        uptime=f"{up // 86400}d {up % 86400 // 3600}h {up % 3600 // 60}m",
+        passages=len(service.searcher),
+        p50=percentile(latencies, 0.5) * 1000,
+        p95=percentile(latencies, 0.95) * 1000,
+        **{
+            k: service.stats[k]
+            for k in ("updates", "answered", "empty", "inline", "limited", "refused", "errors")
+        },
+    )
+    await send(update, context, text)
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -478,17 +599,18 @@ def build_application(
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base if base.endswith("/bot") else base + "/bot")
     application = builder.build()
-    application.bot_data["services"] = Services(
-        settings, searcher, RateLimiter(settings.user_rate_limit, 60.0), time.time(), corpus
-    )
+    application.bot_data["services"] = Services(settings, searcher, corpus)
 
     messages = filters.UpdateType.MESSAGE
+    # 0. before everything: count the update, apply the allow-lists
+    application.add_handler(TypeHandler(Update, gate), group=-1)
     # 1. commands, in private chats, groups (/cmd@this_bot) and, for /ask, channels
     application.add_handler(CommandHandler("start", start, filters=messages))
     application.add_handler(CommandHandler("help", help_command, filters=messages))
     application.add_handler(CommandHandler("toc", toc, filters=messages))
     application.add_handler(CommandHandler("about", about, filters=messages))
     application.add_handler(CommandHandler("reload", reload_command, filters=messages))
+    application.add_handler(CommandHandler("stats", stats_command, filters=messages))
     application.add_handler(
         CommandHandler("ask", ask, filters=messages | filters.UpdateType.CHANNEL_POST)
     )
@@ -512,10 +634,34 @@ def build_application(
     return application
 
 
+class WithholdRequestData(logging.Filter):
+    """Keeps what a webhook request carried out of the logs (python-telegram-bot's webhook
+    handler logs bodies and wrong secret tokens)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop or rewrite the webhook handler's records; leave the rest alone."""
+        if not record.pathname.endswith("webhookhandler.py"):
+            return True
+        if record.levelno < logging.WARNING:
+            return False
+        record.msg, record.args = "Webhook request refused or not processed (data withheld)", None
+        return True
+
+
+def harden_webhook(max_body: int) -> None:
+    """Cap webhook request bodies and keep request data out of the logs."""
+    from tornado.httpserver import HTTPServer  # python-telegram-bot's webhook server
+
+    HTTPServer.configure(None, max_body_size=max_body)
+    logging.getLogger("telegram.ext.Updater").addFilter(WithholdRequestData())
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+
+
 def run(settings: Settings, searcher: Searcher, corpus: dict[str, Any] | None = None) -> int:
     """Run the bot until SIGINT/SIGTERM: long polling, or a webhook when WEBHOOK_URL is set."""
     application = build_application(settings, searcher, corpus)
     if settings.webhook_url:
+        harden_webhook(settings.webhook_max_body)
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import random
 import re
 import threading
 import time
@@ -145,6 +146,43 @@ def check_markup(markup: Any) -> None:
 
 
 @dataclass
+class Chaos:
+    """Random faults for soak runs: each call of a listed method fails with these odds."""
+
+    too_many: float = 0.0  # 429 with retry_after
+    server_error: float = 0.0  # 500
+    slow: float = 0.0  # answered after a delay
+    dropped: float = 0.0  # connection closed without an answer
+    retry_after: int = 1
+    delay: float = 1.0
+    methods: frozenset[str] = frozenset(
+        {"sendMessage", "answerInlineQuery", "answerCallbackQuery", "getUpdates"}
+    )
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.lock = threading.Lock()
+
+    def draw(self, method: str) -> Fault | None:
+        """The fault for this call, if any."""
+        if method not in self.methods:
+            return None
+        with self.lock:
+            roll = self.rng.random()
+        for odds, fault in (
+            (self.too_many, Fault(status=429, retry_after=self.retry_after)),
+            (self.server_error, Fault(status=500)),
+            (self.slow, Fault(status=200, delay=self.delay)),
+            (self.dropped, Fault(drop=True)),
+        ):
+            if roll < odds:
+                return fault
+            roll -= odds
+        return None
+
+
+@dataclass
 class Call:
     """One request the bot made."""
 
@@ -179,6 +217,7 @@ class FakeBotAPI:
         self._next_message = itertools.count(1000)
         self._cond = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
+        self.chaos: Chaos | None = None
 
     # --- control -------------------------------------------------------------------------
     def start(self) -> FakeBotAPI:
@@ -275,6 +314,8 @@ class FakeBotAPI:
         with self._cond:
             faults = self._faults.get(method)
             fault = faults.pop(0) if faults else None
+        if fault is None and self.chaos is not None:
+            fault = self.chaos.draw(method)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)

@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from bot.corpus import CorpusError, load_corpus
+from bot.corpus import CorpusError, corpus_files, load_corpus
 
 SPEECH = "学习讲话\n一、总体要求\n（一）提高认识。要深刻认识学习的重要意义。\n"
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
@@ -118,3 +118,54 @@ def test_empty_or_missing_corpus_stops_with_a_clear_message(
         load_corpus(write_corpus({}))
     with pytest.raises(CorpusError, match=r"empty\.txt: empty file"):
         load_corpus(write_corpus({"empty.txt": ""}))
+
+
+def test_a_huge_single_line_file_is_skipped(write_corpus: WriteCorpus) -> None:
+    root = write_corpus({"good.txt": SPEECH})
+    with (root / "huge.txt").open("w", encoding="utf-8") as handle:
+        handle.write("干部" * (50 * 2**20 // 6) + "\n")  # 50 MB of one line
+    corpus = load_corpus(root)
+    assert [d.path for d in corpus.documents] == ["good.txt"]
+    assert corpus.skipped[0].path == "huge.txt"
+    assert corpus.skipped[0].reason.startswith("too large (50.0 MB; the limit is 20 MB")
+
+
+def test_links_to_folders_are_listed_not_followed(write_corpus: WriteCorpus) -> None:
+    root = write_corpus({"good.txt": SPEECH, "sub/inner.txt": SPEECH})
+    (root / "sub" / "loop").symlink_to(root, target_is_directory=True)
+    (root / "a.txt").symlink_to(root / "b.txt")
+    (root / "b.txt").symlink_to(root / "a.txt")  # a file link loop
+    corpus = load_corpus(root)
+    assert [d.path for d in corpus.documents] == ["good.txt", "sub/inner.txt"]
+    reasons = {s.path: s.reason for s in corpus.skipped}
+    assert reasons["sub/loop"] == "link to a folder (not followed)"
+    assert reasons["a.txt"].startswith("cannot read") and reasons["b.txt"].startswith("cannot")
+
+
+def test_a_file_without_permission_is_skipped(
+    write_corpus: WriteCorpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_corpus({"good.txt": SPEECH, "secret.txt": SPEECH})
+    real = Path.read_bytes
+
+    def guarded(self: Path) -> bytes:
+        if self.name == "secret.txt":  # the tests run as root, which chmod cannot stop
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", guarded)
+    corpus = load_corpus(root)
+    assert [d.path for d in corpus.documents] == ["good.txt"]
+    assert corpus.skipped[0].reason == "cannot read: Permission denied"
+
+
+def test_a_file_that_vanishes_while_loading_is_skipped(
+    write_corpus: WriteCorpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_corpus({"good.txt": SPEECH, "gone.txt": SPEECH})
+    listed = corpus_files(root)
+    (root / "gone.txt").unlink()
+    monkeypatch.setattr("bot.corpus.corpus_files", lambda _: listed)
+    corpus = load_corpus(root)
+    assert [d.path for d in corpus.documents] == ["good.txt"]
+    assert corpus.skipped[0].reason == "cannot read: No such file or directory"

@@ -1,0 +1,145 @@
+"""Access and abuse: allow-lists, admin commands, per-chat and inline limits, logs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from bot.search import Searcher
+from bot.telegram_app import build_application
+from tests.fake_bot_api import FakeBotAPI
+from tests.test_telegram import (
+    GROUP,
+    TOKEN,
+    USER,
+    ask,
+    bot_settings,
+    callback,
+    inline,
+    message,
+    quiet,
+    start_bot,
+    stop_bot,
+)
+
+STRANGER = {"id": 666, "is_bot": False, "first_name": "X"}
+ADMIN = {"id": 9001, "is_bot": False, "first_name": "Admin"}
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI(TOKEN) as server:
+        yield server
+
+
+async def with_bot(fake: FakeBotAPI, searcher: Searcher, **changes: object):
+    application = build_application(replace(bot_settings(fake), **changes), searcher)
+    await start_bot(application)
+    return application
+
+
+async def test_allow_lists_refuse_once_then_stay_silent(
+    fake: FakeBotAPI, seed_searcher: Searcher
+) -> None:
+    application = await with_bot(
+        fake,
+        seed_searcher,
+        allowed_user_ids=frozenset({USER["id"]}),
+        allowed_chat_ids=frozenset({GROUP["id"]}),
+    )
+    try:
+        refusal = await ask(fake, {"message": message("灯下黑", user=STRANGER)})
+        assert refusal.params["text"] == "抱歉，这个机器人只对指定的用户和群组开放。"
+        assert await quiet(fake, {"message": message("灯下黑", user=STRANGER)}) == []
+        assert await quiet(fake, inline("灯下黑", user=STRANGER), 0.5) == []
+        allowed_user = await ask(fake, {"message": message("灯下黑")})
+        assert "<b>灯下黑</b>" in allowed_user.params["text"]
+        in_allowed_group = await ask(
+            fake, {"message": message("/ask 灯下黑", chat=GROUP, user=STRANGER)}
+        )
+        assert "<b>灯下黑</b>" in in_allowed_group.params["text"]
+        inline_ok = await ask(fake, inline("灯下黑"), "answerInlineQuery")
+        assert inline_ok.params["results"]
+    finally:
+        await stop_bot(application)
+
+
+async def test_a_refused_button_press_gets_a_notice(
+    fake: FakeBotAPI, seed_searcher: Searcher
+) -> None:
+    application = await with_bot(fake, seed_searcher, allowed_user_ids=frozenset({USER["id"]}))
+    try:
+        call = await ask(
+            fake, {"callback_query": callback("c:x", user=STRANGER)}, "answerCallbackQuery"
+        )
+        assert call.params["text"] == "抱歉，这个机器人只对指定的用户和群组开放。"
+    finally:
+        await stop_bot(application)
+
+
+async def test_stats_for_admins_only(fake: FakeBotAPI, seed_searcher: Searcher) -> None:
+    application = await with_bot(fake, seed_searcher, admin_ids=frozenset({ADMIN["id"]}))
+    try:
+        await ask(fake, {"message": message("灯下黑")})
+        await ask(fake, {"message": message("如何申请美国签证")})
+        denied = await ask(fake, {"message": message("/stats")})
+        assert denied.params["text"] == "这个命令只有管理员可以使用。"
+        stats = await ask(fake, {"message": message("/stats", user=ADMIN)})
+        text = stats.params["text"]
+        assert "回答问题：2（无结果 1）" in text
+        assert "收到更新：4" in text
+        assert "段落：" in text
+    finally:
+        await stop_bot(application)
+
+
+async def test_a_busy_group_is_limited_as_a_chat(
+    fake: FakeBotAPI, seed_searcher: Searcher
+) -> None:
+    application = await with_bot(fake, seed_searcher, chat_rate_limit=2)
+    try:
+        since = len(fake.calls)
+        for n in range(5):
+            user = {"id": 3000 + n, "is_bot": False, "first_name": f"U{n}"}
+            fake.push({"message": message("/ask 灯下黑", chat=GROUP, user=user)})
+        await asyncio.to_thread(fake.wait_for, "sendMessage", 3, 10.0, since)
+        await asyncio.sleep(0.5)
+        texts = [c.params["text"] for c in fake.sent(since=since)]
+    finally:
+        await stop_bot(application)
+    assert len(texts) == 3 and sum("提问太快了" in t for t in texts) == 1
+
+
+async def test_an_inline_storm_is_throttled(fake: FakeBotAPI, seed_searcher: Searcher) -> None:
+    application = await with_bot(fake, seed_searcher, inline_rate_limit=5)
+    try:
+        since = len(fake.calls)
+        for n in range(20):
+            fake.push(inline("灯下黑"[: 1 + n % 3]))
+        await asyncio.to_thread(fake.wait_for, "answerInlineQuery", 5, 10.0, since)
+        await asyncio.sleep(0.5)
+    finally:
+        await stop_bot(application)
+    assert len(fake.sent("answerInlineQuery", since)) == 5
+
+
+async def test_query_logs_hold_no_ids_or_questions_below_debug(
+    fake: FakeBotAPI, seed_searcher: Searcher, caplog: pytest.LogCaptureFixture
+) -> None:
+    application = await with_bot(fake, seed_searcher)
+    try:
+        with caplog.at_level(logging.DEBUG, logger="bot"):
+            await ask(fake, {"message": message("灯下黑绝密问题")})
+        debug = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot"))
+        assert "灯下黑绝密问题" in debug  # the question appears at DEBUG only …
+        assert str(USER["id"]) not in debug  # … and never the user's id
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="bot"):
+            await ask(fake, {"message": message("灯下黑绝密问题")})
+        assert not [r for r in caplog.records if "绝密" in r.getMessage()]
+    finally:
+        await stop_bot(application)
