@@ -65,6 +65,7 @@ class Report:
     rss_end_mb: float
     faults_injected: int
     seconds: float
+    errors_logged: int
 
     def lines(self) -> list[str]:
         """The report as text."""
@@ -74,8 +75,8 @@ class Report:
             f"({self.answers} answers, {self.notices} rate-limit notices)",
             f"dropped on purpose by the rate limits {self.dropped_by_limits}; "
             f"lost {self.lost}; apologies {self.apologies}",
-            f"faults injected {self.faults_injected}; latency ms p50 {p50:.0f}, p95 {p95:.0f}, "
-            f"p99 {p99:.0f}",
+            f"faults injected {self.faults_injected}; errors logged {self.errors_logged}; "
+            f"latency ms p50 {p50:.0f}, p95 {p95:.0f}, p99 {p99:.0f}",
             f"bot RSS {self.rss_start_mb:.0f} MB at start, {self.rss_end_mb:.0f} MB at end; "
             f"{self.seconds:.0f} s",
         ]
@@ -162,13 +163,16 @@ def soak(
             "LOG_LEVEL": "ERROR",
             "RELOAD_INTERVAL": "0",
         }
-        bot = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        work.mkdir(parents=True, exist_ok=True)
+        log_path = work / "bot.log"  # a file, not a pipe: a full pipe would stall the bot
+        with log_path.open("w", encoding="utf-8") as log_file:
+            bot = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+            )
         try:
             fake.wait_for("setMyCommands", 2, timeout=60)
             rss_start = rss_mb(bot.pid)
@@ -210,6 +214,7 @@ def soak(
         finally:
             bot.send_signal(signal.SIGTERM)
             bot.wait(timeout=30)
+        errors = log_path.read_text(encoding="utf-8").count(" ERROR ")
         calls = answered_calls(fake)
         latencies = []
         for call in calls:
@@ -234,6 +239,7 @@ def soak(
             rss_end_mb=rss_end,
             faults_injected=faults,
             seconds=seconds,
+            errors_logged=errors,
         )
 
 
@@ -253,11 +259,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=500)
-    parser.add_argument("--rate", type=float, default=40.0, help="updates per second")
-    parser.add_argument("--fault-rate", type=float, default=0.02, help="odds of each fault")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=25.0,
+        help="updates per second (Telegram lets a bot send about 30 messages a second)",
+    )
+    parser.add_argument(
+        "--fault-rate",
+        type=float,
+        default=0.02,
+        help="odds of a 500, of a slow answer, and (half) of a dropped call",
+    )
+    parser.add_argument(
+        "--flood-rate",
+        type=float,
+        default=0.005,
+        help="odds of a 429 (each one pauses all of the bot's sends)",
+    )
     args = parser.parse_args()
     odds = args.fault_rate
-    chaos = Chaos(too_many=odds, server_error=odds, slow=odds, dropped=odds / 2)
+    chaos = Chaos(too_many=args.flood_rate, server_error=odds, slow=odds, dropped=odds / 2)
     report = soak(args.updates, args.users, args.rate, chaos)
     print("\n".join(report.lines()))
     return 0 if report.lost == 0 and report.apologies == 0 else 1

@@ -416,6 +416,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     where = "no update"
     service = services(context)
     service.stats["errors"] += 1
+    if update is None and isinstance(context.error, NetworkError):
+        # getUpdates failed; python-telegram-bot retries it with back-off by itself
+        log.warning("Polling hiccup (retried): %s", context.error)
+        return
     if isinstance(update, Update):
         chat = update.effective_chat
         where = f"update {update.update_id} in chat {service.pseudonym(chat.id if chat else None)}"

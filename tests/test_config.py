@@ -58,3 +58,12 @@ def test_dotenv_file_is_read_and_environment_wins(
     settings = load_settings(dotenv_path=env_file)
     assert settings.top_k == 4
     assert settings.corpus_dir == Path("docs")
+
+
+def test_id_lists_are_parsed_and_checked() -> None:
+    settings = load_settings({"ADMIN_IDS": "1, 2;3", "ALLOWED_CHAT_IDS": "-1001234"})
+    assert settings.admin_ids == frozenset({1, 2, 3})
+    assert settings.allowed_chat_ids == frozenset({-1001234})
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"ALLOWED_USER_IDS": "12,abc"})
+    assert caught.value.key == "ALLOWED_USER_IDS"

@@ -169,3 +169,17 @@ def test_a_file_that_vanishes_while_loading_is_skipped(
     corpus = load_corpus(root)
     assert [d.path for d in corpus.documents] == ["good.txt"]
     assert corpus.skipped[0].reason == "cannot read: No such file or directory"
+
+
+def test_a_truncated_docx_is_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    document = docx.Document()
+    document.add_paragraph("全年完成各项任务。" * 50)
+    document.save(str(root / "whole.docx"))
+    data = (root / "whole.docx").read_bytes()
+    (root / "cut.docx").write_bytes(data[: len(data) // 2])
+    corpus = load_corpus(root)
+    assert [d.path for d in corpus.documents] == ["whole.docx"]
+    assert corpus.skipped[0].path == "cut.docx"
+    assert corpus.skipped[0].reason.startswith("not a valid .docx file")
