@@ -61,6 +61,7 @@ class Report:
     lost: int
     apologies: int
     latencies_ms: tuple[float, float, float]
+    rss_cold_mb: float
     rss_start_mb: float
     rss_end_mb: float
     faults_injected: int
@@ -77,7 +78,8 @@ class Report:
             f"lost {self.lost}; apologies {self.apologies}",
             f"faults injected {self.faults_injected}; errors logged {self.errors_logged}; "
             f"latency ms p50 {p50:.0f}, p95 {p95:.0f}, p99 {p99:.0f}",
-            f"bot RSS {self.rss_start_mb:.0f} MB at start, {self.rss_end_mb:.0f} MB at end; "
+            f"bot RSS {self.rss_cold_mb:.0f} MB idle, {self.rss_start_mb:.0f} MB after the first "
+            f"tenth of the updates, {self.rss_end_mb:.0f} MB at the end; "
             f"{self.seconds:.0f} s",
         ]
 
@@ -175,11 +177,14 @@ def soak(
             )
         try:
             fake.wait_for("setMyCommands", 2, timeout=60)
-            rss_start = rss_mb(bot.pid)
+            rss_cold = rss_mb(bot.pid)
+            rss_start = rss_cold
             fake.chaos = chaos
             began = time.monotonic()
             pushed: dict[str, deque[float]] = defaultdict(deque)
             for n in range(1, updates + 1):
+                if n == updates // 10:
+                    rss_start = rss_mb(bot.pid)  # after warming up: caches filled, pools open
                 _, update, key = make_update(n, rng, users)
                 pushed[key].append(time.monotonic())
                 fake.push(update)
@@ -213,7 +218,11 @@ def soak(
             seconds = time.monotonic() - began
         finally:
             bot.send_signal(signal.SIGTERM)
-            bot.wait(timeout=30)
+            try:
+                bot.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                bot.kill()
+                raise
         errors = log_path.read_text(encoding="utf-8").count(" ERROR ")
         calls = answered_calls(fake)
         latencies = []
@@ -235,6 +244,7 @@ def soak(
             lost=updates - (len(calls) - apologies) - dropped,
             apologies=apologies,
             latencies_ms=tuple(percentile(latencies, p) for p in (0.5, 0.95, 0.99)),
+            rss_cold_mb=rss_cold,
             rss_start_mb=rss_start,
             rss_end_mb=rss_end,
             faults_injected=faults,

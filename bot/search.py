@@ -83,11 +83,6 @@ class Searcher:
     def __len__(self) -> int:
         return len(self.store)
 
-    def by_id(self, chunk_id: str) -> Chunk | None:
-        """The passage with this id, if the corpus still has it."""
-        position = self.store.position(chunk_id)
-        return None if position is None else self.store[position]
-
     def search(
         self,
         query: str,
