@@ -45,7 +45,7 @@ class Settings:
     admin_ids: frozenset[int] = frozenset()
     allowed_user_ids: frozenset[int] = frozenset()  # empty: everyone
     allowed_chat_ids: frozenset[int] = frozenset()  # empty: every chat
-    chat_rate_limit: int = 20  # answers per group or channel per minute (Telegram allows 20)
+    chat_rate_limit: int = 15  # per group or channel per minute (Telegram: 20, notices included)
     inline_rate_limit: int = 60  # inline queries per user per minute
     webhook_max_body: int = 1_048_576  # bytes; Telegram's updates are far smaller
     reload_interval: float = 60.0  # seconds between corpus checks; 0 turns the watcher off
@@ -160,7 +160,7 @@ def load_settings(
         admin_ids=_ids(env, "ADMIN_IDS"),
         allowed_user_ids=_ids(env, "ALLOWED_USER_IDS"),
         allowed_chat_ids=_ids(env, "ALLOWED_CHAT_IDS"),
-        chat_rate_limit=_int(env, "CHAT_RATE_LIMIT", 20, 1, 100000),
+        chat_rate_limit=_int(env, "CHAT_RATE_LIMIT", 15, 1, 100000),
         inline_rate_limit=_int(env, "INLINE_RATE_LIMIT", 60, 1, 100000),
         webhook_max_body=_int(env, "WEBHOOK_MAX_BODY", 1_048_576, 1024, 100 * 2**20),
         reload_interval=_float(env, "RELOAD_INTERVAL", 60.0, 0.0, 86400.0),

@@ -1,31 +1,38 @@
-"""A per-key sliding-window rate limit (users, chats), kept in memory."""
+"""A per-key rate limit (users, chats) as a token bucket, kept in memory.
+
+It has the shape of Telegram's own limits and of python-telegram-bot's AIORateLimiter
+(a bucket of `limit` that refills over `window` seconds), so what it lets through is
+sent at once instead of queueing behind Telegram's limit.
+"""
 
 from __future__ import annotations
 
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 
 @dataclass
 class RateLimiter:
-    """At most `limit` events per `window` seconds for each key."""
+    """At most `limit` events at once per key, refilled at `limit` per `window` seconds."""
 
     limit: int
     window: float
-    _events: dict[int, deque[float]] = field(default_factory=dict)
+    _buckets: dict[int, tuple[float, float]] = field(default_factory=dict)  # tokens, time
     _warned: set[int] = field(default_factory=set)
 
+    def _tokens(self, key: int, now: float) -> float:
+        tokens, then = self._buckets.get(key, (float(self.limit), now))
+        return min(float(self.limit), tokens + (now - then) * self.limit / self.window)
+
     def check(self, key: int, now: float | None = None) -> str:
-        """'allow' the event, 'warn' (the first refusal in a window) or 'drop' it."""
+        """'allow' the event, 'warn' (the first refusal in a row) or 'drop' it."""
         now = time.monotonic() if now is None else now
-        events = self._events.setdefault(key, deque())
-        while events and events[0] <= now - self.window:
-            events.popleft()
-        if len(events) < self.limit:
-            events.append(now)
+        tokens = self._tokens(key, now)
+        if tokens >= 1:
+            self._buckets[key] = (tokens - 1, now)
             self._warned.discard(key)
             return "allow"
+        self._buckets[key] = (tokens, now)
         if key in self._warned:
             return "drop"
         self._warned.add(key)
@@ -34,14 +41,12 @@ class RateLimiter:
     def retry_after(self, key: int, now: float | None = None) -> int:
         """Whole seconds until `key` may act again."""
         now = time.monotonic() if now is None else now
-        events = self._events.get(key)
-        if not events:
-            return 0
-        return max(1, int(events[0] + self.window - now + 0.999))
+        missing = 1 - self._tokens(key, now)
+        return max(0, int(missing * self.window / self.limit + 0.999))
 
     def forget_idle(self, now: float | None = None) -> None:
-        """Drop keys with no event in the window, so memory stays flat."""
+        """Drop keys whose bucket has refilled, so memory stays flat."""
         now = time.monotonic() if now is None else now
-        for key in [k for k, v in self._events.items() if not v or v[-1] <= now - self.window]:
-            del self._events[key]
+        for key in [k for k in self._buckets if self._tokens(k, now) >= self.limit]:
+            del self._buckets[key]
             self._warned.discard(key)
