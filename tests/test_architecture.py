@@ -20,9 +20,17 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_only_the_telegram_adapter_imports_telegram() -> None:
+    adapter = {path.name for path in BOT.glob("telegram_*.py")}
+    assert adapter >= {"telegram_app.py", "telegram_handlers.py"}  # the check has teeth
     for path in BOT.glob("*.py"):
-        if path.name != "telegram_app.py":
+        if path.name not in adapter:
             assert "telegram" not in imported_modules(path), path.name
+
+
+def test_the_search_core_never_imports_the_adapters() -> None:
+    for path in BOT.glob("*.py"):
+        if not path.name.startswith("telegram_") and path.name not in {"cli.py", "__main__.py"}:
+            assert not any(m.startswith("bot.telegram") for m in imported_modules(path)), path.name
 
 
 def test_only_the_index_imports_the_ranking_engine() -> None:

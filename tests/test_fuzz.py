@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from bot import tokens
 from bot.search import Searcher, compact_question
-from bot.telegram_app import CALLBACK_LIMIT, answer_html, answer_keyboard, inline_article
+from bot.telegram_handlers import inline_article
+from bot.telegram_replies import CALLBACK_LIMIT, answer_html, answer_keyboard
 from tests.fake_bot_api import check_markup, check_text
 
 AWKWARD = [

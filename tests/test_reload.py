@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from bot import telegram_app
+from bot import telegram_admin
 from bot.build import open_searcher
 from bot.config import Settings
 from bot.telegram_app import build_application
@@ -98,7 +98,7 @@ async def test_questions_are_answered_during_a_rebuild(
         time.sleep(2.0)
         return open_searcher(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(telegram_app, "open_searcher", slow_open)
+    monkeypatch.setattr(telegram_admin, "open_searcher", slow_open)
     (settings.corpus_dir / "second.txt").write_text(SECOND, encoding="utf-8")
     since = len(fake.calls)
     fake.push({"message": message("/reload", user=ADMIN)})

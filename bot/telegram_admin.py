@@ -1,0 +1,143 @@
+"""Access and operations in Telegram: the allow-list gate, /stats, /reload and the
+corpus watcher that swaps in a new index without downtime."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import time
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
+
+from bot import indexfile
+from bot.build import corpus_changed, open_searcher
+from bot.config import Settings
+from bot.messages import say
+from bot.telegram_replies import Services, lang_of, send, services, with_retries
+
+log = logging.getLogger(__name__)
+
+
+def allowed(settings: Settings, update: Update) -> bool:
+    """Whether the allow-lists (if any) admit this update's user or chat."""
+    users, chats = settings.allowed_user_ids, settings.allowed_chat_ids
+    if not users and not chats:
+        return True
+    user, chat = update.effective_user, update.effective_chat
+    return bool((user and user.id in users) or (chat and chat.id in chats))
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every handler: counts updates, and stops those the allow-lists refuse
+    (each refused user or chat is told once, politely, then ignored)."""
+    service = services(context)
+    service.stats["updates"] += 1
+    if service.stats["updates"] % 1000 == 0:
+        service.forget_idle()
+    if allowed(service.settings, update):
+        return
+    service.stats["refused"] += 1
+    user, chat = update.effective_user, update.effective_chat
+    key = user.id if user else (chat.id if chat else 0)
+    if key not in service.told_not_allowed and (update.message or update.callback_query):
+        service.told_not_allowed.add(key)
+        if update.callback_query:
+            notice = say(lang_of(update), "not_allowed")
+            await with_retries(lambda: update.callback_query.answer(notice))
+        else:
+            await send(update, context, say(lang_of(update), "not_allowed"))
+    raise ApplicationHandlerStop
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value at `share` (0-1) of the sorted values; 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats (admins only): what the bot has done since it started."""
+    service = services(context)
+    lang = lang_of(update)
+    user = update.effective_user
+    if user is None or user.id not in service.settings.admin_ids:
+        await send(update, context, say(lang, "admins_only"))
+        return
+    up = int(time.time() - service.started_at)
+    latencies = list(service.latencies)
+    text = say(
+        lang,
+        "stats",
+        uptime=f"{up // 86400}d {up % 86400 // 3600}h {up % 3600 // 60}m",
+        passages=len(service.searcher),
+        p50=percentile(latencies, 0.5) * 1000,
+        p95=percentile(latencies, 0.95) * 1000,
+        **{
+            k: service.stats[k]
+            for k in ("updates", "answered", "empty", "inline", "limited", "refused", "errors")
+        },
+    )
+    await send(update, context, text)
+
+
+async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload (admins in ADMIN_IDS only): re-read the corpus and swap in the new index."""
+    lang = lang_of(update)
+    user = update.effective_user
+    if user is None or user.id not in services(context).settings.admin_ids:
+        if update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+            await send(update, context, say(lang, "admins_only"))
+        return
+    await send(update, context, say(lang, "reloading"))
+    await send(update, context, await reload_index(context.application, lang, rebuild=True))
+
+
+async def reload_index(application: Application, lang: str = "zh", rebuild: bool = False) -> str:
+    """Load or rebuild the index in a worker thread and swap it in; questions are answered
+    from the old one meanwhile, and a failed rebuild leaves the old one in place.
+    Returns a line for the admin.
+    """
+    service: Services = application.bot_data["services"]
+    async with service.reload_lock:
+        began = time.perf_counter()
+        try:
+            opened = await asyncio.to_thread(open_searcher, service.settings, False, rebuild)
+        except Exception as error:  # whatever broke, the old index keeps serving
+            log.error("Reload failed; keeping the previous index", exc_info=error)
+            return say(lang, "reload_failed", reason=html.escape(str(error)[:300]))
+        service.searcher, service.corpus = opened.searcher, opened.corpus
+        seconds = time.perf_counter() - began
+        log.info("Swapped in the index (%s) in %.1f s", opened.reason, seconds)
+        return say(
+            lang,
+            "reloaded",
+            documents=len(opened.searcher.store.docs),
+            passages=len(opened.searcher),
+            how=say(lang, "how_loaded" if opened.loaded else "how_built"),
+            seconds=seconds,
+        )
+
+
+async def watch_corpus(application: Application) -> None:
+    """Every RELOAD_INTERVAL seconds, re-index when a corpus file was added, changed or removed."""
+    service: Services = application.bot_data["services"]
+    while True:
+        await asyncio.sleep(service.settings.reload_interval)
+        try:
+            if service.corpus is None:
+                service.corpus = await asyncio.to_thread(
+                    indexfile.corpus_state, service.settings.corpus_dir
+                )
+                continue
+            changed = await asyncio.to_thread(corpus_changed, service.settings, service.corpus)
+        except OSError as error:
+            log.warning("Could not check the corpus for changes: %s", error)
+            continue
+        if changed:
+            log.info("The corpus changed; re-indexing")
+            await reload_index(application)
