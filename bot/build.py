@@ -43,7 +43,8 @@ class Opened:
     corpus: dict[str, Any]  # size, time and digest of each corpus file it reflects
 
 
-def _prepare_worker(user_dict: str | None, words: list[str]) -> None:
+def _prepare_worker(cache: str | None, user_dict: str | None, words: list[str]) -> None:
+    tokens.use_cache_dir(Path(cache) if cache else None)
     tokens.prepare(Path(user_dict) if user_dict else None, words)
 
 
@@ -65,7 +66,8 @@ def term_counts(
     with bar:
         if workers > 1 and len(texts) >= PARALLEL_FROM:
             context = multiprocessing.get_context("spawn")  # safe beside threads (the bot)
-            setup = (str(user_dict) if user_dict else None, list(words))
+            cache = tokens.cache_dir()  # the parent's, so workers share its jieba cache
+            setup = (str(cache), str(user_dict) if user_dict else None, list(words))
             with context.Pool(workers, _prepare_worker, setup) as pool:
                 for counts in pool.imap(_count_terms, texts, chunksize=WORKER_BATCH):
                     bar.update()

@@ -17,7 +17,7 @@ from typing import TextIO
 
 import numpy as np
 
-from bot import indexfile
+from bot import indexfile, tokens
 from bot.build import Opened, open_searcher
 from bot.chunking import chunk_corpus
 from bot.config import ConfigError, Settings, load_settings
@@ -304,6 +304,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         settings = load_settings()
         if getattr(args, "corpus", None) is not None:
             settings = replace(settings, corpus_dir=args.corpus)
+        tokens.use_cache_dir(settings.cache_dir)
         command = args.command
         if command is None:
             command = "run" if settings.telegram_bot_token else "chat"

@@ -50,6 +50,7 @@ class Settings:
     webhook_max_body: int = 1_048_576  # bytes; Telegram's updates are far smaller
     reload_interval: float = 60.0  # seconds between corpus checks; 0 turns the watcher off
     log_level: str = "INFO"
+    cache_dir: Path | None = None  # jieba's dictionary cache; None: XDG cache or ~/.cache
 
     def __repr__(self) -> str:
         token = "set" if self.telegram_bot_token else "unset"
@@ -118,6 +119,15 @@ def _url(env: Mapping[str, str], key: str) -> str | None:
     return value
 
 
+def _cache_dir(env: Mapping[str, str]) -> Path:
+    raw = env.get("BOT_CACHE_DIR", "").strip()
+    base = env.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    path = Path(raw) if raw else Path(base) / "docbot"
+    if path.exists() and not path.is_dir():
+        raise ConfigError("BOT_CACHE_DIR", f"{path} exists and is not a folder")
+    return path
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, dotenv_path: Path | None = None
 ) -> Settings:
@@ -165,4 +175,5 @@ def load_settings(
         webhook_max_body=_int(env, "WEBHOOK_MAX_BODY", 1_048_576, 1024, 100 * 2**20),
         reload_interval=_float(env, "RELOAD_INTERVAL", 60.0, 0.0, 86400.0),
         log_level=log_level,
+        cache_dir=_cache_dir(env),
     )

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -50,16 +50,23 @@ class Token(NamedTuple):
     end: int
 
 
+_cache_folder: Path | None = None  # set from Settings.cache_dir before the first tokenize
+
+
+def use_cache_dir(path: Path | None) -> None:
+    """Keep jieba's dictionary cache in `path` (takes effect before the first tokenize)."""
+    global _cache_folder
+    _cache_folder = path
+
+
 def cache_dir() -> Path:
-    """A writable cache folder for jieba's dictionary cache (BOT_CACHE_DIR or XDG)."""
-    base = os.environ.get("BOT_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "docbot"
-    )
-    path = Path(base)
+    """A writable folder for jieba's dictionary cache: the one set with use_cache_dir,
+    else ~/.cache/docbot; the system's temporary folder when that cannot be created."""
+    path = _cache_folder or Path.home() / ".cache" / "docbot"
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
-        return Path(os.environ.get("TMPDIR", "/tmp"))
+        return Path(tempfile.gettempdir())
     return path
 
 

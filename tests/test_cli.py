@@ -170,3 +170,20 @@ def test_module_entry_point_runs_the_terminal_chat_without_a_token(tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert "TELEGRAM_BOT_TOKEN is not set" in done.stderr
     assert "五提四晋" in done.stdout
+
+
+def test_jieba_cache_goes_where_dotenv_says(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"BOT_CACHE_DIR={tmp_path / 'cache'}\n", encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home")}
+    env |= {"CORPUS_DIR": str(SEED_CORPUS), "INDEX_DIR": str(tmp_path / "index")}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "灯下黑"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert any((tmp_path / "cache").glob("jieba*.cache"))
+    assert not (tmp_path / "home" / ".cache" / "docbot").exists()

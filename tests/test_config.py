@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
 
 from bot.config import ConfigError, load_settings
+from tests.conftest import ROOT
 
 TOKEN = "123456789:AAExampleExampleExampleExample_123"
 
@@ -36,6 +38,7 @@ def test_values_are_parsed() -> None:
         ({"TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL"),
         ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"BOT_CACHE_DIR": __file__}, "BOT_CACHE_DIR"),
     ],
 )
 def test_bad_values_name_the_setting(env: dict[str, str], key: str) -> None:
@@ -67,3 +70,29 @@ def test_id_lists_are_parsed_and_checked() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings({"ALLOWED_USER_IDS": "12,abc"})
     assert caught.value.key == "ALLOWED_USER_IDS"
+
+
+def test_cache_dir_from_the_setting_or_the_xdg_cache() -> None:
+    assert load_settings({"BOT_CACHE_DIR": "/srv/cache"}).cache_dir == Path("/srv/cache")
+    assert load_settings({"XDG_CACHE_HOME": "/x"}).cache_dir == Path("/x/docbot")
+
+
+class RecordingEnv(dict[str, str]):
+    """An environment that remembers every key asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: set[str] = set()
+
+    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+        self.asked.add(key)
+        return super().get(key, default)
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    env = RecordingEnv()
+    load_settings(env)
+    example = dotenv_values(ROOT / ".env.example")
+    assert env.asked - {"XDG_CACHE_HOME"} <= set(example), env.asked - set(example)
+    assert len(env.asked) >= 20
+    load_settings({k: v for k, v in example.items() if v})  # and its values are valid
