@@ -2,6 +2,8 @@
 
 Usage: python benchmarks/scale.py [--sizes 1000,10000,100000,1000000] [--work /tmp/docbot-scale]
                                   [--rank-bm25-max 100000] [--questions 200]
+       python benchmarks/scale.py --table results.jsonl   (the table of saved result lines;
+                                  each size's result line is printed to stderr as it ends)
 
 For each size it writes a synthetic corpus (benchmarks/synthetic.py), then, each in a
 fresh process so memory figures are clean:
@@ -183,7 +185,7 @@ def run_size(size: int, work: Path, count: int, rank_bm25_max: int) -> dict:
 def table(results: list[dict]) -> str:
     """The figures as a Markdown table."""
     lines = [
-        "| passages | build s | build peak MB | index MB | load s "
+        "| passages | build s | build peak MB | index MB | load s (index / + tokenizer) "
         "| RSS MB (private + index pages) | engine p50/p95 ms "
         "| search p50/p95 ms | rank-bm25 build s | rank-bm25 RSS MB | rank-bm25 p50/p95 ms "
         "| speed-up (p50) |",
@@ -196,7 +198,7 @@ def table(results: list[dict]) -> str:
             f"{r['build_s']:.1f}",
             f"{r.get('build_peak_mb', 0):.0f}",
             f"{r['disk_mb']:.1f}",
-            f"{e['load_s']:.2f}",
+            f"{e.get('index_load_s', float('nan')):.2f} / {e['load_s']:.2f}",
             f"{e['rss_end_mb']:.0f} ({e.get('rss_end_anon_mb', 0):.0f} + "
             f"{e.get('rss_end_file_mb', 0):.0f})",
             "{:.2f} / {:.2f}".format(*e["engine_ms"]),
@@ -226,7 +228,14 @@ def main() -> int:
     parser.add_argument("--rank-bm25-max", type=int, default=100_000)
     parser.add_argument("--engine", nargs=3, metavar=("CORPUS", "INDEX", "COUNT"))
     parser.add_argument("--rank-bm25", nargs=2, metavar=("CORPUS", "COUNT"))
+    parser.add_argument(
+        "--table", type=Path, metavar="JSONL", help="print the table of saved result lines"
+    )
     args = parser.parse_args()
+    if args.table:
+        lines = args.table.read_text(encoding="utf-8").splitlines()
+        print(table([json.loads(line) for line in lines if line.startswith("{")]))
+        return 0
     if args.engine:
         corpus, index_dir, count = args.engine
         print(json.dumps(measure_engine(Path(corpus), Path(index_dir), int(count))))

@@ -18,6 +18,7 @@ import os
 import shutil
 import uuid
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,26 @@ def file_crc(path: Path) -> int:
     return crc
 
 
+def first_damaged(folder: Path, expected: dict[str, dict[str, int]]) -> str | None:
+    """The name of the first array file whose size or CRC-32 is not the recorded one.
+
+    Files are checked on all cores, largest first (zlib releases the GIL), so verifying
+    a large index costs about its read time divided by the cores.
+    """
+
+    def intact(name: str) -> bool:
+        path = folder / f"{name}.npy"
+        want = expected[name]
+        return path.stat().st_size == want["size"] and file_crc(path) == want["crc32"]
+
+    names = sorted(expected, key=lambda name: -expected[name]["size"])
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for name, ok in zip(names, pool.map(intact, names), strict=True):
+            if not ok:
+                return f"{name}.npy"
+    return None
+
+
 def corpus_state(root: Path, known: dict[str, Any] | None = None) -> dict[str, Any]:
     """Size, modification time and SHA-256 of every file below `root`.
 
@@ -133,7 +154,7 @@ def save(
         np.save(path, np.ascontiguousarray(array))
         arrays[name] = {"size": path.stat().st_size, "crc32": file_crc(path)}
     tables = {
-        "store": json.loads(searcher.store.tables()),
+        "store": searcher.store.tables(),
         "quoted_terms": searcher.quoted_terms,
     }
     (folder / "tables.json").write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
@@ -175,17 +196,15 @@ def load(directory: Path, settings: Settings) -> Loaded | str:
             changed = sorted(p for p in {*current, *recorded} if current.get(p) != recorded.get(p))
             return f"corpus changed ({', '.join(changed[:5])})"
         folder = directory / manifest["folder"]
-        arrays = {}
-        for name, expected in manifest["arrays"].items():
-            path = folder / f"{name}.npy"
-            if path.stat().st_size != expected["size"] or file_crc(path) != expected["crc32"]:
-                return f"damaged index file {path.name}"
-            arrays[name] = np.load(path, mmap_mode="r")
+        if (damaged := first_damaged(folder, manifest["arrays"])) is not None:
+            return f"damaged index file {damaged}"
+        names = manifest["arrays"]
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in names}
         tables_path = folder / "tables.json"
         if file_crc(tables_path) != manifest["tables_crc32"]:
             return "damaged index file tables.json"
         tables = json.loads(tables_path.read_text(encoding="utf-8"))
-        store = ChunkStore.from_stored(json.dumps(tables["store"]), arrays)
+        store = ChunkStore.from_stored(tables["store"], arrays)
         index = BM25Index.from_arrays(int(manifest["passages"]), arrays)
     except (OSError, ValueError, KeyError, TypeError) as error:
         return f"unreadable index ({type(error).__name__}: {error})"

@@ -6,9 +6,9 @@ not a million Python objects.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -113,15 +113,12 @@ class ChunkStore:
         """The arrays to store on disk."""
         return {name: getattr(self, name) for name in ARRAYS}
 
-    def tables(self) -> str:
-        """The small tables (documents, heading paths) as JSON."""
-        return json.dumps(
-            {"docs": self.docs, "heading_paths": self.heading_paths}, ensure_ascii=False
-        )
+    def tables(self) -> dict[str, Any]:
+        """The small tables (documents, heading paths), ready for JSON."""
+        return {"docs": self.docs, "heading_paths": [list(p) for p in self.heading_paths]}
 
     @classmethod
-    def from_stored(cls, tables: str, arrays: dict[str, np.ndarray]) -> ChunkStore:
-        """The store from its JSON tables and (memory-mapped) arrays."""
-        data = json.loads(tables)
-        paths = [tuple(path) for path in data["heading_paths"]]
-        return cls(docs=data["docs"], heading_paths=paths, **{n: arrays[n] for n in ARRAYS})
+    def from_stored(cls, tables: dict[str, Any], arrays: dict[str, np.ndarray]) -> ChunkStore:
+        """The store from its tables (as read back from JSON) and (memory-mapped) arrays."""
+        paths = [tuple(path) for path in tables["heading_paths"]]
+        return cls(docs=tables["docs"], heading_paths=paths, **{n: arrays[n] for n in ARRAYS})
