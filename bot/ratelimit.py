@@ -13,29 +13,30 @@ from dataclasses import dataclass, field
 
 @dataclass
 class RateLimiter:
-    """At most `limit` events at once per key, refilled at `limit` per `window` seconds."""
+    """At most `limit` events at once per key, refilled at `limit` per `window` seconds;
+    a refused key is warned at most once per `window` (a notice is a message too)."""
 
     limit: int
     window: float
     _buckets: dict[int, tuple[float, float]] = field(default_factory=dict)  # tokens, time
-    _warned: set[int] = field(default_factory=set)
+    _warned: dict[int, float] = field(default_factory=dict)  # key → when it was last warned
 
     def _tokens(self, key: int, now: float) -> float:
         tokens, then = self._buckets.get(key, (float(self.limit), now))
         return min(float(self.limit), tokens + (now - then) * self.limit / self.window)
 
     def check(self, key: int, now: float | None = None) -> str:
-        """'allow' the event, 'warn' (the first refusal in a row) or 'drop' it."""
+        """'allow' the event, 'warn' (a refusal, the first in `window`) or 'drop' it."""
         now = time.monotonic() if now is None else now
         tokens = self._tokens(key, now)
         if tokens >= 1:
             self._buckets[key] = (tokens - 1, now)
-            self._warned.discard(key)
             return "allow"
         self._buckets[key] = (tokens, now)
-        if key in self._warned:
+        warned = self._warned.get(key)
+        if warned is not None and now - warned < self.window:
             return "drop"
-        self._warned.add(key)
+        self._warned[key] = now
         return "warn"
 
     def retry_after(self, key: int, now: float | None = None) -> int:
@@ -49,4 +50,5 @@ class RateLimiter:
         now = time.monotonic() if now is None else now
         for key in [k for k in self._buckets if self._tokens(k, now) >= self.limit]:
             del self._buckets[key]
-            self._warned.discard(key)
+        for key in [k for k, warned in self._warned.items() if now - warned >= self.window]:
+            del self._warned[key]

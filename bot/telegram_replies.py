@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import ContextTypes
@@ -129,6 +129,27 @@ def answer_html(answer: Answer, lang: str, offset: int = 0) -> str:
 
 
 # --- replying ---------------------------------------------------------------------------
+def admission(service: Services, user_id: int | None, chat: Chat | None) -> int | None:
+    """None to answer; else the seconds to quote in a rate-limit notice, or 0 for silence.
+
+    A user over their limit is dropped without touching the chat's budget, except for the
+    one notice a minute they are owed. In a group or channel every message the bot sends,
+    notices included, spends the chat's budget, so the chat stays within Telegram's
+    20 messages a minute and nothing queues up behind it.
+    """
+    user_key = user_id if user_id is not None else (chat.id if chat else 0)
+    verdict = service.limiter.check(user_key)
+    if verdict == "drop":
+        return 0
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        chat_verdict = service.chat_limiter.check(chat.id)
+        if chat_verdict != "allow":
+            return service.chat_limiter.retry_after(chat.id) if chat_verdict == "warn" else 0
+    if verdict == "warn":
+        return max(1, service.limiter.retry_after(user_key))
+    return None
+
+
 async def reply_with_answer(
     update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, offset: int = 0
 ) -> None:
@@ -137,17 +158,12 @@ async def reply_with_answer(
     lang = lang_of(update)
     chat = update.effective_chat
     user = update.effective_user
-    checks = [(service.limiter, user.id if user else (chat.id if chat else 0))]
-    if chat is not None and chat.type != ChatType.PRIVATE:
-        checks.append((service.chat_limiter, chat.id))
-    for limiter, key in checks:
-        verdict = limiter.check(key)
-        if verdict != "allow":
-            service.stats["limited"] += 1
-            if verdict == "warn":
-                seconds = limiter.retry_after(key)
-                await send(update, context, say(lang, "rate_limited", seconds=seconds))
-            return
+    refusal = admission(service, user.id if user else None, chat)
+    if refusal is not None:
+        service.stats["limited"] += 1
+        if refusal:
+            await send(update, context, say(lang, "rate_limited", seconds=refusal))
+        return
     question = question.strip()
     if not question:
         await send(update, context, say(lang, "empty_question"))

@@ -114,6 +114,27 @@ async def test_a_busy_group_is_limited_as_a_chat(
     assert len(texts) == 3 and sum("提问太快了" in t for t in texts) == 1
 
 
+async def test_notices_in_a_group_spend_the_groups_budget(
+    fake: FakeBotAPI, seed_searcher: Searcher
+) -> None:
+    application = await with_bot(fake, seed_searcher, chat_rate_limit=3, user_rate_limit=1)
+    try:
+        since = len(fake.calls)
+        flooder = {"id": 4000, "is_bot": False, "first_name": "F"}
+        for _ in range(5):  # answered, told once, then ignored
+            fake.push({"message": message("/ask 灯下黑", chat=GROUP, user=flooder)})
+        await asyncio.to_thread(fake.wait_for, "sendMessage", 2, 10.0, since)
+        for n in range(2):  # the group has one message left in its budget, then a notice
+            user = {"id": 4001 + n, "is_bot": False, "first_name": f"U{n}"}
+            fake.push({"message": message("/ask 灯下黑", chat=GROUP, user=user)})
+        await asyncio.to_thread(fake.wait_for, "sendMessage", 4, 10.0, since)
+        await asyncio.sleep(0.5)
+        texts = [c.params["text"] for c in fake.sent(since=since)]
+    finally:
+        await stop_bot(application)
+    assert len(texts) == 4 and sum("提问太快了" in t for t in texts) == 2
+
+
 async def test_an_inline_storm_is_throttled(fake: FakeBotAPI, seed_searcher: Searcher) -> None:
     application = await with_bot(fake, seed_searcher, inline_rate_limit=5)
     try:
