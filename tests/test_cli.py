@@ -151,22 +151,23 @@ def test_chat_answers_until_end_of_input(monkeypatch: pytest.MonkeyPatch) -> Non
     assert "灯下黑" in output
 
 
-def test_module_entry_point_runs_the_terminal_chat_without_a_token(tmp_path: Path) -> None:
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "CORPUS_DIR": str(SEED_CORPUS),
-        "HOME": str(tmp_path),
-        "INDEX_DIR": str(tmp_path / "index"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input="五提四晋\n",
+def run_module(folder: Path, *argv: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """`python -m bot …` in a clean process: working folder and HOME in `folder`."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(folder / "home")}
+    env |= {"CORPUS_DIR": str(SEED_CORPUS), "INDEX_DIR": str(folder / "index")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *argv],
+        input=stdin,
         capture_output=True,
         text=True,
-        cwd=tmp_path,
+        cwd=folder,
         env=env,
         timeout=60,
     )
+
+
+def test_module_entry_point_runs_the_terminal_chat_without_a_token(tmp_path: Path) -> None:
+    done = run_module(tmp_path, stdin="五提四晋\n")
     assert done.returncode == 0, done.stderr
     assert "TELEGRAM_BOT_TOKEN is not set" in done.stderr
     assert "五提四晋" in done.stdout
@@ -174,16 +175,7 @@ def test_module_entry_point_runs_the_terminal_chat_without_a_token(tmp_path: Pat
 
 def test_jieba_cache_goes_where_dotenv_says(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(f"BOT_CACHE_DIR={tmp_path / 'cache'}\n", encoding="utf-8")
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home")}
-    env |= {"CORPUS_DIR": str(SEED_CORPUS), "INDEX_DIR": str(tmp_path / "index")}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "灯下黑"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=60,
-    )
+    done = run_module(tmp_path, "ask", "灯下黑")
     assert done.returncode == 0, done.stderr
     assert any((tmp_path / "cache").glob("jieba*.cache"))
     assert not (tmp_path / "home" / ".cache" / "docbot").exists()
