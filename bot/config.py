@@ -50,7 +50,7 @@ class Settings:
     webhook_max_body: int = 1_048_576  # bytes; Telegram's updates are far smaller
     reload_interval: float = 60.0  # seconds between corpus checks; 0 turns the watcher off
     log_level: str = "INFO"
-    cache_dir: Path | None = None  # jieba's dictionary cache; None: XDG cache or ~/.cache
+    cache_dir: Path | None = None  # jieba's dictionary cache; None: ~/.cache/docbot
 
     def __repr__(self) -> str:
         token = "set" if self.telegram_bot_token else "unset"
