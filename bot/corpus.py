@@ -7,9 +7,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.models import Document, SkippedFile
 from bot.outline import parse_outline
+
+if TYPE_CHECKING:
+    from docx.table import Table
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 DOCX_SUFFIXES = {".docx"}
@@ -73,18 +77,24 @@ def decode_text(data: bytes) -> str:
 
 
 def read_docx(path: Path) -> tuple[str, dict[int, int]]:
-    """A .docx file's paragraphs as lines, and the heading level of each heading paragraph."""
+    """A .docx file's paragraphs and table rows as lines, in document order, and the
+    heading level of each heading paragraph."""
     import docx  # python-docx; imported here so plain-text corpora don't pay for it
+    from docx.table import Table
 
     try:
         document = docx.Document(str(path))
+        content = list(document.iter_inner_content())
     except Exception as error:  # python-docx raises many types on a malformed package
         raise UnreadableFile(f"not a valid .docx file ({type(error).__name__})") from None
     lines: list[str] = []
     levels: dict[int, int] = {}
-    for paragraph in document.paragraphs:
-        text = paragraph.text.replace("\n", " ").replace("\r", " ")
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    for item in content:
+        if isinstance(item, Table):
+            lines += table_lines(item)
+            continue
+        text = one_line(item.text)
+        style = (item.style.name if item.style is not None else "") or ""
         if text.strip():
             if style.lower() == "title":
                 levels[len(lines)] = 0
@@ -92,6 +102,34 @@ def read_docx(path: Path) -> tuple[str, dict[int, int]]:
                 levels[len(lines)] = int(match.group(1))
         lines.append(text)
     return "\n".join(lines), levels
+
+
+def one_line(text: str) -> str:
+    """Text with its line breaks turned into spaces (a line is a paragraph here)."""
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def table_lines(table: Table) -> list[str]:
+    """A .docx table as lines: the header row as it is, then each row as
+    "header：value；header：value", so a row found alone still says what its values are."""
+    rows = []
+    for row in table.rows:
+        cells = row.cells  # a merged cell appears once per column it spans: keep it once
+        unique = [cell for i, cell in enumerate(cells) if i == 0 or cell is not cells[i - 1]]
+        rows.append([one_line(cell.text).strip() for cell in unique])
+    rows = [row for row in rows if any(row)]
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return ["｜".join(row) for row in rows]
+    header = rows[0]
+    lines = ["｜".join(header)]
+    for row in rows[1:]:
+        if len(row) != len(header):
+            lines.append("｜".join(row))
+            continue
+        cells = zip(header, row, strict=True)
+        pairs = [f"{name}：{value}" if name else value for name, value in cells if value]
+        lines.append("；".join(pairs) + "。" if pairs else "")
+    return lines
 
 
 def load_document(path: Path, relative: str, max_bytes: int = MAX_FILE_BYTES) -> Document:

@@ -183,3 +183,35 @@ def test_a_truncated_docx_is_skipped(tmp_path: Path) -> None:
     assert [d.path for d in corpus.documents] == ["whole.docx"]
     assert corpus.skipped[0].path == "cut.docx"
     assert corpus.skipped[0].reason.startswith("not a valid .docx file")
+
+
+def test_docx_tables_are_read_in_place_with_their_headers(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    document = docx.Document()
+    document.add_heading("经费安排", level=1)
+    document.add_paragraph("各项经费安排如下。")
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate(
+        [["项目", "2023年", "2024年"], ["干部培训", "120", "150"], ["基层调研", "0", "0"]]
+    ):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    merged = document.add_table(rows=2, cols=2)
+    merged.cell(0, 0).merge(merged.cell(0, 1)).text = "合并标题"
+    merged.cell(1, 0).text, merged.cell(1, 1).text = "甲", "乙"
+    document.add_paragraph("以上安排请遵照执行。")
+    document.save(str(root / "budget.docx"))
+    doc = load_corpus(root).documents[0]
+    assert doc.text.split("\n")[1:] == [
+        "各项经费安排如下。",
+        "项目｜2023年｜2024年",
+        "项目：干部培训；2023年：120；2024年：150。",
+        "项目：基层调研；2023年：0；2024年：0。",
+        "合并标题",
+        "甲｜乙",
+        "以上安排请遵照执行。",
+    ]
+    bodies = [doc.text[b.start : b.end] for b in doc.blocks if b.kind == "body"]
+    assert any("干部培训" in body for body in bodies)
+    assert all(b.headings == ("经费安排",) for b in doc.blocks if b.kind == "body")
