@@ -36,7 +36,9 @@ from bot.store import ChunkStore
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+# Raise it whenever what is stored changes, including how documents are read and cut
+# (2: .docx tables are read), so every stored index is rebuilt once.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 FOLDER_PREFIX = f"index-v{FORMAT_VERSION}-"
 BLOCK = 8 << 20
