@@ -5,25 +5,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
 from bot.search import Searcher
-from bot.telegram_app import build_application
 from tests.fake_bot_api import FakeBotAPI
 from tests.test_telegram import (
     GROUP,
     TOKEN,
     USER,
     ask,
-    bot_settings,
     callback,
     inline,
     message,
     quiet,
-    start_bot,
     stop_bot,
+    with_bot,
 )
 
 STRANGER = {"id": 666, "is_bot": False, "first_name": "X"}
@@ -34,12 +31,6 @@ ADMIN = {"id": 9001, "is_bot": False, "first_name": "Admin"}
 def fake() -> Iterator[FakeBotAPI]:
     with FakeBotAPI(TOKEN) as server:
         yield server
-
-
-async def with_bot(fake: FakeBotAPI, searcher: Searcher, **changes: object):
-    application = build_application(replace(bot_settings(fake), **changes), searcher)
-    await start_bot(application)
-    return application
 
 
 async def test_allow_lists_refuse_once_then_stay_silent(

@@ -74,6 +74,13 @@ async def start_bot(application: Application) -> None:
     await application.updater.start_polling(poll_interval=0.0, timeout=1)
 
 
+async def with_bot(fake: FakeBotAPI, searcher: Searcher, **changes: Any) -> Application:
+    """A started bot over `searcher`, talking to `fake`, with these settings changed."""
+    application = build_application(bot_settings(fake, **changes), searcher)
+    await start_bot(application)
+    return application
+
+
 async def stop_bot(application: Application) -> None:
     await application.updater.stop()
     await application.stop()
@@ -84,8 +91,7 @@ async def stop_bot(application: Application) -> None:
 
 @pytest.fixture
 async def bot(fake: FakeBotAPI, seed_searcher: Searcher) -> AsyncIterator[Application]:
-    application = build_application(bot_settings(fake), seed_searcher)
-    await start_bot(application)
+    application = await with_bot(fake, seed_searcher)
     yield application
     await stop_bot(application)
 
@@ -231,8 +237,7 @@ async def test_sticker_photo_and_edits_break_nothing(fake: FakeBotAPI, bot: Appl
 async def test_every_answer_fits_telegram_limits(
     fake: FakeBotAPI, seed_searcher: Searcher
 ) -> None:
-    application = build_application(bot_settings(fake, top_k=20), seed_searcher)
-    await start_bot(application)
+    application = await with_bot(fake, seed_searcher, top_k=20)
     try:
         call = await ask(fake, {"message": message("干部 组织 部门 政治 工作 建设 基层 要求")})
     finally:
@@ -388,8 +393,7 @@ def large_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
 async def test_inline_paging_walks_every_result_once(
     fake: FakeBotAPI, large_searcher: Searcher
 ) -> None:
-    application = build_application(bot_settings(fake), large_searcher)
-    await start_bot(application)
+    application = await with_bot(fake, large_searcher)
     seen: list[str] = []
     offset = ""
     try:
@@ -450,8 +454,7 @@ async def test_repeated_5xx_gets_an_apology_and_the_bot_goes_on(
 async def test_a_flood_from_one_user_is_answered_politely(
     fake: FakeBotAPI, seed_searcher: Searcher
 ) -> None:
-    application = build_application(bot_settings(fake, user_rate_limit=3), seed_searcher)
-    await start_bot(application)
+    application = await with_bot(fake, seed_searcher, user_rate_limit=3)
     try:
         since = len(fake.calls)
         for _ in range(6):
