@@ -4,6 +4,8 @@ A long paragraph is cut where the cuts give passages of even size, preferring cu
 before a new sub-point's short lead sentence (要找准定位，抓牢扛稳职责。). A sentence is
 cut only when it alone exceeds the limit. Chunks never cross a heading; a heading with
 no text under it (a one-line point) is a chunk of its own so that it can be found.
+An article (第X条) is one chunk with all its items when it fits, else chunks cut at
+sentence and item ends, each knowing its article.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ CLAUSE_END = "，,、：:"
 SPACES = " \t\r\n\u3000\ufeff\xa0"
 LEAD_MAX_CHARS = 30
 LEAD = re.compile(
-    r"^(?:要|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|首先|其次|再次|最后|同时)"
+    r"^(?:要|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|首先|其次|再次|最后|同时"
+    r"|[（(][一二三四五六七八九十\d]+[）)])"
     r"|^[^，,。]{2,10}要[^。]{2,20}。$"
 )
 LEAD_BONUS = 0.35
@@ -159,6 +162,7 @@ def chunk_document(doc: Document, max_chars: int = 300) -> list[Chunk]:
                     text=text,
                     start=span.start,
                     end=span.end,
+                    article=block.label,
                 )
             )
     return chunks

@@ -211,24 +211,37 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     searcher = open_index(settings).searcher
     store = searcher.store
     texts = {doc["path"]: store.document_text(n) for n, doc in enumerate(store.docs)}
-    k = top_k(args.top_k, settings.top_k)
+    k = top_k(args.top_k, 10)
 
-    def search(question: str) -> list[tuple]:
-        return [(hit.chunk, texts[hit.chunk.doc]) for hit in searcher.search(question, k).hits]
+    def search(question: str) -> list[dict]:
+        return answer_dict(searcher.search(question, k))["results"]
 
-    summary, results = evaluate_questions(read_jsonl(args.dataset), search, k)
+    summary, per_kind, results = evaluate_questions(read_jsonl(args.dataset), search, texts)
     if args.json:
-        out.write(json.dumps(summary) + "\n")
+        out.write(json.dumps({**summary, "kinds": per_kind}, ensure_ascii=False) + "\n")
         return 0
     for result in results:
         if (result.expected and result.rank != 1) or (not result.expected and result.returned):
             status = f"rank {result.rank}" if result.rank else f"miss ({result.returned} returned)"
-            out.write(f"  {status:<16} {result.question}\n")
+            out.write(f"  {status:<16} [{result.kind}] {result.question}\n")
     out.write(f"{args.dataset}: {summary['questions']} questions\n")
-    for key, value in summary.items():
-        if key != "questions":
-            out.write(f"  {key:<22} {value:.3f}\n")
+    out.write(metrics_table({"all": summary, **per_kind}) + "\n")
     return 0
+
+
+def metrics_table(rows: dict[str, dict[str, float]]) -> str:
+    """Question-set metrics as an aligned table, one row per kind of question."""
+    columns = ["questions", "hit@1", "hit@3", "mrr@10", "out_of_corpus_silent",
+               "mean_passage_chars", "headings_ok", "top_heading_ok"]  # fmt: skip
+    names = ["n", "hit@1", "hit@3", "MRR", "silent", "chars", "heads", "top"]
+    lines = [f"  {'kind':<12}" + "".join(f"{name:>8}" for name in names)]
+    for kind, metrics in rows.items():
+        cells = [
+            f"{metrics[c]:>8.0f}" if c in {"questions", "mean_passage_chars"} else f"{metrics[c]:>8.3f}"
+            for c in columns
+        ]
+        lines.append(f"  {kind:<12}" + "".join(cells))
+    return "\n".join(lines)
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:

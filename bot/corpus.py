@@ -20,6 +20,8 @@ DOCX_SUFFIXES = {".docx"}
 USER_DICT_NAME = "userdict.txt"
 MAX_FILE_BYTES = 20 * 2**20  # a speech or report is far smaller; anything bigger is a mistake
 DOCX_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+FILE_NUMBERING = re.compile(r"^\d{1,4}[_\-、\s]+")
+FILE_DATE = re.compile(r"[(（]\d{4}[-.年]\d{1,2}[-.月]\d{1,2}日?[)）]$")
 
 
 class CorpusError(Exception):
@@ -147,10 +149,19 @@ def load_document(path: Path, relative: str, max_bytes: int = MAX_FILE_BYTES) ->
         text, levels = decode_text(path.read_bytes()), {}
     if not text.strip():
         raise UnreadableFile("empty file")
-    title, blocks = parse_outline(text, levels, markdown=suffix in {".md", ".markdown"})
+    markdown = suffix in {".md", ".markdown"}
+    title, blocks = parse_outline(text, levels, markdown=markdown, file_name=path.stem)
     if not blocks:
         raise UnreadableFile("no text besides a title and boilerplate")
-    return Document(path=relative, title=title or path.stem, text=text, blocks=blocks)
+    return Document(path=relative, title=title or title_from_file_name(path.stem), text=text, blocks=blocks)
+
+
+def title_from_file_name(stem: str) -> str:
+    """A title for a document with no title line: its file name without numbering
+    (01_, 3-, 12.) and without a trailing date in brackets."""
+    name = FILE_NUMBERING.sub("", stem)
+    name = FILE_DATE.sub("", name).strip(" _-")
+    return name or stem
 
 
 def corpus_files(root: Path) -> list[Path]:

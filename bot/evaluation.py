@@ -109,57 +109,98 @@ def evaluate_beir(
     return {"queries": len(data.queries), **metrics}
 
 
+SILENT_KINDS = {"ooc", "missing_doc"}  # kinds whose right answer is no passage
+
+
 @dataclass(frozen=True)
 class QuestionResult:
     """How one question of a question set fared."""
 
     question: str
+    kind: str
     expected: str | None
     rank: int | None  # 1-based rank of the first passage holding the expected phrase
     returned: int
-    headings_ok: bool
+    headings_ok: bool  # the found passage's heading path is the expected one
+    top_heading_ok: bool  # its outermost heading is the expected one
+    passage_chars: tuple[int, ...] = ()
+
+
+def headings_match(found: Sequence[str], expected: Sequence[str]) -> tuple[bool, bool]:
+    """(whole path right, top heading right): each expected heading is given by the start
+    of its line, so a heading matches when one of the two starts with the other."""
+
+    def same(a: str, b: str) -> bool:
+        a, b = "".join(a.split()), "".join(b.split())
+        return a.startswith(b) or b.startswith(a)
+
+    top = (not expected and not found) or bool(
+        expected and found and same(found[0], expected[0])
+    )
+    whole = len(found) == len(expected) and all(
+        same(a, b) for a, b in zip(found, expected, strict=True)
+    )
+    return whole, top
+
+
+def judge(item: dict[str, Any], found: Sequence[dict[str, Any]], texts: dict[str, str]) -> QuestionResult:
+    """Score one question against its ranked passages (dicts as `ask --json` gives them)."""
+    expected, doc = item.get("expect"), item.get("doc")
+    kind = item.get("kind") or ("ooc" if not expected else "natural")
+    rank, whole, top = None, False, False
+    occurrences: list[int] = []
+    if expected and doc in texts:
+        text = texts[doc]
+        at = text.find(expected)
+        while at >= 0:
+            occurrences.append(at)
+            at = text.find(expected, at + 1)
+    for position, passage in enumerate(found, 1):
+        if passage["doc"] != doc:
+            continue
+        if any(passage["start"] < at + len(expected) and at < passage["end"] for at in occurrences):
+            rank = position
+            whole, top = headings_match(passage["headings"], item.get("headings") or [])
+            break
+    return QuestionResult(
+        item["question"], kind, expected, rank, len(found), whole, top,
+        tuple(len(p["text"]) for p in found),
+    )  # fmt: skip
+
+
+def summarize(results: Sequence[QuestionResult], top_k: int = 3) -> dict[str, float]:
+    """hit@1, hit@3, MRR@10, out-of-corpus silence, passage length and headings of results."""
+    answerable = [r for r in results if r.expected]
+    silent = [r for r in results if not r.expected]
+    hits = [r for r in answerable if r.rank]
+    lengths = [n for r in results for n in r.passage_chars[:top_k]]
+    count = max(1, len(answerable))
+    return {
+        "questions": len(results),
+        "hit@1": sum(r.rank == 1 for r in answerable) / count,
+        "hit@3": sum(bool(r.rank and r.rank <= 3) for r in answerable) / count,
+        "mrr@10": sum(1 / r.rank for r in hits if r.rank <= 10) / count,
+        "out_of_corpus_silent": sum(r.returned == 0 for r in silent) / max(1, len(silent)),
+        "mean_passage_chars": sum(lengths) / max(1, len(lengths)),
+        "headings_ok": sum(r.headings_ok for r in hits) / max(1, len(hits)),
+        "top_heading_ok": sum(r.top_heading_ok for r in hits) / max(1, len(hits)),
+    }
 
 
 def evaluate_questions(
     questions: Iterable[dict[str, Any]],
-    search: Callable[[str], list[tuple[Chunk, str]]],
+    search: Callable[[str], list[dict[str, Any]]],
+    texts: dict[str, str],
     top_k: int = 3,
-) -> tuple[dict[str, float], list[QuestionResult]]:
-    """Score a question set: hit@1, hit@3, out-of-corpus silence, passage length, headings.
+) -> tuple[dict[str, float], dict[str, dict[str, float]], list[QuestionResult]]:
+    """Score a question set: overall, per kind of question, and each question.
 
-    Each question names `expect`, a phrase quoted from the corpus (null for a question
-    the corpus cannot answer), and optionally `doc` and `section`, the numbering markers
-    (e.g. ["二、", "（三）"]) the hit's heading path must start with. `search` returns the
-    ranked passages of a question, each with its document's text.
+    Each question names `expect`, a phrase quoted from the document `doc` (null for a
+    question the corpus cannot answer), and `headings`, the starts of the heading lines
+    the answer sits under. `search` returns a question's ranked passages as `ask --json`
+    gives them; `texts` maps each document's path to its text.
     """
-    results = []
-    lengths: list[int] = []
-    for item in questions:
-        expected = item.get("expect")
-        found = search(item["question"])[:top_k]
-        lengths += [len(chunk.text) for chunk, _ in found]
-        rank = None
-        headings_ok = True
-        for position, (chunk, doc_text) in enumerate(found, 1):
-            at = doc_text.find(expected) if expected else -1
-            if at >= 0 and chunk.start < at + len(expected) and at < chunk.end:
-                rank = position
-                markers = item.get("section", [])
-                headings_ok = len(chunk.headings) >= len(markers) and all(
-                    h.startswith(m) for h, m in zip(chunk.headings, markers, strict=False)
-                )
-                break
-        results.append(QuestionResult(item["question"], expected, rank, len(found), headings_ok))
-    answerable = [r for r in results if r.expected]
-    unanswerable = [r for r in results if not r.expected]
-    hits = [r for r in answerable if r.rank]
-    summary = {
-        "questions": len(results),
-        "hit@1": sum(r.rank == 1 for r in answerable) / max(1, len(answerable)),
-        "hit@3": sum(bool(r.rank) for r in answerable) / max(1, len(answerable)),
-        "out_of_corpus_silent": sum(r.returned == 0 for r in unanswerable)
-        / max(1, len(unanswerable)),
-        "mean_passage_chars": sum(lengths) / max(1, len(lengths)),
-        "headings_ok": sum(r.headings_ok for r in hits) / max(1, len(hits)),
-    }
-    return summary, results
+    results = [judge(item, search(item["question"]), texts) for item in questions]
+    kinds = sorted({r.kind for r in results})
+    per_kind = {kind: summarize([r for r in results if r.kind == kind], top_k) for kind in kinds}
+    return summarize(results, top_k), per_kind, results

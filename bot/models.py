@@ -17,15 +17,16 @@ class Span:
 class Block:
     """One unit of a document's outline walk: a heading or a stretch of body text.
 
-    `depth` is the heading's nesting level (0 = outermost); body blocks carry the
-    heading path they sit under as texts, outermost first.
+    `depth` is the heading's nesting level (0 = outermost); body and article blocks
+    carry the heading path they sit under as texts, outermost first.
     """
 
-    kind: str  # "heading" or "body"
+    kind: str  # "heading", "body" or "article" (a 第X条 with all its items)
     start: int
     end: int
     depth: int = 0
     headings: tuple[str, ...] = ()
+    label: str = ""  # an article's label as it stands (第十四条), else ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Chunk:
     text: str
     start: int
     end: int
+    article: str = ""  # the article this passage belongs to (第十四条), else ""
 
 
 @dataclass(frozen=True)

@@ -1,45 +1,80 @@
-"""Text → title and outline blocks, from the numbering Chinese official documents use.
+"""Text → front matter, title and outline blocks, from the structure of official documents.
 
-Recognised heading styles: Markdown `#`, 第X编/章, 第X节, 第X条, 一、, （一）, 1. / 1、,
-（1）, ①, and enumerated paragraphs 一是…/一要…. Nesting follows the order in which
-styles first appear (as in real documents, which skip and mix levels). A numbered
-paragraph that carries a body after its lead sentence has that sentence as heading.
-Promotional boilerplate lines (patterns in data/boilerplate.txt) are dropped.
+* **Front matter** is every line before the title: a reseller's or a website's block of
+  short lines (brand, subscription and group notices). It is found by where it stands,
+  not by what it says, and is never indexed.
+* **The title** is the first title-like line (short, not a sentence, not numbered) that is
+  followed, past its subtitle, byline and date lines, by the start of the text: a
+  salutation (同志们：), an outline heading (第一章, 一、, 总纲) or a long paragraph. A
+  title spread over two lines is joined. A periodic title without a year (政府工作报告)
+  takes the year of its date line.
+* **Outline**: 第X编/章/部分, 总纲/总则…, 第X节, 一、, （一）, 1./1、, （1）, ①, 一是/一要
+  and —— lead paragraphs, Markdown `#` and .docx heading styles. Levels follow the
+  order official documents use (章 › 节 › 一、 › （一） › 1. › （1） › ①), so numbering
+  that restarts nests under the right parent. A numbered paragraph that carries a body
+  after its lead sentence has that sentence as heading.
+* **Articles**: a 第X条 is never a heading. It is one `article` block with everything up
+  to the next article or heading (its items （一）… and paragraphs).
+* **Lists**: numbered one-sentence items after a line ending in ： (or ending in ；) stay
+  in the paragraph that introduces them.
+* Promotional lines anywhere in the text (patterns in data/boilerplate.txt) are dropped.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from bot.models import Block
 
-CN_NUM = "一二三四五六七八九十百零〇两"
+CN_NUM = "零〇一二三四五六七八九十百千两"
 SPACES = " \t\r\n\u3000\ufeff\xa0"
 SENTENCE_END = "。！？!?"
+CLOSERS = "”’」』）)"
 MAX_BOILERPLATE_LINE = 120
-MAX_TITLE_CHARS = 60
+MAX_TITLE_CHARS = 80
+MAX_SHORT_HEADING = 40  # 第一章 总则 and its kind are short lines
+LONG_PARAGRAPH = 60  # a line this long is text, not a title block
+TITLE_SEARCH_LINES = 40
+MAX_META_LINES = 6
 
-# (style, pattern); the pattern matches the numbering marker at the start of a line.
-HEADING_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("part", re.compile(rf"^第[{CN_NUM}\d]+[编章部分]+(?=[\s\u3000:：、]|$)")),
-    ("section", re.compile(rf"^第[{CN_NUM}\d]+节(?=[\s\u3000:：、]|$)")),
-    ("article", re.compile(rf"^第[{CN_NUM}\d]+条(?=[\s\u3000:：、]|$)")),
-    ("cn", re.compile(rf"^[{CN_NUM}]+[、，,．.](?![{CN_NUM}\d])")),
-    ("paren_cn", re.compile(rf"^[（(][{CN_NUM}]+[）)]")),
-    ("arabic", re.compile(r"^\d{1,3}(?:[、．]|\.(?!\d))(?!\d)")),
-    ("paren_arabic", re.compile(r"^[（(]\d{1,3}[）)]")),
-    ("circled", re.compile(r"^[\u2460-\u2473\u3251-\u325f]")),
-    ("enum", re.compile(rf"^[{CN_NUM}]{{1,3}}(?:是|要)(?=[^{SENTENCE_END}，,]{{2}})")),
+# Heading styles: (style, rank, pattern). A lower rank is an outer level.
+HEADING_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
+    ("part", 0, re.compile(rf"^第[{CN_NUM}\d]+(?:编|部分)(?=[\s:：、]|$|[\u4e00-\u9fff])")),
+    ("chapter", 1, re.compile(rf"^第[{CN_NUM}\d]+章(?=[\s:：、]|$|[\u4e00-\u9fff])")),
+    ("named", 1, re.compile(r"^(?:总纲|总则|分则|附则|序言|前言|引言|结束语|结语)$")),
+    ("section", 2, re.compile(rf"^第[{CN_NUM}\d]+节(?=[\s:：、]|$|[\u4e00-\u9fff])")),
+    ("cn", 3, re.compile(rf"^[{CN_NUM}]+[、，,．.](?![{CN_NUM}]+[、，,等])")),
+    ("paren_cn", 4, re.compile(rf"^[（(][{CN_NUM}]+[）)]")),
+    ("arabic", 5, re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))(?!\d)")),
+    ("paren_arabic", 6, re.compile(r"^[（(]\d{1,2}[）)]")),
+    ("circled", 7, re.compile(r"^[\u2460-\u2473\u3251-\u325f]")),
+    ("enum", 8, re.compile(rf"^[{CN_NUM}]{{1,3}}(?:是|要)(?=[^{SENTENCE_END}，,]{{2}})")),
+    ("dash", 8, re.compile(r"^——(?=[^—\s])")),
 )
+ARTICLE = re.compile(rf"^第([{CN_NUM}\d]+)条(?:之[{CN_NUM}]+)?(?=[\s\u3000]|$|[\u4e00-\u9fff（(“])")
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+HTML_COMMENT = re.compile(r"^<!--.*-->$")
+# Styles that head a short line of their own; a long line starting so is body text.
+SHORT_STYLES = {"part", "chapter", "named", "section"}
 # Styles whose scope ends with their own paragraph (一是…二是… enumerate within a section).
-PARAGRAPH_SCOPED = {"enum"}
+PARAGRAPH_SCOPED = {"enum", "dash"}
+# Styles a list item may use (a one-sentence line in a list introduced by "：").
+ITEM_STYLES = {"paren_cn", "arabic", "paren_arabic", "circled"}
+# Styles that close an open article.
+CLOSES_ARTICLE = {"part", "chapter", "named", "section", "cn"}
 # A paragraph starting like this closes every open section (a speech's closing words).
 OUTLINE_RESET = re.compile(r"^同志们[，,！!：:]")
+DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}[-./]\d{1,2}[-./]\d{1,2}")
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+PERIODIC_TITLE = re.compile(r"报告|计划|规划|要点|总结")
+# A title's first line that goes on in the next one (中共中央 国务院 / 关于…的 / 若干意见).
+TITLE_CONTINUES = re.compile(
+    r"(?:[的和与及暨之、]|中央|国务院|委员会|人民政府|办公厅|办公室|法院|检察院)$"
+)
 
 
 @lru_cache(maxsize=1)
@@ -68,35 +103,131 @@ class Line:
 
 
 def content_lines(text: str) -> list[Line]:
-    """Non-empty lines with their stripped spans in `text`."""
+    """Non-empty lines with their stripped spans in `text` (HTML comments left out)."""
     lines = []
     offset = 0
     for index, raw in enumerate(text.splitlines(keepends=True)):
         stripped = raw.strip(SPACES)
-        if stripped:
+        if stripped and not HTML_COMMENT.match(stripped):
             start = offset + raw.index(stripped[0])
             lines.append(Line(index, start, start + len(stripped), stripped))
         offset += len(raw)
     return lines
 
 
-def heading_style(line: str) -> str | None:
-    """The numbering style a line starts with, or None for body text."""
-    for style, pattern in HEADING_STYLES:
+def heading_style(line: str) -> tuple[str, int] | None:
+    """The numbering style a line starts with and its rank, or None for body text."""
+    for style, rank, pattern in HEADING_STYLES:
         if pattern.match(line):
-            return style
+            if style in SHORT_STYLES and len(line) > MAX_SHORT_HEADING:
+                return None
+            return style, rank
     return None
 
 
+def is_meta(line: str) -> bool:
+    """A subtitle, byline, date or note line of a title block (——2020年5月22日在…,
+    国务院总理 李克强, （2017年10月24日通过）)."""
+    if line.startswith(("——", "─")) or (line[0] in "（(" and line[-1] in "）)"):
+        return True
+    if DATE.search(line) and len(line) <= 120 and heading_style(line) is None:
+        return True
+    return len(line) <= 24 and bool(re.search(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]", line))
+
+
 def looks_like_title(line: str) -> bool:
-    """A short line that is not a sentence, not numbered and not a salutation."""
+    """A short line that is not a sentence, not numbered, not a salutation or date line."""
     return (
         2 <= len(line) <= MAX_TITLE_CHARS
         and line[-1] not in SENTENCE_END + "；;：:，,"
         and heading_style(line) is None
+        and not ARTICLE.match(line)
         and not OUTLINE_RESET.match(line)
-        and not line.startswith("#")
+        and not is_meta(line)
     )
+
+
+def _heading_text(line: str, markdown: bool) -> str:
+    match = MARKDOWN_HEADING.match(line) if markdown else None
+    return match.group(2) if match else line
+
+
+def starts_text(lines: Sequence[Line], at: int, markdown: bool) -> bool:
+    """Whether lines[at] starts a document's text: an outline heading, a long paragraph,
+    or a salutation (a line ending in ： followed by one of those)."""
+    if at >= len(lines):
+        return False
+    text = _heading_text(lines[at].text, markdown)
+    if heading_style(text) or ARTICLE.match(text) or len(text) >= LONG_PARAGRAPH:
+        return True
+    if markdown and MARKDOWN_HEADING.match(lines[at].text):
+        return True
+    if text[-1] in "：:" and len(text) <= MAX_SHORT_HEADING and at + 1 < len(lines):
+        following = _heading_text(lines[at + 1].text, markdown)
+        return bool(
+            heading_style(following) or ARTICLE.match(following) or len(following) >= 20
+        )
+    return False
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    """Where the title is: its text, the lines it takes, and where the text begins."""
+
+    title: str | None
+    first: int  # position of the title's first line (everything before is front matter)
+    after: int  # position of the first line after the title
+
+
+def find_title(
+    lines: Sequence[Line], markdown: bool = False, explicit: Mapping[int, int] | None = None
+) -> TitleBlock:
+    """The title block of a document (see the module docstring); no title: (None, 0, 0)."""
+    explicit = explicit or {}
+    for position, line in enumerate(lines[:TITLE_SEARCH_LINES]):
+        if explicit.get(line.index) == 0:
+            return TitleBlock(line.text, position, position + 1)
+        md = MARKDOWN_HEADING.match(line.text) if markdown else None
+        if md and len(md.group(1)) == 1:
+            return TitleBlock(md.group(2), position, position + 1)
+        text = md.group(2) if md else line.text
+        if len(text) >= LONG_PARAGRAPH or heading_style(text) or ARTICLE.match(text):
+            break  # the text has begun: there was no title line
+        if not looks_like_title(text):
+            continue
+        after = position + 1
+        title = text
+        if after < len(lines) and lines[after].index == line.index + 1:
+            second = lines[after].text
+            if (
+                looks_like_title(second)
+                and len(title) + len(second) <= MAX_TITLE_CHARS
+                and (TITLE_CONTINUES.search(title) or second.startswith("关于"))
+            ):
+                title, after = title + second, after + 1
+        meta_end = after
+        while meta_end < len(lines) and meta_end - after < MAX_META_LINES:
+            if not is_meta(lines[meta_end].text):
+                break
+            meta_end += 1
+        if starts_text(lines, meta_end, markdown):
+            return TitleBlock(title, position, after)
+    return TitleBlock(None, 0, 0)
+
+
+def title_with_year(title: str, lines: Sequence[Line], after: int, file_name: str = "") -> str:
+    """A periodic title (政府工作报告) without a year gets the year of its date line,
+    else of its file name; other titles are returned as they are."""
+    if YEAR.search(title) or not PERIODIC_TITLE.search(title):
+        return title
+    for line in lines[after : after + MAX_META_LINES]:
+        if not is_meta(line.text):
+            break
+        if match := YEAR.search(line.text):
+            return f"{match.group(1)}年{title}"
+    if match := YEAR.search(file_name):
+        return f"{match.group(1)}年{title}"
+    return title
 
 
 def lead_sentence_end(line: str) -> int | None:
@@ -104,88 +235,145 @@ def lead_sentence_end(line: str) -> int | None:
     for index, char in enumerate(line):
         if char in SENTENCE_END or (char in "：:" and index < len(line) - 1):
             end = index + 1
-            while end < len(line) and line[end] in "”’」』）)":
+            while end < len(line) and line[end] in CLOSERS:
                 end += 1
             rest = line[end:].strip(SPACES)
             return end if rest else None
     return None
 
 
+def is_list_item(line: str, style: str, previous: str | None, in_list: bool) -> bool:
+    """A numbered line that is an item of a list rather than a heading: it ends in ；, or it
+    is one sentence in a list that a line ending in ： introduced."""
+    if style not in ITEM_STYLES:
+        return False
+    if line[-1] in "；;，,":
+        return True
+    opened = in_list or (previous is not None and previous[-1] in "：:")
+    return opened and line[-1] in SENTENCE_END and lead_sentence_end(line) is None
+
+
 @dataclass
 class _Open:
     style: str
-    level: int  # explicit level for Markdown/docx headings, 0 for numbering styles
+    rank: int
     text: str
 
 
-def _open_heading(stack: list[_Open], style: str, level: int, text: str) -> None:
-    if level:  # explicit levels: close every heading of the same kind at this level or deeper
-        while stack and any(o.style == style and o.level >= level for o in stack):
-            stack.pop()
-    elif any(o.style == style for o in stack):
-        while stack[-1].style != style:
-            stack.pop()
-        stack.pop()
-    stack.append(_Open(style, level, text))
+class _Outline:
+    """The outline walk's state: open headings, the open article, the blocks so far."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.stack: list[_Open] = []
+        self.blocks: list[Block] = []
+        self.article: Block | None = None
+        self.in_list = False
+
+    def path(self) -> tuple[str, ...]:
+        return tuple(o.text for o in self.stack)
+
+    def close_article(self) -> None:
+        if self.article is not None:
+            self.blocks.append(self.article)
+            self.article = None
+
+    def heading(self, style: str, rank: int, start: int, end: int) -> None:
+        self.close_article()
+        while self.stack and self.stack[-1].rank >= rank:
+            self.stack.pop()
+        self.stack.append(_Open(style, rank, self.text[start:end]))
+        self.blocks.append(Block("heading", start, end, len(self.stack) - 1))
+
+    def body(self, start: int, end: int, joins_previous: bool = False) -> None:
+        if self.article is not None:
+            self.article = Block(
+                "article", self.article.start, end, self.article.depth,
+                self.article.headings, self.article.label,
+            )  # fmt: skip
+            return
+        previous = self.blocks[-1] if self.blocks else None
+        if joins_previous and previous is not None and previous.kind == "body":
+            self.blocks[-1] = Block("body", previous.start, end, previous.depth, previous.headings)
+            return
+        self.blocks.append(Block("body", start, end, len(self.stack), self.path()))
+
+    def open_article(self, start: int, end: int, label: str) -> None:
+        self.close_article()
+        while self.stack and self.stack[-1].style in PARAGRAPH_SCOPED:
+            self.stack.pop()
+        self.article = Block("article", start, end, len(self.stack), self.path(), label)
 
 
 def parse_outline(
-    text: str, line_levels: Mapping[int, int] | None = None, markdown: bool = False
+    text: str,
+    line_levels: Mapping[int, int] | None = None,
+    markdown: bool = False,
+    file_name: str = "",
 ) -> tuple[str | None, tuple[Block, ...]]:
-    """Split `text` into (title, blocks): heading blocks and body blocks with their paths.
+    """Split `text` into (title, blocks): heading, body and article blocks with their paths.
 
     `line_levels` maps line indexes to explicit heading levels (0 = title), as given
-    by a .docx file's paragraph styles; `markdown` enables `#` headings.
+    by a .docx file's paragraph styles; `markdown` enables `#` headings; `file_name`
+    may give a periodic title its year. Front matter yields no block.
     """
     line_levels = line_levels or {}
-    lines = [line for line in content_lines(text) if not is_boilerplate(line.text)]
-    title: str | None = None
-    blocks: list[Block] = []
-    stack: list[_Open] = []
-
-    for position, line in enumerate(lines):
-        explicit = line_levels.get(line.index)
-        md = MARKDOWN_HEADING.match(line.text) if markdown else None
-        if (
-            title is None
-            and position == 0
-            and (
-                explicit == 0
-                or (md and len(md.group(1)) == 1)
-                or (explicit is None and not md and looks_like_title(line.text))
-            )
-        ):
-            title = md.group(2) if md else line.text
+    lines = content_lines(text)
+    found = find_title(lines, markdown, line_levels)
+    title = found.title and title_with_year(found.title, lines, found.after, file_name)
+    outline = _Outline(text)
+    previous: str | None = None
+    for line in lines[found.after :]:
+        if is_boilerplate(line.text) or line_levels.get(line.index) == 0:
             continue
-        if explicit == 0:
-            continue  # a second Title-styled paragraph: not body, not a section
-        if OUTLINE_RESET.match(line.text):
-            stack.clear()
+        _walk_line(outline, line, line_levels.get(line.index), markdown, previous)
+        previous = line.text
+    outline.close_article()
+    return title, tuple(outline.blocks)
 
-        start, end = line.start, line.end
-        if explicit is not None or md:
-            style, level = ("docx", explicit) if explicit is not None else ("md", 0)
-            if md:
-                level = len(md.group(1))
-                start = line.start + md.start(2)
-                end = line.start + md.end(2)
-            _open_heading(stack, style, level or 1, text[start:end])
-            blocks.append(Block("heading", start, end, len(stack) - 1))
-            continue
 
-        style = heading_style(line.text)
-        if style is None:
-            blocks.append(Block("body", start, end, len(stack), tuple(o.text for o in stack)))
-            continue
-        split = lead_sentence_end(line.text)
-        head_end = start + split if split else end
-        _open_heading(stack, style, 0, text[start:head_end])
-        blocks.append(Block("heading", start, head_end, len(stack) - 1))
-        if split:
-            body_start = head_end + (
-                len(text[head_end:end]) - len(text[head_end:end].lstrip(SPACES))
-            )
-            blocks.append(Block("body", body_start, end, len(stack), tuple(o.text for o in stack)))
-        if style in PARAGRAPH_SCOPED:
-            stack.pop()
-    return title, tuple(blocks)
+def _walk_line(
+    outline: _Outline, line: Line, explicit: int | None, markdown: bool, previous: str | None
+) -> None:
+    text, start, end = outline.text, line.start, line.end
+    md = MARKDOWN_HEADING.match(line.text) if markdown else None
+    if explicit is not None or md:
+        if md:
+            explicit, start, end = len(md.group(1)), start + md.start(2), start + md.end(2)
+        inner = text[start:end]
+        if ARTICLE.match(inner):  # `## 第一条 …`: an article all the same
+            outline.open_article(start, end, ARTICLE.match(inner).group(0))
+            return
+        outline.in_list = False
+        outline.heading("explicit", -10 + (explicit or 1), start, end)
+        return
+    if OUTLINE_RESET.match(line.text):
+        outline.close_article()
+        outline.stack.clear()
+    if article := ARTICLE.match(line.text):
+        outline.in_list = False
+        outline.open_article(start, end, article.group(0))
+        return
+    styled = heading_style(line.text)
+    if styled is None or (outline.article is not None and styled[0] not in CLOSES_ARTICLE):
+        outline.body(start, end)
+        outline.in_list = outline.in_list and line.text[-1] in "；;，,。"
+        if line.text[-1] in "：:":
+            outline.in_list = True
+        return
+    style, rank = styled
+    if is_list_item(line.text, style, previous, outline.in_list):
+        outline.in_list = line.text[-1] not in SENTENCE_END or outline.in_list
+        outline.body(start, end, joins_previous=True)
+        return
+    outline.in_list = False
+    split = lead_sentence_end(line.text) if style not in SHORT_STYLES else None
+    head_end = start + split if split else end
+    outline.heading(style, rank, start, head_end)
+    if split:
+        rest = text[head_end:end]
+        outline.body(head_end + len(rest) - len(rest.lstrip(SPACES)), end)
+        if line.text[-1] in "：:":
+            outline.in_list = True
+    if style in PARAGRAPH_SCOPED:
+        outline.stack.pop()
