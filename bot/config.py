@@ -31,7 +31,7 @@ class Settings:
     bm25_k1: float = 0.8
     bm25_b: float = 0.4
     bm25_epsilon: float = 0.25
-    min_coverage: float = 0.35
+    min_coverage: float = 0.4
     telegram_bot_token: str | None = None
     telegram_api_base_url: str | None = None
     webhook_url: str | None = None
@@ -156,7 +156,7 @@ def load_settings(
         bm25_k1=_float(env, "BM25_K1", 0.8, 0.0, 10.0),
         bm25_b=_float(env, "BM25_B", 0.4, 0.0, 1.0),
         bm25_epsilon=_float(env, "BM25_EPSILON", 0.25, 0.0, 1.0),
-        min_coverage=_float(env, "MIN_COVERAGE", 0.35, 0.0, 1.0),
+        min_coverage=_float(env, "MIN_COVERAGE", 0.4, 0.0, 1.0),
         telegram_bot_token=_token(env),
         telegram_api_base_url=_url(env, "TELEGRAM_API_BASE_URL"),
         webhook_url=webhook_url,

@@ -158,6 +158,11 @@ class BM25Index:
             return float(self.idf[row])
         return math.log(2 * self.size + 1) if self.size else 0.0
 
+    def document_frequency(self, term: str) -> int:
+        """How many passages hold `term` (0 for a term the index has never seen)."""
+        row = self._row(term)
+        return 0 if row is None else int(self.indptr[row + 1] - self.indptr[row])
+
     def passages_with(self, term: str) -> np.ndarray:
         """Positions of the passages that contain `term` (ascending)."""
         row = self._row(term)

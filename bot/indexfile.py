@@ -37,8 +37,9 @@ from bot.store import ChunkStore
 log = logging.getLogger(__name__)
 
 # Raise it whenever what is stored changes, including how documents are read and cut
-# (2: .docx tables are read), so every stored index is rebuilt once.
-FORMAT_VERSION = 2
+# (2: .docx tables are read; 3: front matter, whole articles and their labels), so
+# every stored index is rebuilt once.
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 FOLDER_PREFIX = f"index-v{FORMAT_VERSION}-"
 BLOCK = 8 << 20

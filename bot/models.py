@@ -77,3 +77,5 @@ class Answer:
     query: str
     hits: tuple[Hit, ...] = field(default_factory=tuple)
     total: int = 0  # how many passages passed the relevance rule, before paging
+    missing: str = ""  # what the question names that the library lacks: 《民法典》, 第九十条
+    related: tuple[Hit, ...] = ()  # weak matches, shown apart from an answer, never as one

@@ -40,6 +40,7 @@ MAX_SHORT_HEADING = 40  # 第一章 总则 and its kind are short lines
 LONG_PARAGRAPH = 60  # a line this long is text, not a title block
 TITLE_SEARCH_LINES = 40
 MAX_META_LINES = 6
+MAX_LEAD_CHARS = 50  # a numbered lead sentence longer than this is an item, not a heading
 
 # Heading styles: (style, rank, pattern). A lower rank is an outer level.
 HEADING_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
@@ -69,6 +70,8 @@ CLOSES_ARTICLE = {"part", "chapter", "named", "section", "cn"}
 # A paragraph starting like this closes every open section (a speech's closing words).
 OUTLINE_RESET = re.compile(r"^同志们[，,！!：:]")
 DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}[-./]\d{1,2}[-./]\d{1,2}")
+# A web page's or a file's metadata lines (来源：浙江日报, 时间：2026-01-22, 责任编辑：…).
+WEB_META = re.compile(r"^(?:来源|时间|日期|作者|发布时间|发布日期|发布机构|编辑|责任编辑|字号|浏览次数)\s*[:：]")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 PERIODIC_TITLE = re.compile(r"报告|计划|规划|要点|总结")
 # A title's first line that goes on in the next one (中共中央 国务院 / 关于…的 / 若干意见).
@@ -115,6 +118,17 @@ def content_lines(text: str) -> list[Line]:
     return lines
 
 
+MARKDOWN_LIST = re.compile(r"^(?:[-*+>][ \t]+)+(?=\S)")
+
+
+def strip_list_marker(line: Line) -> Line:
+    """A Markdown line without its list or quote markers (`- #### 三、…` → `#### 三、…`)."""
+    match = MARKDOWN_LIST.match(line.text)
+    if not match:
+        return line
+    return Line(line.index, line.start + match.end(), line.end, line.text[match.end() :])
+
+
 def heading_style(line: str) -> tuple[str, int] | None:
     """The numbering style a line starts with and its rank, or None for body text."""
     for style, rank, pattern in HEADING_STYLES:
@@ -129,6 +143,8 @@ def is_meta(line: str) -> bool:
     """A subtitle, byline, date or note line of a title block (——2020年5月22日在…,
     国务院总理 李克强, （2017年10月24日通过）)."""
     if line.startswith(("——", "─")) or (line[0] in "（(" and line[-1] in "）)"):
+        return True
+    if WEB_META.match(line):
         return True
     if DATE.search(line) and len(line) <= 120 and heading_style(line) is None:
         return True
@@ -319,6 +335,8 @@ def parse_outline(
     """
     line_levels = line_levels or {}
     lines = content_lines(text)
+    if markdown:
+        lines = [strip_list_marker(line) for line in lines]
     found = find_title(lines, markdown, line_levels)
     title = found.title and title_with_year(found.title, lines, found.after, file_name)
     outline = _Outline(text)
@@ -366,8 +384,11 @@ def _walk_line(
         outline.in_list = line.text[-1] not in SENTENCE_END or outline.in_list
         outline.body(start, end, joins_previous=True)
         return
-    outline.in_list = False
     split = lead_sentence_end(line.text) if style not in SHORT_STYLES else None
+    if style in ITEM_STYLES and (split or len(line.text)) > MAX_LEAD_CHARS:
+        outline.body(start, end)  # a numbered paragraph, not a heading: its lead is no title
+        return
+    outline.in_list = False
     head_end = start + split if split else end
     outline.heading(style, rank, start, head_end)
     if split:

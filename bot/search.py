@@ -16,8 +16,9 @@ from functools import cached_property
 
 import numpy as np
 
-from bot import tokens
+from bot import tokens, typos
 from bot.index import BM25Index
+from bot.lookup import DocumentNames, Reference, article_number, part_number
 from bot.models import Answer, Chunk, Hit
 from bot.store import ChunkStore
 
@@ -76,12 +77,23 @@ class Searcher:
 
     store: ChunkStore
     index: BM25Index
-    min_coverage: float = 0.35
+    min_coverage: float = 0.4
     built_at: float = 0.0
     quoted_terms: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.store)
+
+    @cached_property
+    def names(self) -> DocumentNames:
+        """The library's document names, for questions that name a document."""
+        return DocumentNames([doc["title"] for doc in self.store.docs])
+
+    @cached_property
+    def _article_of(self) -> np.ndarray:
+        """Each passage's article number (0: not in an article)."""
+        numbers = np.array([article_number(label) or 0 for label in self.store.labels])
+        return numbers[self.store.label_of]
 
     def search(
         self,
@@ -93,34 +105,141 @@ class Searcher:
     ) -> Answer:
         """The passages that answer `query`, best first: `top_k` of them from `offset`.
 
+        A question naming an article or chapter (监察法第14条) gets it, in order; one
+        naming a document gets that document's passages first; one naming a document
+        the library lacks gets none, and says so in `missing`.
         `with_highlights=False` skips finding the matched words, and
         `relevance_rule=False` returns the plain BM25 ranking (both for evaluation).
         """
         query = clean_question(query)
-        query_terms = list(dict.fromkeys(tokens.tokenize(query)))
-        query_words = [term for term in query_terms if tokens.is_word(term)]
-        if not query_words:
-            return Answer(query)
-        ranked = self.index.top(query_terms, CANDIDATES)
+        if not relevance_rule:
+            ranked, words = self._ranked(query, None, relevance_rule=False)
+            return self._page(query, ranked, words, top_k, offset, with_highlights)
+        ref = self.names.refer(query)
+        if ref.article is not None or ref.part is not None:
+            return self._numbered(query, ref, top_k, offset, with_highlights)
+        if ref.missing:
+            return Answer(query, missing=f"《{ref.missing}》")
+        if ref.docs:
+            inside, words = self._ranked(ref.rest, ref.docs)
+            if not words:
+                inside = [(p, 0.0) for p in self._doc_positions(ref.docs)]
+            outside, _ = self._ranked(ref.rest, None) if words else ([], [])
+            chosen = set(self._doc_positions(ref.docs))
+            ranked = inside + [hit for hit in outside if hit[0] not in chosen]
+            return self._page(query, ranked, words, top_k, offset, with_highlights)
+        ranked, words = self._ranked(query, None)
+        return self._page(query, ranked, words, top_k, offset, with_highlights)
+
+    def _ranked(
+        self, text: str, docs: Sequence[int] | None, relevance_rule: bool = True
+    ) -> tuple[list[tuple[int, float]], list[str]]:
+        """BM25 candidates for `text` (within `docs` if given) that pass the relevance
+        rule, and the question's content words."""
+        terms, words = self.query_terms(text)
+        if not words:
+            return [], []
+        if docs:
+            scores = self.index.scores(terms)
+            positions = np.array(self._doc_positions(docs), dtype=np.int64)
+            order = positions[np.lexsort((positions, -scores[positions]))][:CANDIDATES]
+            ranked = [(int(p), float(scores[p])) for p in order if scores[p] > 0]
+        else:
+            ranked = self.index.top(terms, CANDIDATES)
         if relevance_rule and ranked:
             best = ranked[0][1]
             ranked = [(p, s) for p, s in ranked if s >= RELATIVE_FLOOR * best]
-            coverage = self.coverage(query_words, np.array([p for p, _ in ranked], dtype=np.int64))
+            coverage = self.coverage(words, np.array([p for p, _ in ranked], dtype=np.int64))
             ranked = [
                 hit
                 for hit, share in zip(ranked, coverage, strict=True)
                 if share >= self.min_coverage
             ]
+        return ranked, words
+
+    def query_terms(self, text: str) -> tuple[list[str], list[str]]:
+        """The question's terms and content words, a homophone typo of a word mended
+        (立练 → 历练) where the index knows the mended word and not the typed one."""
+        spans = tokens.tokenize_with_spans(text)
+        terms = list(dict.fromkeys(tokens.tokenize(text)))
+        words = [term for term in terms if tokens.is_word(term)]
+        typed = [t.word for t in spans if len(t.word) > 1]
+        typed += [a.word + b.word for a, b in zip(spans, spans[1:], strict=False)
+                  if len(a.word) == len(b.word) == 1 and a.end == b.start]  # fmt: skip
+        for word in dict.fromkeys(typed):
+            if self.index.document_frequency(word):
+                continue
+            mended = typos.corrections(word, self.index.document_frequency)
+            if mended:
+                words = [w for w in words if w != word and w not in word] + [mended]
+                normalized, _ = tokens.normalize(mended)
+                terms += [mended, *tokens.cjk_bigrams(normalized)]
+        return list(dict.fromkeys(terms)), list(dict.fromkeys(words))
+
+    def _doc_positions(self, docs: Sequence[int]) -> list[int]:
+        """Every passage position of the given documents, in order."""
+        return [p for doc in docs for p in range(*self.store.doc_range(doc))]
+
+    def _numbered(
+        self, query: str, ref: Reference, top_k: int, offset: int, with_highlights: bool
+    ) -> Answer:
+        """An article or chapter by number, from the named documents or from all."""
+        docs = list(ref.docs) or list(range(len(self.store.docs)))
+        if ref.missing and not ref.docs:
+            return Answer(query, missing=f"《{ref.missing}》")
+        positions = self._doc_positions(docs)
+        if ref.article is not None:
+            chosen = [p for p in positions if self._article_of[p] == ref.article]
+            label = f"第{ref.article}条"
+        else:
+            assert ref.part is not None
+            wanted = set(self._paths_with_part(ref.part))
+            chosen = [p for p in positions if int(self.store.headings_of[p]) in wanted]
+            label = f"第{ref.part[1]}{ref.part[0]}"
+        if not chosen:
+            named = "、".join(f"《{self.store.docs[d]['title']}》" for d in ref.docs)
+            return Answer(query, missing=f"{named}{label}" if named else label)
+        terms = list(dict.fromkeys(tokens.tokenize(ref.rest)))
+        words = [term for term in terms if tokens.is_word(term)]
+        scores = self.index.scores(terms) if words else None
+        if scores is not None and len(docs) > 1:  # the document whose article fits best first
+            best: dict[int, float] = {}
+            for p in chosen:
+                doc = int(self.store.doc_of[p])
+                best[doc] = max(best.get(doc, 0.0), float(scores[p]))
+            chosen.sort(key=lambda p: (-best[int(self.store.doc_of[p])], p))
+        ranked = [(p, float(scores[p]) if scores is not None else 0.0) for p in chosen]
+        return self._page(query, ranked, words, top_k, offset, with_highlights, dedupe=False)
+
+    def _paths_with_part(self, part: tuple[str, int]) -> list[int]:
+        """Heading paths that sit in a 第N章 (节, 编) of that number."""
+        return [
+            index
+            for index, path in enumerate(self.store.heading_paths)
+            if any(part_number(heading) == part for heading in path)
+        ]
+
+    def _page(
+        self,
+        query: str,
+        ranked: list[tuple[int, float]],
+        words: list[str],
+        top_k: int,
+        offset: int,
+        with_highlights: bool,
+        dedupe: bool = True,
+    ) -> Answer:
+        """One page of ranked passages (overlapping ones left out), with highlights."""
         relevant: list[tuple[int, float]] = []
         for position, score in ranked:
-            if not any(self.overlaps(position, other) for other, _ in relevant):
+            if not dedupe or not any(self.overlaps(position, other) for other, _ in relevant):
                 relevant.append((position, score))
         page = relevant[max(0, offset) : max(0, offset) + max(0, top_k)]
-        term_set = set(query_words)
+        term_set = set(words)
         hits = []
         for position, score in page:
             chunk = self.store[position]
-            marks = highlights(chunk.text, term_set) if with_highlights else ()
+            marks = highlights(chunk.text, term_set) if with_highlights and term_set else ()
             hits.append(Hit(chunk, score, marks))
         return Answer(query, tuple(hits), total=len(relevant))
 

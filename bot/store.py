@@ -15,7 +15,7 @@ import numpy as np
 from bot.models import Chunk, Document
 
 ARRAYS = (
-    "chunk_ids", "id_order", "doc_of", "headings_of", "starts", "ends",
+    "chunk_ids", "id_order", "doc_of", "headings_of", "label_of", "starts", "ends",
     "text_offsets", "text_blob", "doc_offsets", "doc_blob",
 )  # fmt: skip
 
@@ -34,10 +34,12 @@ class ChunkStore:
 
     docs: list[dict[str, str]]  # {"path", "title"} per document
     heading_paths: list[tuple[str, ...]]
+    labels: list[str]  # article labels (第十四条); labels[0] is "" (no article)
     chunk_ids: np.ndarray  # uint64: the 12-hex-digit id as a number
     id_order: np.ndarray  # int64: positions sorted by id, for look-ups
     doc_of: np.ndarray  # int32
     headings_of: np.ndarray  # int32, into heading_paths
+    label_of: np.ndarray  # int32, into labels
     starts: np.ndarray  # int64, character offsets into the document
     ends: np.ndarray
     text_offsets: np.ndarray  # int64, byte offsets into text_blob
@@ -51,16 +53,20 @@ class ChunkStore:
         doc_index = {doc.path: i for i, doc in enumerate(documents)}
         paths: dict[tuple[str, ...], int] = {}
         headings_of = [paths.setdefault(c.headings, len(paths)) for c in chunks]
+        labels: dict[str, int] = {"": 0}
+        label_of = [labels.setdefault(c.article, len(labels)) for c in chunks]
         ids = np.array([int(c.id, 16) for c in chunks], dtype=np.uint64)
         text_blob, text_offsets = encode_blob([c.text for c in chunks])
         doc_blob, doc_offsets = encode_blob([d.text for d in documents])
         return cls(
             docs=[{"path": d.path, "title": d.title} for d in documents],
             heading_paths=list(paths),
+            labels=list(labels),
             chunk_ids=ids,
             id_order=np.argsort(ids, kind="stable"),
             doc_of=np.array([doc_index[c.doc] for c in chunks], dtype=np.int32),
             headings_of=np.array(headings_of, dtype=np.int32),
+            label_of=np.array(label_of, dtype=np.int32),
             starts=np.array([c.start for c in chunks], dtype=np.int64),
             ends=np.array([c.end for c in chunks], dtype=np.int64),
             text_offsets=text_offsets,
@@ -83,6 +89,7 @@ class ChunkStore:
             text=self.text_blob[low:high].tobytes().decode(),
             start=int(self.starts[position]),
             end=int(self.ends[position]),
+            article=self.labels[int(self.label_of[position])],
         )
 
     def __iter__(self) -> Iterator[Chunk]:
@@ -115,10 +122,24 @@ class ChunkStore:
 
     def tables(self) -> dict[str, Any]:
         """The small tables (documents, heading paths), ready for JSON."""
-        return {"docs": self.docs, "heading_paths": [list(p) for p in self.heading_paths]}
+        return {
+            "docs": self.docs,
+            "heading_paths": [list(p) for p in self.heading_paths],
+            "labels": self.labels,
+        }
 
     @classmethod
     def from_stored(cls, tables: dict[str, Any], arrays: dict[str, np.ndarray]) -> ChunkStore:
         """The store from its tables (as read back from JSON) and (memory-mapped) arrays."""
         paths = [tuple(path) for path in tables["heading_paths"]]
-        return cls(docs=tables["docs"], heading_paths=paths, **{n: arrays[n] for n in ARRAYS})
+        return cls(
+            docs=tables["docs"],
+            heading_paths=paths,
+            labels=tables["labels"],
+            **{n: arrays[n] for n in ARRAYS},
+        )
+
+    def doc_range(self, doc: int) -> tuple[int, int]:
+        """The positions [first, last) of one document's passages (stored in corpus order)."""
+        first = int(np.searchsorted(self.doc_of, doc, side="left"))
+        return first, int(np.searchsorted(self.doc_of, doc, side="right"))

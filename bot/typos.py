@@ -1,0 +1,82 @@
+"""One-character homophone typos (立练 → 历练, 透漏 → 透露): the pinyin of Chinese characters.
+
+A question word the index has never seen (or, in a longer unknown word, each pair of its
+characters) is tried with each character swapped for a character of the same pinyin
+(tones ignored, and sounds many speakers merge taken as one: zh/z, n/l, -ng/-n; from
+pypinyin's table); a swap that gives a word the index knows is taken, the one found in
+the most passages winning.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable
+from functools import lru_cache
+
+MIN_CHAR_FREQUENCY = 100  # characters rarer than this in jieba's dictionary are never swapped in
+MAX_WORD_CHARS = 4
+
+
+def toneless(syllable: str) -> str:
+    """A pinyin syllable without its tone marks, in the loose form that merges the sounds
+    many speakers do not tell apart (zh/z, ch/c, sh/s, n/l, -ng/-n): lì → li, zhào → zao."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    kept = "".join(c for c in decomposed if unicodedata.category(c) != "Mn" or c == "\u0308")
+    plain = unicodedata.normalize("NFC", kept)
+    for retroflex, flat in (("zh", "z"), ("ch", "c"), ("sh", "s")):
+        if plain.startswith(retroflex):
+            plain = flat + plain[2:]
+    if plain.startswith("l"):
+        plain = "n" + plain[1:]
+    return plain[:-1] if plain.endswith("ng") else plain
+
+
+@lru_cache(maxsize=1)
+def _homophones() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(character → its toneless readings, reading → common characters with it)."""
+    import jieba
+    from pypinyin.pinyin_dict import pinyin_dict  # imported here: only typos pay for it
+
+    frequency = jieba.dt.FREQ if jieba.dt.initialized else {}
+    readings: dict[str, tuple[str, ...]] = {}
+    chars: defaultdict[str, list[str]] = defaultdict(list)
+    for code, value in pinyin_dict.items():
+        char = chr(code)
+        syllables = tuple(dict.fromkeys(toneless(s) for s in value.split(",")))
+        readings[char] = syllables
+        if frequency.get(char, 0) >= MIN_CHAR_FREQUENCY:
+            for syllable in syllables:
+                chars[syllable].append(char)
+    return readings, {syllable: tuple(found) for syllable, found in chars.items()}
+
+
+def corrections(word: str, known: Callable[[str], int]) -> str | None:
+    """The word the index knows that `word` is one homophone away from, if any.
+
+    `known(term)` is how many passages hold a term (0 for an unknown one).
+    """
+    if not 2 <= len(word) <= MAX_WORD_CHARS or not all("\u4e00" <= c <= "\u9fff" for c in word):
+        return None
+    if len(word) > 2:  # 苗立练: the typo may sit in a pair jieba glued to a neighbour
+        pairs = [word[i : i + 2] for i in range(len(word) - 1)]
+        found = [(known(m), m) for pair in pairs if not known(pair) and (m := corrections(pair, known))]
+        whole = _swap(word, known)
+        return whole or (max(found)[1] if found else None)
+    return _swap(word, known)
+
+
+def _swap(word: str, known: Callable[[str], int]) -> str | None:
+    """The best known word one homophone swap away from `word`."""
+    readings, chars = _homophones()
+    best, best_count = None, 0
+    for position, char in enumerate(word):
+        for syllable in readings.get(char, ()):
+            for other in chars.get(syllable, ()):
+                if other == char:
+                    continue
+                candidate = word[:position] + other + word[position + 1 :]
+                count = known(candidate)
+                if count > best_count:
+                    best, best_count = candidate, count
+    return best
