@@ -139,16 +139,21 @@ def heading_style(line: str) -> tuple[str, int] | None:
     return None
 
 
-def is_meta(line: str) -> bool:
+def is_meta(line: str, byline: bool = True) -> bool:
     """A subtitle, byline, date or note line of a title block (——2020年5月22日在…,
-    国务院总理 李克强, （2017年10月24日通过）)."""
+    国务院总理 李克强, （2017年10月24日通过）); `byline=False` leaves bylines out."""
     if line.startswith(("——", "─")) or (line[0] in "（(" and line[-1] in "）)"):
         return True
     if WEB_META.match(line):
         return True
     if DATE.search(line) and len(line) <= 120 and heading_style(line) is None:
         return True
-    return len(line) <= 24 and bool(re.search(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]", line))
+    return (
+        byline
+        and len(line) <= 24
+        and heading_style(line) is None
+        and bool(re.search(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]", line))
+    )
 
 
 def looks_like_title(line: str) -> bool:
@@ -159,7 +164,7 @@ def looks_like_title(line: str) -> bool:
         and heading_style(line) is None
         and not ARTICLE.match(line)
         and not OUTLINE_RESET.match(line)
-        and not is_meta(line)
+        and not is_meta(line, byline=False)
     )
 
 
@@ -181,7 +186,10 @@ def starts_text(lines: Sequence[Line], at: int, markdown: bool) -> bool:
     if text[-1] in "：:" and len(text) <= MAX_SHORT_HEADING and at + 1 < len(lines):
         following = _heading_text(lines[at + 1].text, markdown)
         return bool(
-            heading_style(following) or ARTICLE.match(following) or len(following) >= 20
+            heading_style(following)
+            or ARTICLE.match(following)
+            or len(following) >= 20
+            or following[-1] in SENTENCE_END
         )
     return False
 
@@ -193,19 +201,20 @@ class TitleBlock:
     title: str | None
     first: int  # position of the title's first line (everything before is front matter)
     after: int  # position of the first line after the title
+    text_start: int  # position of the first line after its subtitle, byline and date lines
 
 
 def find_title(
     lines: Sequence[Line], markdown: bool = False, explicit: Mapping[int, int] | None = None
 ) -> TitleBlock:
-    """The title block of a document (see the module docstring); no title: (None, 0, 0)."""
+    """The title block of a document (see the module docstring); no title: (None, 0, 0, 0)."""
     explicit = explicit or {}
     for position, line in enumerate(lines[:TITLE_SEARCH_LINES]):
         if explicit.get(line.index) == 0:
-            return TitleBlock(line.text, position, position + 1)
+            return TitleBlock(line.text, position, position + 1, position + 1)
         md = MARKDOWN_HEADING.match(line.text) if markdown else None
         if md and len(md.group(1)) == 1:
-            return TitleBlock(md.group(2), position, position + 1)
+            return TitleBlock(md.group(2), position, position + 1, position + 1)
         text = md.group(2) if md else line.text
         if len(text) >= LONG_PARAGRAPH or heading_style(text) or ARTICLE.match(text):
             break  # the text has begun: there was no title line
@@ -227,8 +236,8 @@ def find_title(
                 break
             meta_end += 1
         if starts_text(lines, meta_end, markdown):
-            return TitleBlock(title, position, after)
-    return TitleBlock(None, 0, 0)
+            return TitleBlock(title, position, after, meta_end)
+    return TitleBlock(None, 0, 0, 0)
 
 
 def title_with_year(title: str, lines: Sequence[Line], after: int, file_name: str = "") -> str:
@@ -341,8 +350,11 @@ def parse_outline(
     title = found.title and title_with_year(found.title, lines, found.after, file_name)
     outline = _Outline(text)
     previous: str | None = None
-    for line in lines[found.after :]:
+    for position, line in enumerate(lines[found.after :], found.after):
         if is_boilerplate(line.text) or line_levels.get(line.index) == 0:
+            continue
+        if position < found.text_start:  # subtitle, byline, date: text, never a heading
+            outline.body(line.start, line.end)
             continue
         _walk_line(outline, line, line_levels.get(line.index), markdown, previous)
         previous = line.text

@@ -40,8 +40,19 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
 
 
 def answer_dict(answer: Answer) -> dict[str, Any]:
-    """One line of `ask --json`."""
-    return {"query": answer.query, "results": [hit_dict(hit) for hit in answer.hits]}
+    """One line of `ask --json`: `results` answer; `missing` names what the library
+    lacks; `related` holds weak matches (each `weak: true`), never an answer."""
+    line: dict[str, Any] = {"query": answer.query, "results": [hit_dict(h) for h in answer.hits]}
+    if answer.missing:
+        line["missing"] = answer.missing
+    if answer.related:
+        line["related"] = [{**hit_dict(hit), "weak": True} for hit in answer.related]
+    return line
+
+
+def missing_text(answer: Answer) -> str:
+    """What to say when the question names what the library lacks (资料库中没有《民法典》)."""
+    return f"资料库中没有{answer.missing}。" if answer.missing else ""
 
 
 def mark(text: str, spans: Sequence[tuple[int, int]], before: str, after: str) -> str:
@@ -57,12 +68,22 @@ def mark(text: str, spans: Sequence[tuple[int, int]], before: str, after: str) -
 def terminal_answer(answer: Answer, color: bool = False) -> str:
     """A readable answer for a terminal; matched words in bold when `color`."""
     if not answer.hits:
-        return "没有找到相关段落。换个说法试试，或用更具体的关键词。"
+        said = missing_text(answer) or "没有找到相关段落。换个说法试试，或用更具体的关键词。"
+        if not answer.related:
+            return said
+        return f"{said}\n\n可能相关（匹配较弱）：\n\n" + terminal_hits(answer.related, color)
+    return terminal_hits(answer.hits, color)
+
+
+def terminal_hits(hits: Sequence[Hit], color: bool) -> str:
+    """Ranked passages for a terminal, each under its heading path."""
     blocks = []
-    for rank, hit in enumerate(answer.hits, 1):
+    for rank, hit in enumerate(hits, 1):
         chunk = hit.chunk
         where = f"{chunk.doc}:{chunk.start}-{chunk.end}  score {hit.score:.2f}"
         head = f"[{rank}] {heading_path(chunk)}"
+        if chunk.article and not chunk.text.startswith(chunk.article):
+            head += f" › {chunk.article}（续）"
         body = mark(chunk.text, hit.highlights, BOLD, RESET) if color else chunk.text
         if color:
             head, where = f"{BOLD}{head}{RESET}", f"{DIM}{where}{RESET}"
@@ -99,10 +120,12 @@ def shorten_middle(text: str, limit: int = HEADING_CHARS) -> str:
 
 
 def html_heading_path(chunk: Chunk) -> str:
-    """Escaped `title › heading › …` with long headings shortened in the middle."""
-    return html.escape(
-        PATH_SEPARATOR.join(shorten_middle(h) for h in (chunk.title, *chunk.headings))
-    )
+    """Escaped `title › heading › …` with long headings shortened in the middle; a
+    passage that continues an article says which (第二十八条（续）)."""
+    parts = [shorten_middle(h) for h in (chunk.title, *chunk.headings)]
+    if chunk.article and not chunk.text.startswith(chunk.article):
+        parts.append(f"{chunk.article}（续）")
+    return html.escape(PATH_SEPARATOR.join(parts))
 
 
 def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:

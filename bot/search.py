@@ -23,6 +23,7 @@ from bot.models import Answer, Chunk, Hit
 from bot.store import ChunkStore
 
 CANDIDATES = 100  # passages scored for the relevance rule and paging
+RELATED = 2  # weak matches shown (apart, marked weak) when nothing answers
 RELATIVE_FLOOR = 0.5  # a passage scoring under half the best one is noise beside it
 MAX_QUERY_CHARS = 1000
 EXAMPLE_TOPIC = re.compile(
@@ -129,7 +130,12 @@ class Searcher:
             ranked = inside + [hit for hit in outside if hit[0] not in chosen]
             return self._page(query, ranked, words, top_k, offset, with_highlights)
         ranked, words = self._ranked(query, None)
-        return self._page(query, ranked, words, top_k, offset, with_highlights)
+        answer = self._page(query, ranked, words, top_k, offset, with_highlights)
+        if answer.hits or offset or not words:
+            return answer
+        weak, _ = self._ranked(query, None, relevance_rule=False)
+        related = self._page(query, weak[:RELATED], words, RELATED, 0, with_highlights).hits
+        return replace(answer, related=related)
 
     def _ranked(
         self, text: str, docs: Sequence[int] | None, relevance_rule: bool = True

@@ -124,6 +124,8 @@ def answer_html(answer: Answer, lang: str, offset: int = 0) -> str:
     echo = html.escape(shorten_middle(answer.query.strip(), QUESTION_ECHO_CHARS))
     header = say(lang, "question", question=echo)
     if not answer.hits:
+        if answer.missing and offset == 0:
+            return f"{header}\n\n{say(lang, 'missing', missing=html.escape(answer.missing))}"
         return f"{header}\n\n{say(lang, 'no_result' if offset == 0 else 'no_more')}"
     return telegram_passages(answer.hits, header, first_rank=offset + 1)
 
