@@ -24,7 +24,8 @@ from bot.store import ChunkStore
 
 CANDIDATES = 100  # passages scored for the relevance rule and paging
 RELATED = 2  # weak matches shown (apart, marked weak) when nothing answers
-RELATIVE_FLOOR = 0.5  # a passage scoring under half the best one is noise beside it
+RELATIVE_FLOOR = 0.5
+UNKNOWN_WEIGHT = float(__import__("os").environ.get("UW", "1.0"))  # a passage scoring under half the best one is noise beside it
 MAX_QUERY_CHARS = 1000
 EXAMPLE_TOPIC = re.compile(
     r"^(?:[一二三四五六七八九十]+[、是要]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])"
@@ -250,8 +251,17 @@ class Searcher:
         return Answer(query, tuple(hits), total=len(relevant))
 
     def coverage(self, query_words: Sequence[str], positions: np.ndarray) -> np.ndarray:
-        """For each passage, the share of the question words' idf weight it contains."""
+        """For each passage, the share of the question words' idf weight it contains.
+
+        A word the corpus never uses weighs as much as the question's most specific known
+        word: enough that a question about something else finds nothing, not so much
+        that one unfamiliar word silences a question the corpus answers.
+        """
+        known = [self.index.document_frequency(word) > 0 for word in query_words]
         weights = np.array([self.index.idf_of(word) for word in query_words])
+        if any(known) and not all(known):
+            cap = max(w for w, k in zip(weights, known, strict=True) if k)
+            weights = np.where(known, weights, np.minimum(weights, cap))
         total = weights.sum()
         if total <= 0 or len(positions) == 0:
             return np.zeros(len(positions))
