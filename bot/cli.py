@@ -237,7 +237,9 @@ def metrics_table(rows: dict[str, dict[str, float]]) -> str:
     lines = [f"  {'kind':<12}" + "".join(f"{name:>8}" for name in names)]
     for kind, metrics in rows.items():
         cells = [
-            f"{metrics[c]:>8.0f}" if c in {"questions", "mean_passage_chars"} else f"{metrics[c]:>8.3f}"
+            f"{metrics[c]:>8.0f}"
+            if c in {"questions", "mean_passage_chars"}
+            else f"{metrics[c]:>8.3f}"
             for c in columns
         ]
         lines.append(f"  {kind:<12}" + "".join(cells))

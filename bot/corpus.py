@@ -153,7 +153,9 @@ def load_document(path: Path, relative: str, max_bytes: int = MAX_FILE_BYTES) ->
     title, blocks = parse_outline(text, levels, markdown=markdown, file_name=path.stem)
     if not blocks:
         raise UnreadableFile("no text besides a title and boilerplate")
-    return Document(path=relative, title=title or title_from_file_name(path.stem), text=text, blocks=blocks)
+    return Document(
+        path=relative, title=title or title_from_file_name(path.stem), text=text, blocks=blocks
+    )
 
 
 def title_from_file_name(stem: str) -> str:

@@ -134,16 +134,16 @@ def headings_match(found: Sequence[str], expected: Sequence[str]) -> tuple[bool,
         a, b = "".join(a.split()), "".join(b.split())
         return a.startswith(b) or b.startswith(a)
 
-    top = (not expected and not found) or bool(
-        expected and found and same(found[0], expected[0])
-    )
+    top = (not expected and not found) or bool(expected and found and same(found[0], expected[0]))
     whole = len(found) == len(expected) and all(
         same(a, b) for a, b in zip(found, expected, strict=True)
     )
     return whole, top
 
 
-def judge(item: dict[str, Any], found: Sequence[dict[str, Any]], texts: dict[str, str]) -> QuestionResult:
+def judge(
+    item: dict[str, Any], found: Sequence[dict[str, Any]], texts: dict[str, str]
+) -> QuestionResult:
     """Score one question against its ranked passages (dicts as `ask --json` gives them)."""
     expected, doc = item.get("expect"), item.get("doc")
     kind = item.get("kind") or ("ooc" if not expected else "natural")
@@ -158,7 +158,9 @@ def judge(item: dict[str, Any], found: Sequence[dict[str, Any]], texts: dict[str
     for position, passage in enumerate(found, 1):
         if passage["doc"] != doc:
             continue
-        if any(passage["start"] < at + len(expected) and at < passage["end"] for at in occurrences):
+        if any(
+            passage["start"] < at + len(expected) and at < passage["end"] for at in occurrences
+        ):
             rank = position
             whole, top = headings_match(passage["headings"], item.get("headings") or [])
             break

@@ -38,8 +38,10 @@ LEAD_IN = re.compile(
 )
 # A missing law is reported only for names like these, not for 方法 or 依法.
 LAW_NAME = re.compile(r"^[\u4e00-\u9fff]{1,16}(?:法典|法|条例|章程)$")
-NOT_A_NAME = re.compile(r"[的之怎么何哪吗呢是有]|(?:做|办|方|看|说|想|用|写|手|算|疗|技|打|玩|语|"
-                        r"书|立|执|司|守|违|合|非|依|犯|知|普|变|效|无|设|没|魔|宪法学)法$")  # fmt: skip
+# Words ending in 法 that name no law (方法, 依法 …); a name holding a question word.
+NOT_A_NAME = re.compile(
+    r"[的之怎么何哪吗呢是有]|[做办方看说想用写手算疗技打玩语书立执司守违合非依犯知普变效无设没魔]法$"
+)
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -151,7 +153,9 @@ class DocumentNames:
                         at = text.find(short, end)
                         continue
                     name, lead = text[:end], 0
-                    while (match := LEAD_IN.match(name[lead:])) and len(name) - lead > len(short) + 1:
+                    while (match := LEAD_IN.match(name[lead:])) and len(name) - lead > len(
+                        short
+                    ) + 1:
                         lead += match.end()
                     name = name[lead:]
                     docs = [
@@ -201,9 +205,9 @@ class DocumentNames:
             at = text.find(kind)
             if at > 0:
                 name = text[: at + len(kind)]
-                if LAW_NAME.match(name) and (numbered or len(name) >= 3):
-                    if not NOT_A_NAME.search(name):
-                        return name
+                plain = LAW_NAME.match(name) and not NOT_A_NAME.search(name)
+                if plain and (numbered or len(name) >= 3):
+                    return name
         return None
 
 

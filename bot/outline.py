@@ -56,7 +56,9 @@ HEADING_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("enum", 8, re.compile(rf"^[{CN_NUM}]{{1,3}}(?:是|要)(?=[^{SENTENCE_END}，,]{{2}})")),
     ("dash", 8, re.compile(r"^——(?=[^—\s])")),
 )
-ARTICLE = re.compile(rf"^第([{CN_NUM}\d]+)条(?:之[{CN_NUM}]+)?(?=[\s\u3000]|$|[\u4e00-\u9fff（(“])")
+ARTICLE = re.compile(
+    rf"^第([{CN_NUM}\d]+)条(?:之[{CN_NUM}]+)?(?=[\s\u3000]|$|[\u4e00-\u9fff（(“])"
+)
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 HTML_COMMENT = re.compile(r"^<!--.*-->$")
 # Styles that head a short line of their own; a long line starting so is body text.
@@ -71,7 +73,9 @@ CLOSES_ARTICLE = {"part", "chapter", "named", "section", "cn"}
 OUTLINE_RESET = re.compile(r"^同志们[，,！!：:]")
 DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}[-./]\d{1,2}[-./]\d{1,2}")
 # A web page's or a file's metadata lines (来源：浙江日报, 时间：2026-01-22, 责任编辑：…).
-WEB_META = re.compile(r"^(?:来源|时间|日期|作者|发布时间|发布日期|发布机构|编辑|责任编辑|字号|浏览次数)\s*[:：]")
+WEB_META = re.compile(
+    r"^(?:来源|时间|日期|作者|发布时间|发布日期|发布机构|编辑|责任编辑|字号|浏览次数)\s*[:：]"
+)
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 PERIODIC_TITLE = re.compile(r"报告|计划|规划|要点|总结")
 # A title's first line that goes on in the next one (中共中央 国务院 / 关于…的 / 若干意见).

@@ -24,6 +24,7 @@ def chunk_dict(chunk: Chunk) -> dict[str, Any]:
         "doc": chunk.doc,
         "title": chunk.title,
         "headings": list(chunk.headings),
+        "article": chunk.article,
         "text": chunk.text,
         "start": chunk.start,
         "end": chunk.end,

@@ -9,6 +9,7 @@ strong match, passages scoring under half of it are left out too.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,9 @@ from bot.store import ChunkStore
 CANDIDATES = 100  # passages scored for the relevance rule and paging
 RELATED = 2  # weak matches shown (apart, marked weak) when nothing answers
 RELATIVE_FLOOR = 0.5
-UNKNOWN_WEIGHT = float(__import__("os").environ.get("UW", "1.0"))  # a passage scoring under half the best one is noise beside it
+UNKNOWN_WEIGHT = float(
+    __import__("os").environ.get("UW", "1.0")
+)  # a passage scoring under half the best one is noise beside it
 MAX_QUERY_CHARS = 1000
 EXAMPLE_TOPIC = re.compile(
     r"^(?:[一二三四五六七八九十]+[、是要]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])"
@@ -171,8 +174,11 @@ class Searcher:
         terms = list(dict.fromkeys(tokens.tokenize(text)))
         words = [term for term in terms if tokens.is_word(term)]
         typed = [t.word for t in spans if len(t.word) > 1]
-        typed += [a.word + b.word for a, b in zip(spans, spans[1:], strict=False)
-                  if len(a.word) == len(b.word) == 1 and a.end == b.start]  # fmt: skip
+        typed += [
+            a.word + b.word
+            for a, b in itertools.pairwise(spans)
+            if len(a.word) == len(b.word) == 1 and a.end == b.start
+        ]
         for word in dict.fromkeys(typed):
             if self.index.document_frequency(word):
                 continue

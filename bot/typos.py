@@ -60,7 +60,9 @@ def corrections(word: str, known: Callable[[str], int]) -> str | None:
         return None
     if len(word) > 2:  # 苗立练: the typo may sit in a pair jieba glued to a neighbour
         pairs = [word[i : i + 2] for i in range(len(word) - 1)]
-        found = [(known(m), m) for pair in pairs if not known(pair) and (m := corrections(pair, known))]
+        found = [
+            (known(m), m) for pair in pairs if not known(pair) and (m := corrections(pair, known))
+        ]
         whole = _swap(word, known)
         return whole or (max(found)[1] if found else None)
     return _swap(word, known)

@@ -15,6 +15,8 @@ from bot.search import Searcher
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED_CORPUS = ROOT / "corpus"
+LIBRARY = ROOT / "library"
+SPEECH = "在全市组织系统干部培训专班上的讲话.txt"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 
 
@@ -28,6 +30,12 @@ def seed_corpus() -> Corpus:
 def seed_searcher(seed_corpus: Corpus) -> Searcher:
     """The real index over the shipped corpus, with default settings."""
     return build_searcher(seed_corpus, Settings())
+
+
+@pytest.fixture(scope="session")
+def library_searcher() -> Searcher:
+    """The real index over the shipped library (the speech and ten official documents)."""
+    return build_searcher(load_corpus(LIBRARY), Settings())
 
 
 @pytest.fixture

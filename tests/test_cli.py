@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.conftest import DATA, ROOT, SEED_CORPUS
+from tests.conftest import DATA, LIBRARY, ROOT, SEED_CORPUS, SPEECH
 
-RESULT_KEYS = {"id", "doc", "title", "headings", "text", "start", "end", "score", "highlights"}
+RESULT_KEYS = {
+    "id", "doc", "title", "headings", "article", "text", "start", "end", "score", "highlights",
+}  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -32,18 +34,18 @@ def run(*argv: str) -> tuple[int, str]:
 
 
 def test_ask_json_contract() -> None:
-    questions = ["年轻干部应该去哪里历练", "今天天气怎么样", "什么是五提四晋"]
+    questions = ["年轻干部应该去哪里历练", "今天天气怎么样", "什么是灯下黑"]
     code, output = run("ask", "--json", "--corpus", str(SEED_CORPUS), *questions)
     assert code == 0
     lines = [json.loads(line) for line in output.splitlines()]
     assert [line["query"] for line in lines] == questions
     assert lines[1]["results"] == []
-    document = (SEED_CORPUS / "sample-speech.txt").read_text(encoding="utf-8")
+    document = (SEED_CORPUS / SPEECH).read_text(encoding="utf-8")
     for line in (lines[0], lines[2]):
         assert 1 <= len(line["results"]) <= 3
         for result in line["results"]:
             assert set(result) == RESULT_KEYS
-            assert result["doc"] == "sample-speech.txt"
+            assert result["doc"] == SPEECH
             assert document[result["start"] : result["end"]] == result["text"]
             for start, end in result["highlights"]:
                 assert 0 <= start < end <= len(result["text"])
@@ -68,8 +70,8 @@ def test_ask_readable_output() -> None:
     code, output = run("ask", "--corpus", str(SEED_CORPUS), "灯下黑", "如何申请美国签证")
     assert code == 0
     assert "问：灯下黑" in output
-    assert "[1] 在全市组织系统干部培训专班上的讲话 › 三、" in output
-    assert "sample-speech.txt:" in output
+    assert "[1] 在全市组织系统干部培训专班上的讲话 › 二、" in output
+    assert f"{SPEECH}:" in output
     assert "没有找到相关段落" in output
     assert "\033[" not in output  # no colour when not on a terminal
 
@@ -108,11 +110,21 @@ def test_eval_on_a_tiny_beir_set() -> None:
 
 def test_eval_on_the_question_set() -> None:
     code, output = run(
-        "eval", str(ROOT / "questions" / "dev.jsonl"), "--json", "--corpus", str(SEED_CORPUS)
+        "eval", str(ROOT / "questions" / "dev.jsonl"), "--json", "--corpus", str(LIBRARY)
     )
     summary = json.loads(output)
     assert code == 0
-    assert summary["questions"] >= 40 and summary["hit@1"] >= 0.9
+    assert summary["questions"] >= 150 and summary["hit@1"] >= 0.78
+    assert summary["kinds"]["article"]["hit@1"] >= 0.9
+
+
+def test_ask_names_a_missing_document_and_offers_no_other() -> None:
+    code, output = run("ask", "--json", "--corpus", str(LIBRARY), "民法典第三条", "监察法第14条")
+    missing, article = (json.loads(line) for line in output.splitlines())
+    assert code == 0
+    assert missing["results"] == [] and missing["missing"] == "《民法典》"
+    assert article["results"][0]["doc"] == "13_监察法.txt"
+    assert article["results"][0]["text"].startswith("第十四条")
 
 
 @pytest.mark.parametrize(

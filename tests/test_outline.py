@@ -123,9 +123,15 @@ def test_articles_are_whole_with_their_items() -> None:
         "第三条 培训应当注重实效。\n"
     )
     _, blocks = parse_outline(text)
-    articles = [(b.headings, b.label, text[b.start : b.end]) for b in blocks if b.kind == "article"]
+    articles = [
+        (b.headings, b.label, text[b.start : b.end]) for b in blocks if b.kind == "article"
+    ]
     assert articles == [
-        (("第一章 总则",), "第一条", "第一条 为了规范干部教育培训工作，制定本办法。本办法适用于全市各级机关。"),
+        (
+            ("第一章 总则",),
+            "第一条",
+            "第一条 为了规范干部教育培训工作，制定本办法。本办法适用于全市各级机关。",
+        ),
         (
             ("第二章 培训内容", "第一节 理论教育"),
             "第二条",
@@ -139,7 +145,10 @@ def test_articles_are_whole_with_their_items() -> None:
 
 
 def test_list_items_stay_with_the_line_that_introduces_them() -> None:
-    text = "标题\n一、任务\n主要做好以下工作：\n（一）加强学习。\n（二）改进作风。\n二、保障\n保障正文。\n"
+    text = (
+        "标题\n一、任务\n主要做好以下工作：\n（一）加强学习。\n（二）改进作风。\n"
+        "二、保障\n保障正文。\n"
+    )
     assert body_paths(text) == [
         (("一、任务",), "主要做好以下工作：\n（一）加强学习。\n（二）改进作风。"),
         (("二、保障",), "保障正文。"),

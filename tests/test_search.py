@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,9 @@ from bot.config import Settings
 from bot.corpus import load_corpus
 from bot.evaluation import evaluate_questions
 from bot.models import Chunk, Document
+from bot.render import answer_dict
 from bot.search import Searcher, merge_spans
-from tests.conftest import ROOT
+from tests.conftest import LIBRARY, ROOT, SPEECH
 
 OUT_OF_CORPUS = [
     "今天天气怎么样",
@@ -29,11 +29,11 @@ OUT_OF_CORPUS = [
 @pytest.mark.parametrize(
     ("question", "phrase"),
     [
-        ("年轻干部应该去哪里历练？", "离不开艰苦环境的磨砺和复杂局面的历练"),
-        ("年輕幹部應該去哪裡歷練？", "离不开艰苦环境的磨砺和复杂局面的历练"),
-        ("什么是“五提四晋”", "五提四晋"),
-        ("如何防止灯下黑", "灯下黑"),
-        ("ＰＯＬＩＴＩＣＳ 一岗双责", "一岗双责"),
+        ("年轻干部应该去哪里历练？", "基层实践是培养锻炼干部的练兵场"),
+        ("年輕幹部應該去哪裡歷練？", "基层实践是培养锻炼干部的练兵场"),
+        ("鼓励年轻干部到哪些地方墩苗立练", "墩苗"),  # 立练: a homophone typo of 历练
+        ("什么是“灯下黑”", "灯下黑"),
+        ("ＰＯＬＩＴＩＣＳ 瓷器活", "瓷器活"),
     ],
 )
 def test_known_questions_find_their_passage(
@@ -47,7 +47,7 @@ def test_hits_carry_title_headings_offsets_and_highlights(seed_searcher: Searche
     hit = seed_searcher.search("年轻干部应该去哪里历练").hits[0]
     assert hit.chunk.title == "在全市组织系统干部培训专班上的讲话"
     assert hit.chunk.headings[0].startswith("二、")
-    assert hit.chunk.headings[1].startswith("（二）坚持在实践中锻炼培养干部")
+    assert hit.chunk.headings[1].startswith("（五）着眼于事业长远发展，高度重视年轻干部工作")
     marked = {hit.chunk.text[s:e] for s, e in hit.highlights}
     assert {"年轻干部", "历练"} <= marked
     assert hit.score > 0
@@ -93,35 +93,83 @@ def load_questions(name: str) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "fresh.jsonl"])
-def test_question_sets_reach_the_quality_bar(seed_searcher: Searcher, name: str) -> None:
-    texts = {
-        doc["path"]: (ROOT / "corpus" / doc["path"]).read_text(encoding="utf-8")
-        for doc in seed_searcher.store.docs
-    }
+def scored(searcher: Searcher, questions: list[dict]) -> tuple[dict, dict, list]:
+    store = searcher.store
+    texts = {doc["path"]: store.document_text(n) for n, doc in enumerate(store.docs)}
 
-    def search(question: str) -> list[tuple[Chunk, str]]:
-        return [(h.chunk, texts[h.chunk.doc]) for h in seed_searcher.search(question, 3).hits]
+    def search(question: str) -> list[dict]:
+        return answer_dict(searcher.search(question, 10))["results"]
 
-    questions = load_questions(name)
-    summary, results = evaluate_questions(questions, search, 3)
+    return evaluate_questions(questions, search, texts)
+
+
+def test_dev_set_reaches_the_quality_bar_on_the_library(library_searcher: Searcher) -> None:
+    summary, kinds, results = scored(library_searcher, load_questions("dev.jsonl"))
     misses = [r.question for r in results if r.expected and r.rank != 1]
-    assert summary["hit@1"] >= 0.90, misses
-    assert summary["hit@3"] >= 0.98, misses
-    assert summary["out_of_corpus_silent"] == 1.0
+    assert summary["hit@1"] >= 0.78, misses
+    assert summary["hit@3"] >= 0.85, misses
+    assert kinds["article"]["hit@1"] >= 0.9
+    assert summary["out_of_corpus_silent"] >= 0.9
     assert summary["mean_passage_chars"] <= 300
+    assert summary["top_heading_ok"] >= 0.95
+
+
+def test_speech_questions_on_the_speech_alone(seed_searcher: Searcher) -> None:
+    speech = [q for q in load_questions("dev.jsonl") if q["doc"] in (None, SPEECH)]
+    summary, _, results = scored(seed_searcher, speech)
+    misses = [r.question for r in results if r.expected and r.rank != 1]
+    assert summary["hit@1"] >= 0.75, misses
+    assert summary["out_of_corpus_silent"] == 1.0
     assert summary["headings_ok"] == 1.0
 
 
-def test_dev_set_has_the_required_shape() -> None:
-    questions = load_questions("dev.jsonl")
-    assert len(questions) >= 40
-    assert sum(q["expect"] is None for q in questions) >= 6
-    traditional = "這為們麼應該個來時說對會幹職級晉組織"
-    assert sum(any(c in traditional for c in q["question"]) for q in questions) >= 3
-    corpus_text = Path(ROOT / "corpus" / "sample-speech.txt").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["dev.jsonl", "test.jsonl"])
+def test_question_sets_have_the_required_shape(name: str) -> None:
+    questions = load_questions(name)
+    texts = {path.name: path.read_text(encoding="utf-8") for path in LIBRARY.glob("*.txt")}
+    kinds = {q["kind"] for q in questions}
+    assert {"natural", "keyword", "traditional", "typo", "article", "scoped", "ooc"} <= kinds
     for q in questions:
-        assert q["expect"] is None or q["expect"] in corpus_text, q
+        assert q["expect"] is None or q["expect"] in texts[q["doc"]], q
+    if name == "dev.jsonl":
+        assert len(questions) >= 150
+        assert sum(q["kind"] == "ooc" for q in questions) >= 20
+
+
+def test_article_and_document_lookup(library_searcher: Searcher) -> None:
+    def first(question: str) -> tuple[str, str]:
+        hit = library_searcher.search(question).hits[0]
+        return hit.chunk.doc, hit.chunk.text[:5]
+
+    assert first("监察法第十四条") == first("监察法第14条") == ("13_监察法.txt", "第十四条 ")
+    assert first("《中华人民共和国个人信息保护法》第二十八条")[0] == "14_个人信息保护法.txt"
+    assert first("个保法第13条") == ("14_个人信息保护法.txt", "第十三条 ")
+    assert first("党章第八条") == ("06_中国共产党章程.txt", "第八条　每")
+    assert first("信访工作条例 第二十条是怎么规定的") == ("11_信访工作条例.txt", "第二十条 ")
+    chapter = library_searcher.search("教育法第二章").hits[0].chunk
+    assert chapter.doc == "16_教育法.txt" and chapter.headings[0].startswith("第二章")
+    assert {h.chunk.doc for h in library_searcher.search("第十四条", 20).hits} >= {
+        "13_监察法.txt", "14_个人信息保护法.txt", "16_教育法.txt",
+    }  # fmt: skip
+    missing = library_searcher.search("民法典第三条")
+    assert missing.hits == () and missing.missing == "《民法典》"
+    scoped = library_searcher.search("十九大报告里关于乡村振兴").hits[0].chunk
+    assert scoped.doc == "01_党的十九大报告.txt"
+
+
+def test_an_article_is_whole_with_its_items(library_searcher: Searcher) -> None:
+    hits = library_searcher.search("党章第四条", 5).hits
+    assert hits[0].chunk.text.startswith("第四条　党员享有下列权利：")
+    text = "".join(hit.chunk.text for hit in hits if hit.chunk.article == "第四条")
+    for item in ("（一）", "（二）", "（八）", "无权剥夺党员的上述权利"):
+        assert item in text
+    assert all(hit.chunk.article == "第四条" for hit in hits[:2])
+
+
+def test_a_weak_match_is_apart_from_the_answer(library_searcher: Searcher) -> None:
+    answer = library_searcher.search("明天北京会下雨吗")
+    assert answer.hits == ()
+    assert all(hit.chunk.doc for hit in answer.related)
 
 
 def test_user_dictionary_keeps_domain_terms_whole(write_corpus) -> None:

@@ -191,9 +191,9 @@ def private_chat(user: dict[str, Any] = USER) -> dict[str, Any]:
     ("command", "expected"),
     [
         ("/help", "群组"),
-        ("/toc", "一、提高政治站位"),
+        ("/toc", "一、深刻领会习近平总书记关于组织工作重要思想"),
         ("/about", "段落："),
-        ("/ask 五提四晋", "<b>五提四晋</b>"),
+        ("/ask 瓷器活", "<b>瓷器活</b>"),
         ("/ask", "请在命令后面写上问题"),
         ("/nosuchcommand", "怎么用"),
     ],
@@ -275,12 +275,12 @@ def callback(data: str, user: dict[str, Any] = USER, chat: dict[str, Any] | None
 async def test_full_text_button_shows_the_whole_section(
     fake: FakeBotAPI, bot: Application
 ) -> None:
-    first = await ask(fake, {"message": message("选拔任用要突出实绩导向")})
+    first = await ask(fake, {"message": message("选拔使用要坚持事业为上")})
     data = first.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     full = await ask(fake, {"callback_query": callback(data)})
     text = plain(full.params["text"])
     assert text.startswith("📄 全文")
-    assert "为政之要，惟在得人。" in text and "让干部放下包袱、轻装上阵。" in text
+    assert "为政之要，惟在得人。" in text and "让扛事成事者受褒奖" in text
 
 
 async def test_buttons_survive_a_restart(fake: FakeBotAPI, seed_searcher: Searcher) -> None:
@@ -335,10 +335,8 @@ async def test_group_answers_when_addressed(fake: FakeBotAPI, bot: Application, 
 async def test_group_answers_a_reply_to_the_bot(fake: FakeBotAPI, bot: Application) -> None:
     bot_user = {"id": fake.bot_id, "is_bot": True, "first_name": "Docs", "username": fake.username}
     earlier = message("answer", chat=GROUP, user=bot_user)
-    call = await ask(
-        fake, {"message": message("五提四晋呢", chat=GROUP, reply_to_message=earlier)}
-    )
-    assert "<b>五提四晋</b>" in call.params["text"]
+    call = await ask(fake, {"message": message("瓷器活呢", chat=GROUP, reply_to_message=earlier)})
+    assert "<b>瓷器活</b>" in call.params["text"]
 
 
 @pytest.mark.parametrize("text", ["大家好，今天开会", "/ask@other_bot 灯下黑", "/start@other_bot"])
@@ -371,10 +369,10 @@ async def test_inline_query_returns_articles(fake: FakeBotAPI, bot: Application)
     call = await ask(fake, inline("灯下黑"), "answerInlineQuery")
     first = call.params["results"][0]
     assert first["type"] == "article"
-    assert first["title"] == "二要坚持公道正派，守牢廉洁自律底线。"
-    assert first["description"].startswith("公道正派是组织部门的立身之本")
+    assert first["title"].startswith("（二）以组织体系建设为重点")
+    assert first["description"].startswith("认真贯彻执行刚刚颁布的")
     message_text = first["input_message_content"]["message_text"]
-    assert "在全市组织系统干部培训专班上的讲话 › 三、" in message_text
+    assert "在全市组织系统干部培训专班上的讲话 › 二、" in message_text
     assert "<b>灯下黑</b>" in message_text
     assert "next_offset" not in call.params  # one page holds every match
 
