@@ -31,13 +31,13 @@ from typing import Any
 import jieba
 from rank_bm25 import BM25Okapi
 
-from bot.build import build_searcher
-from bot.chunking import chunk_corpus
 from bot.config import Settings
-from bot.corpus import Corpus, load_corpus
+from bot.documents.corpus import Corpus, load_corpus
 from bot.evaluation import evaluate_questions, read_jsonl
+from bot.passages import chunk_corpus
 from bot.render import answer_dict
-from bot.search import Searcher
+from bot.search.build import build_searcher
+from bot.search.searcher import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEECH = "在全市组织系统干部培训专班上的讲话.txt"

@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.build import build_searcher  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.corpus import load_corpus  # noqa: E402
+from bot.documents.corpus import load_corpus  # noqa: E402
+from bot.search.build import build_searcher  # noqa: E402
 from bot.telegram_app import build_application  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI  # noqa: E402
 

@@ -71,9 +71,9 @@ def questions(corpus: Path, count: int) -> list[str]:
 
 def measure_engine(corpus: Path, index_dir: Path, count: int) -> dict:
     """Load the stored index and time questions through the engine and the whole search."""
-    from bot import indexfile, tokens
-    from bot.build import open_searcher
     from bot.config import Settings
+    from bot.search import indexfile, tokens
+    from bot.search.build import open_searcher
 
     settings = Settings(corpus_dir=corpus, index_dir=index_dir)
     began = time.perf_counter()
@@ -113,12 +113,12 @@ def measure_rank_bm25(corpus: Path, count: int) -> dict:
     import numpy as np
     from rank_bm25 import BM25Okapi
 
-    from bot import tokens
-    from bot.build import term_counts
-    from bot.chunking import chunk_corpus
     from bot.config import Settings
-    from bot.corpus import load_corpus
-    from bot.search import index_text
+    from bot.documents.corpus import load_corpus
+    from bot.passages import chunk_corpus
+    from bot.search import tokens
+    from bot.search.build import term_counts
+    from bot.search.searcher import index_text
 
     settings = Settings(corpus_dir=corpus)
     documents = load_corpus(corpus).documents

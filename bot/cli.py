@@ -17,13 +17,13 @@ from typing import TextIO
 
 import numpy as np
 
-from bot import indexfile, tokens
-from bot.build import Opened, open_searcher
-from bot.chunking import chunk_corpus
 from bot.config import ConfigError, Settings, load_settings
-from bot.corpus import CorpusError, load_corpus
+from bot.documents.corpus import CorpusError, load_corpus
 from bot.evaluation import DatasetError, evaluate_beir, evaluate_questions, read_jsonl
+from bot.passages import chunk_corpus
 from bot.render import answer_dict, chunk_dict, terminal_answer, terminal_chunk
+from bot.search import indexfile, tokens
+from bot.search.build import Opened, open_searcher
 
 log = logging.getLogger("bot")
 MAX_LISTED = 50  # documents listed by `index`

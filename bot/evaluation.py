@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.build import searcher_from_chunks
 from bot.config import Settings
 from bot.models import Chunk, Document
+from bot.search.build import searcher_from_chunks
 
 
 class DatasetError(Exception):

@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.messages import say
-from bot.search import Searcher
+from bot.search.searcher import Searcher
 from bot.telegram_admin import gate, reload_command, stats_command, watch_corpus
 from bot.telegram_handlers import (
     about,

@@ -28,7 +28,7 @@ from bot.messages import language, say
 from bot.models import Answer
 from bot.ratelimit import RateLimiter
 from bot.render import shorten_middle, telegram_passages
-from bot.search import Searcher, compact_question
+from bot.search.searcher import Searcher, compact_question
 
 log = logging.getLogger(__name__)
 

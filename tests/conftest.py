@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.build import build_searcher
 from bot.config import Settings
-from bot.corpus import Corpus, load_corpus
-from bot.search import Searcher
+from bot.documents.corpus import Corpus, load_corpus
+from bot.search.build import build_searcher
+from bot.search.searcher import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.search import Searcher
+from bot.search.searcher import Searcher
 from tests.fake_bot_api import FakeBotAPI
 from tests.test_telegram import (
     GROUP,

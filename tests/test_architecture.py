@@ -22,25 +22,34 @@ def imported_modules(path: Path) -> set[str]:
 def test_only_the_telegram_adapter_imports_telegram() -> None:
     adapter = {path.name for path in BOT.glob("telegram_*.py")}
     assert adapter >= {"telegram_app.py", "telegram_handlers.py"}  # the check has teeth
-    for path in BOT.glob("*.py"):
+    for path in BOT.rglob("*.py"):
         if path.name not in adapter:
             assert "telegram" not in imported_modules(path), path.name
 
 
 def test_the_search_core_never_imports_the_adapters() -> None:
-    for path in BOT.glob("*.py"):
+    for path in BOT.rglob("*.py"):
         if not path.name.startswith("telegram_") and path.name not in {"cli.py", "__main__.py"}:
             assert not any(m.startswith("bot.telegram") for m in imported_modules(path)), path.name
 
 
 def test_only_the_index_imports_the_ranking_engine() -> None:
-    for path in BOT.glob("*.py"):
-        if path.name != "index.py":
+    for path in BOT.rglob("*.py"):
+        if path.relative_to(BOT).as_posix() != "search/index.py":
             assert not imported_modules(path) & {"rank_bm25", "bm25s"}, path.name
 
 
 def test_the_core_never_imports_the_command_line() -> None:
-    for path in BOT.glob("*.py"):
+    for path in BOT.rglob("*.py"):
         if path.name not in {"cli.py", "__main__.py"}:
             modules = imported_modules(path)
             assert "bot.cli" not in modules and "argparse" not in modules, path.name
+
+
+def test_documents_and_passages_come_before_search() -> None:
+    """Reading documents and cutting passages never depends on how they are searched."""
+    upstream = [*(BOT / "documents").glob("*.py"), BOT / "passages.py"]
+    assert len(upstream) >= 3  # the check has teeth
+    for path in upstream:
+        modules = imported_modules(path)
+        assert not any(m.startswith(("bot.search", "bot.render")) for m in modules), path.name

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.chunking import chunk_corpus, chunk_document, split_long
-from bot.corpus import Corpus
+from bot.documents.corpus import Corpus
+from bot.documents.outline import parse_outline
 from bot.models import Document, Span
-from bot.outline import parse_outline
+from bot.passages import chunk_corpus, chunk_document, split_long
 
 
 def make_doc(text: str, path: str = "t.txt") -> Document:

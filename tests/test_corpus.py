@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from bot.corpus import CorpusError, corpus_files, load_corpus
+from bot.documents.corpus import CorpusError, corpus_files, load_corpus
 
 SPEECH = "学习讲话\n一、总体要求\n（一）提高认识。要深刻认识学习的重要意义。\n"
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
@@ -165,7 +165,7 @@ def test_a_file_that_vanishes_while_loading_is_skipped(
     root = write_corpus({"good.txt": SPEECH, "gone.txt": SPEECH})
     listed = corpus_files(root)
     (root / "gone.txt").unlink()
-    monkeypatch.setattr("bot.corpus.corpus_files", lambda _: listed)
+    monkeypatch.setattr("bot.documents.corpus.corpus_files", lambda _: listed)
     corpus = load_corpus(root)
     assert [d.path for d in corpus.documents] == ["good.txt"]
     assert corpus.skipped[0].reason == "cannot read: No such file or directory"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import tokens
-from bot.search import Searcher, compact_question
+from bot.search import tokens
+from bot.search.searcher import Searcher, compact_question
 from bot.telegram_handlers import inline_article
 from bot.telegram_replies import CALLBACK_LIMIT, answer_html, answer_keyboard
 from tests.fake_bot_api import check_markup, check_text

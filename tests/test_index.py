@@ -10,9 +10,9 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from benchmarks import synthetic
-from bot import tokens
-from bot.index import BM25Index
-from bot.search import Searcher, index_text
+from bot.search import tokens
+from bot.search.index import BM25Index
+from bot.search.searcher import Searcher, index_text
 
 
 class GuardedBM25Okapi(BM25Okapi):

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import indexfile
-from bot.build import open_searcher
 from bot.config import Settings
+from bot.search import indexfile
+from bot.search.build import open_searcher
 from tests.conftest import SEED_CORPUS
 
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.corpus import Corpus
-from bot.outline import is_boilerplate, parse_outline
+from bot.documents.corpus import Corpus
+from bot.documents.outline import is_boilerplate, parse_outline
 
 
 def body_paths(text: str, markdown: bool = False) -> list[tuple[tuple[str, ...], str]]:

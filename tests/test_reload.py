@@ -11,8 +11,8 @@ import pytest
 from telegram.ext import Application
 
 from bot import telegram_admin
-from bot.build import open_searcher
 from bot.config import Settings
+from bot.search.build import open_searcher
 from bot.telegram_app import build_application
 from tests.fake_bot_api import FakeBotAPI
 from tests.test_telegram import TOKEN, USER, ask, message, start_bot, stop_bot

@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from bot import tokens
-from bot.build import build_searcher, searcher_from_chunks
 from bot.config import Settings
-from bot.corpus import load_corpus
+from bot.documents.corpus import load_corpus
 from bot.evaluation import evaluate_questions
 from bot.models import Chunk, Document
 from bot.render import answer_dict
-from bot.search import Searcher, merge_spans
+from bot.search import tokens
+from bot.search.build import build_searcher, searcher_from_chunks
+from bot.search.searcher import Searcher, merge_spans
 from tests.conftest import LIBRARY, ROOT, SPEECH
 
 OUT_OF_CORPUS = [

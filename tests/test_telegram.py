@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.build import build_searcher
 from bot.config import Settings
-from bot.corpus import load_corpus
-from bot.search import Searcher
+from bot.documents.corpus import load_corpus
+from bot.search.build import build_searcher
+from bot.search.searcher import Searcher
 from bot.telegram_app import build_application
 from tests.fake_bot_api import FakeBotAPI, Fault, parse_html
 

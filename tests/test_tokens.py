@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import tokens
+from bot.search import tokens
 
 
 def words(text: str) -> list[str]:

@@ -17,11 +17,11 @@ from functools import cached_property
 
 import numpy as np
 
-from bot import tokens, typos
-from bot.index import BM25Index
-from bot.lookup import DocumentNames, Reference, article_number, part_number
 from bot.models import Answer, Chunk, Hit
-from bot.store import ChunkStore
+from bot.search import tokens, typos
+from bot.search.index import BM25Index
+from bot.search.lookup import DocumentNames, Reference, article_number, part_number
+from bot.search.store import ChunkStore
 
 CANDIDATES = 100  # passages scored for the relevance rule and paging
 RELATED = 2  # weak matches shown (apart, marked weak) when nothing answers

@@ -26,13 +26,13 @@ from typing import Any
 
 import numpy as np
 
-from bot import tokens
 from bot.config import Settings
-from bot.corpus import USER_DICT_NAME, corpus_files
-from bot.index import BM25Index
+from bot.documents.corpus import USER_DICT_NAME, corpus_files
 from bot.models import SkippedFile
-from bot.search import Searcher
-from bot.store import ChunkStore
+from bot.search import tokens
+from bot.search.index import BM25Index
+from bot.search.searcher import Searcher
+from bot.search.store import ChunkStore
 
 log = logging.getLogger(__name__)
 

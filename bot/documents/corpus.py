@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.documents.outline import parse_outline
 from bot.models import Document, SkippedFile
-from bot.outline import parse_outline
 
 if TYPE_CHECKING:
     from docx.table import Table

@@ -17,14 +17,14 @@ from typing import Any
 
 from tqdm import tqdm
 
-from bot import indexfile, tokens
-from bot.chunking import chunk_corpus
 from bot.config import Settings
-from bot.corpus import Corpus, load_corpus
-from bot.index import BM25Index
+from bot.documents.corpus import Corpus, load_corpus
 from bot.models import Chunk, Document, SkippedFile
-from bot.search import Searcher, index_text
-from bot.store import ChunkStore
+from bot.passages import chunk_corpus
+from bot.search import indexfile, tokens
+from bot.search.index import BM25Index
+from bot.search.searcher import Searcher, index_text
+from bot.search.store import ChunkStore
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Reading corpus files into Documents: decoding, .docx, front matter, title, outline."""
