@@ -3,8 +3,8 @@
 A question word the index has never seen (or, in a longer unknown word, each pair of its
 characters) is tried with each character swapped for a character of the same pinyin
 (tones ignored, and sounds many speakers merge taken as one: zh/z, n/l, -ng/-n; from
-pypinyin's table); a swap that gives a word the index knows is taken, the one found in
-the most passages winning.
+pypinyin's table; the shared reading must be the usual one of one of the two); a swap
+that gives a word the index knows is taken, the one found in the most passages winning.
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ def _swap(word: str, known: Callable[[str], int]) -> str | None:
     for position, char in enumerate(word):
         for syllable in readings.get(char, ()):
             for other in chars.get(syllable, ()):
-                if other == char:
+                usual = syllable in (readings[char][0], readings[other][0])
+                if other == char or not usual:  # two rare readings (有 wěi, 机 wèi) don't count
                     continue
                 candidate = word[:position] + other + word[position + 1 :]
                 count = known(candidate)
