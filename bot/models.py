@@ -59,6 +59,7 @@ class Chunk:
     start: int
     end: int
     article: str = ""  # the article this passage belongs to (第十四条), else ""
+    context: str = ""  # the topic sentence a continuing passage belongs to (indexed, not shown)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ LEAD = re.compile(
 )
 LEAD_BONUS = 0.35
 TINY_PARAGRAPH = 40
+TOPIC_MAX_CHARS = 60  # a block's first sentence this short states its topic
 
 
 def chunk_id(doc: str, start: int, end: int, text: str) -> str:
@@ -107,6 +108,24 @@ def body_spans(doc: Document, block: Block, max_chars: int) -> list[Span]:
     return pack(doc.text, pieces, max_chars)
 
 
+def topic_sentences(doc: Document, block: Block) -> list[Span]:
+    """Sentences that state what follows them in a block: its first sentence when short,
+    and each sub-point's lead sentence (教育培养要突出政治素质。)."""
+    sentences = sentence_spans(doc.text, block.start, block.end)
+    topics = []
+    for number, span in enumerate(sentences):
+        sentence = doc.text[span.start : span.end]
+        if (number == 0 and len(sentence) <= TOPIC_MAX_CHARS) or is_lead(sentence):
+            topics.append(span)
+    return topics
+
+
+def context_of(doc: Document, topics: list[Span], span: Span) -> str:
+    """The topic sentence a passage continues (the last one before it starts), if any."""
+    before = [topic for topic in topics if topic.start < span.start]
+    return doc.text[before[-1].start : before[-1].end] if before else ""
+
+
 def merge_tiny(blocks: Iterable[Block], max_chars: int) -> list[Block]:
     """Join a very short paragraph (同志们：, a date line) to its neighbour under the same path."""
     merged: list[Block] = []
@@ -151,6 +170,7 @@ def chunk_document(doc: Document, max_chars: int = 300) -> list[Chunk]:
             spans, headings = body_spans(doc, block, max_chars), tuple(path[: block.depth])
         else:
             spans, headings = body_spans(doc, block, max_chars), block.headings
+        topics = topic_sentences(doc, block) if len(spans) > 1 else []
         for span in spans:
             text = doc.text[span.start : span.end]
             chunks.append(
@@ -163,6 +183,7 @@ def chunk_document(doc: Document, max_chars: int = 300) -> list[Chunk]:
                     start=span.start,
                     end=span.end,
                     article=block.label,
+                    context=context_of(doc, topics, span),
                 )
             )
     return chunks

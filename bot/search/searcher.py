@@ -55,8 +55,12 @@ def clean_question(text: str) -> str:
 
 
 def index_text(chunk: Chunk) -> str:
-    """What is indexed for a passage: its title and heading path count toward a match."""
-    return "\n".join((chunk.title, *chunk.headings, chunk.text))
+    """What is indexed for a passage: its title, heading path, article label and the topic
+    sentence it continues count toward a match."""
+    label = chunk.article if chunk.article and not chunk.text.startswith(chunk.article) else ""
+    return "\n".join(
+        filter(None, (chunk.title, *chunk.headings, label, chunk.context, chunk.text))
+    )
 
 
 def merge_spans(spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

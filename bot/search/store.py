@@ -15,7 +15,7 @@ import numpy as np
 from bot.models import Chunk, Document
 
 ARRAYS = (
-    "chunk_ids", "id_order", "doc_of", "headings_of", "label_of", "starts", "ends",
+    "chunk_ids", "id_order", "doc_of", "headings_of", "label_of", "context_of", "starts", "ends",
     "text_offsets", "text_blob", "doc_offsets", "doc_blob",
 )  # fmt: skip
 
@@ -35,11 +35,13 @@ class ChunkStore:
     docs: list[dict[str, str]]  # {"path", "title"} per document
     heading_paths: list[tuple[str, ...]]
     labels: list[str]  # article labels (第十四条); labels[0] is "" (no article)
+    contexts: list[str]  # topic sentences passages continue; contexts[0] is "" (none)
     chunk_ids: np.ndarray  # uint64: the 12-hex-digit id as a number
     id_order: np.ndarray  # int64: positions sorted by id, for look-ups
     doc_of: np.ndarray  # int32
     headings_of: np.ndarray  # int32, into heading_paths
     label_of: np.ndarray  # int32, into labels
+    context_of: np.ndarray  # int32, into contexts
     starts: np.ndarray  # int64, character offsets into the document
     ends: np.ndarray
     text_offsets: np.ndarray  # int64, byte offsets into text_blob
@@ -55,6 +57,8 @@ class ChunkStore:
         headings_of = [paths.setdefault(c.headings, len(paths)) for c in chunks]
         labels: dict[str, int] = {"": 0}
         label_of = [labels.setdefault(c.article, len(labels)) for c in chunks]
+        contexts: dict[str, int] = {"": 0}
+        context_of = [contexts.setdefault(c.context, len(contexts)) for c in chunks]
         ids = np.array([int(c.id, 16) for c in chunks], dtype=np.uint64)
         text_blob, text_offsets = encode_blob([c.text for c in chunks])
         doc_blob, doc_offsets = encode_blob([d.text for d in documents])
@@ -62,11 +66,13 @@ class ChunkStore:
             docs=[{"path": d.path, "title": d.title} for d in documents],
             heading_paths=list(paths),
             labels=list(labels),
+            contexts=list(contexts),
             chunk_ids=ids,
             id_order=np.argsort(ids, kind="stable"),
             doc_of=np.array([doc_index[c.doc] for c in chunks], dtype=np.int32),
             headings_of=np.array(headings_of, dtype=np.int32),
             label_of=np.array(label_of, dtype=np.int32),
+            context_of=np.array(context_of, dtype=np.int32),
             starts=np.array([c.start for c in chunks], dtype=np.int64),
             ends=np.array([c.end for c in chunks], dtype=np.int64),
             text_offsets=text_offsets,
@@ -90,6 +96,7 @@ class ChunkStore:
             start=int(self.starts[position]),
             end=int(self.ends[position]),
             article=self.labels[int(self.label_of[position])],
+            context=self.contexts[int(self.context_of[position])],
         )
 
     def __iter__(self) -> Iterator[Chunk]:
@@ -126,6 +133,7 @@ class ChunkStore:
             "docs": self.docs,
             "heading_paths": [list(p) for p in self.heading_paths],
             "labels": self.labels,
+            "contexts": self.contexts,
         }
 
     @classmethod
@@ -136,6 +144,7 @@ class ChunkStore:
             docs=tables["docs"],
             heading_paths=paths,
             labels=tables["labels"],
+            contexts=tables["contexts"],
             **{n: arrays[n] for n in ARRAYS},
         )
 
