@@ -183,3 +183,17 @@ def test_user_dictionary_keeps_domain_terms_whole(write_corpus) -> None:
     hit = searcher.search("三龄两历怎么认定").hits[0]
     assert [hit.chunk.text[s:e] for s, e in hit.highlights] == ["三龄两历认定"]
     assert "三龄两历" in tokens.tokenize("三龄两历")
+
+
+def test_an_abbreviation_meets_its_full_form(library_searcher: Searcher) -> None:
+    hit = library_searcher.search("2020年政府工作报告 为什么不提GDP增长目标").hits[0]
+    assert hit.chunk.doc == "03_2020年政府工作报告.txt"
+    assert "国内生产总值" in hit.chunk.text
+    assert "生产总值" in {hit.chunk.text[s:e] for s, e in hit.highlights}
+
+
+def test_a_homophone_typo_is_mended_only_into_a_known_word(seed_searcher: Searcher) -> None:
+    _, words = seed_searcher.query_terms("年轻干部去哪里立练")
+    assert "历练" in words
+    _, words = seed_searcher.query_terms("纪委多久开一次会")
+    assert "纪委" in words  # a known word is never "mended"

@@ -22,7 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from bot.models import Answer, Chunk, Hit
-from bot.search import tokens, typos
+from bot.search import abbreviations, tokens, typos
 from bot.search.index import BM25Index
 from bot.search.lookup import DocumentNames, Reference, article_number, part_number
 from bot.search.store import ChunkStore
@@ -195,7 +195,8 @@ class Searcher:
 
     def query_terms(self, text: str) -> tuple[list[str], list[str]]:
         """The question's terms and content words, a homophone typo of a word mended
-        (立练 → 历练) where the index knows the mended word and not the typed one."""
+        (立练 → 历练) where the index knows the mended word and not the typed one, and
+        abbreviations met by their full forms (GDP → 国内生产总值)."""
         spans = tokens.tokenize_with_spans(text)
         terms = list(dict.fromkeys(tokens.tokenize(text)))
         words = [term for term in terms if tokens.is_word(term)]
@@ -213,6 +214,15 @@ class Searcher:
                 words = [w for w in words if w != word and w not in word] + [mended]
                 normalized, _ = tokens.normalize(mended)
                 terms += [mended, *tokens.cjk_bigrams(normalized)]
+        normalized, _ = tokens.normalize(text)
+        expanded = [
+            form for form in abbreviations.expansions(normalized)
+            if self.index.document_frequency(form)
+        ]  # fmt: skip
+        if expanded:  # GDP → 国内生产总值: the known forms stand in for an unknown one
+            words = [w for w in words if self.index.document_frequency(w)] + expanded
+            for form in expanded:
+                terms += tokens.tokenize(form)
         return list(dict.fromkeys(terms)), list(dict.fromkeys(words))
 
     def _doc_positions(self, docs: Sequence[int]) -> list[int]:

@@ -59,12 +59,12 @@ def corrections(word: str, known: Callable[[str], int]) -> str | None:
     if not 2 <= len(word) <= MAX_WORD_CHARS or not all("\u4e00" <= c <= "\u9fff" for c in word):
         return None
     if len(word) > 2:  # 苗立练: the typo may sit in a pair jieba glued to a neighbour
-        pairs = [word[i : i + 2] for i in range(len(word) - 1)]
-        found = [
-            (known(m), m) for pair in pairs if not known(pair) and (m := corrections(pair, known))
-        ]
         whole = _swap(word, known)
-        return whole or (max(found)[1] if found else None)
+        pairs = [word[i : i + 2] for i in range(len(word) - 1)]
+        if whole or any(known(pair) for pair in pairs):
+            return whole  # a word with a known part (中纪委) is a variant, not a typo
+        found = [(known(m), m) for pair in pairs if (m := _swap(pair, known))]
+        return max(found)[1] if found else None
     return _swap(word, known)
 
 

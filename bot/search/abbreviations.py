@@ -1,0 +1,31 @@
+"""Abbreviations and their full forms (GDP ↔ 国内生产总值, 纪委 ↔ 纪律检查委员会).
+
+The shipped list, `data/abbreviations.txt`, is one line per abbreviation with its full
+forms; a question using the abbreviation also searches the full forms, and one using a
+full form also searches the abbreviation.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def entries() -> tuple[tuple[str, ...], ...]:
+    """Every line of the list, normalized to lower case: (abbreviation, full form, …)."""
+    raw = resources.files("bot").joinpath("data/abbreviations.txt").read_text(encoding="utf-8")
+    lines = (line.split() for line in raw.splitlines() if line.strip() and line[0] != "#")
+    return tuple(tuple(word.lower() for word in line) for line in lines if len(line) > 1)
+
+
+def expansions(normalized_question: str) -> list[str]:
+    """For each abbreviation the (normalized) question holds, its full forms; for each
+    full form, its abbreviation (公安机关 brings 公检法, not 人民法院)."""
+    found: list[str] = []
+    for abbreviation, *full_forms in entries():
+        if abbreviation in normalized_question:
+            found += [form for form in full_forms if form not in normalized_question]
+        elif any(form in normalized_question for form in full_forms):
+            found.append(abbreviation)
+    return found
