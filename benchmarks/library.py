@@ -5,6 +5,7 @@ Usage: python benchmarks/library.py [--json]
 
 Corpora and question sets (`questions/…`, `benchmarks/unseen/…`):
   speech          corpus/ (the speech alone): the speech's questions of dev and test
+  speech-in-library  library/: the same questions among all the documents
   library-dev     library/: questions/dev.jsonl (used for tuning)
   library-test    library/: questions/test.jsonl (frozen before tuning)
   unseen          library/ + benchmarks/unseen/docs/: benchmarks/unseen/questions.jsonl
@@ -134,6 +135,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         runs = [
             ("speech", ROOT / "corpus", speech_questions, ROOT / "questions" / "titles.tsv"),
+            ("speech-in-library", ROOT / "library", speech_questions,
+             ROOT / "questions" / "titles.tsv"),
             ("library-dev", ROOT / "library", read_jsonl(ROOT / "questions" / "dev.jsonl"),
              ROOT / "questions" / "titles.tsv"),
             ("library-test", ROOT / "library", read_jsonl(ROOT / "questions" / "test.jsonl"),

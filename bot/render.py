@@ -81,7 +81,9 @@ def terminal_hits(hits: Sequence[Hit], color: bool) -> str:
     blocks = []
     for rank, hit in enumerate(hits, 1):
         chunk = hit.chunk
-        where = f"{chunk.doc}:{chunk.start}-{chunk.end}  score {hit.score:.2f}"
+        where = f"{chunk.doc}:{chunk.start}-{chunk.end}"
+        if hit.score > 0:  # an article looked up by its number has no score
+            where += f"  score {hit.score:.2f}"
         head = f"[{rank}] {heading_path(chunk)}"
         if chunk.article and not chunk.text.startswith(chunk.article):
             head += f" › {chunk.article}（续）"

@@ -167,9 +167,13 @@ def test_an_article_is_whole_with_its_items(library_searcher: Searcher) -> None:
 
 
 def test_a_weak_match_is_apart_from_the_answer(library_searcher: Searcher) -> None:
-    answer = library_searcher.search("明天北京会下雨吗")
-    assert answer.hits == ()
-    assert all(hit.chunk.doc for hit in answer.related)
+    weather = library_searcher.search("明天北京会下雨吗")
+    assert weather.hits == () and weather.related == ()  # one shared word is no match at all
+    weak = library_searcher.search("村支书岁数大、没人接班的问题讲话里咋说的")
+    assert weak.hits == ()
+    assert weak.related and weak.related[0].chunk.doc == SPEECH
+    line = answer_dict(weak)
+    assert line["results"] == [] and all(hit["weak"] is True for hit in line["related"])
 
 
 def test_user_dictionary_keeps_domain_terms_whole(write_corpus) -> None:

@@ -28,7 +28,8 @@ from bot.search.lookup import DocumentNames, Reference, article_number, part_num
 from bot.search.store import ChunkStore
 
 CANDIDATES = 100  # passages scored for the relevance rule and paging
-RELATED = 2  # weak matches shown (apart, marked weak) when nothing answers
+RELATED = 2  # weak matches shown (apart, marked weak) when nothing answers…
+RELATED_WORDS = 2  # …if they share at least this many of the question's words
 RELATIVE_FLOOR = 0.5
 # A passage sharing a phrase of PHRASE_CHARS characters with the question needs only
 # PHRASE_COVERAGE of the coverage rule's share (measured on the dev sets).
@@ -151,8 +152,18 @@ class Searcher:
         if answer.hits or offset or not words:
             return answer
         weak, _ = self._ranked(query, None, relevance_rule=False)
+        shared = self.words_shared(words, [p for p, _ in weak[:CANDIDATES]])
+        weak = [hit for hit, count in zip(weak, shared, strict=True) if count >= RELATED_WORDS]
         related = self._page(query, weak[:RELATED], words, RELATED, 0, with_highlights).hits
         return replace(answer, related=related)
+
+    def words_shared(self, words: Sequence[str], positions: Sequence[int]) -> np.ndarray:
+        """For each passage, how many of the question's words it holds."""
+        at = np.array(positions, dtype=np.int64)
+        counts = np.zeros(len(at), dtype=np.int64)
+        for word in words:
+            counts += contains(self.index.passages_with(word), at)
+        return counts
 
     def _ranked(
         self, text: str, docs: Sequence[int] | None, relevance_rule: bool = True
