@@ -207,3 +207,19 @@ def test_boilerplate_patterns() -> None:
     assert not is_boilerplate("要加强对干部的日常管理监督。")
     long_paragraph = "通过微信公众号发布信息。" * 20
     assert not is_boilerplate(long_paragraph)
+
+
+def test_a_web_pages_toolbar_metadata_and_related_links_are_not_text() -> None:
+    text = (
+        "下载\n打印\n【字号：加大 还原 减小】\n2026年某省政府工作报告\n"
+        "——2026年1月14日在某省第十四届人民代表大会第四次会议上\n来源：某省日报\n"
+        "时间：2026-01-22\n各位代表：\n现在，我代表省人民政府，向大会报告工作，请予审议。\n"
+        "一、2025年工作回顾\n过去一年，经济运行总体平稳。\n（来源：某省日报）\n"
+        "责任编辑：张三\n相关报道：\n某省召开全省经济工作会议\n【打印本页】【关闭窗口】\n"
+    )
+    title, blocks = parse_outline(text)
+    kept = "".join(text[b.start : b.end] for b in blocks)
+    assert title == "2026年某省政府工作报告"
+    assert "过去一年，经济运行总体平稳。" in kept
+    for cruft in ("下载", "来源", "责任编辑", "全省经济工作会议", "打印本页"):
+        assert cruft not in kept

@@ -17,7 +17,8 @@
   to the next article or heading (its items （一）… and paragraphs).
 * **Lists**: numbered one-sentence items after a line ending in ： (or ending in ；) stay
   in the paragraph that introduces them.
-* Promotional lines anywhere in the text (patterns in data/boilerplate.txt) are dropped.
+* Promotional lines anywhere in the text (patterns in data/boilerplate.txt), a web page's
+  metadata lines (来源：…, 责任编辑：…) and everything from its 相关报道 on are dropped.
 """
 
 from __future__ import annotations
@@ -74,8 +75,11 @@ OUTLINE_RESET = re.compile(r"^同志们[，,！!：:]")
 DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}[-./]\d{1,2}[-./]\d{1,2}")
 # A web page's or a file's metadata lines (来源：浙江日报, 时间：2026-01-22, 责任编辑：…).
 WEB_META = re.compile(
-    r"^(?:来源|时间|日期|作者|发布时间|发布日期|发布机构|编辑|责任编辑|字号|浏览次数)\s*[:：]"
+    r"^[（(【\[]?\s*(?:来源|时间|日期|作者|发布时间|发布日期|发布机构|编辑|责任编辑|字号|浏览次数"
+    r"|点击数|分享到)\s*[:：]"
 )
+# A web page's list of related links: the article ends above it.
+END_OF_TEXT = re.compile(r"^(?:相关报道|相关链接|相关阅读|相关新闻|相关文章|延伸阅读)\s*[:：]?$")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 PERIODIC_TITLE = re.compile(r"报告|计划|规划|要点|总结")
 # A title's first line that goes on in the next one (中共中央 国务院 / 关于…的 / 若干意见).
@@ -355,7 +359,11 @@ def parse_outline(
     outline = _Outline(text)
     previous: str | None = None
     for position, line in enumerate(lines[found.after :], found.after):
-        if is_boilerplate(line.text) or line_levels.get(line.index) == 0:
+        if END_OF_TEXT.match(line.text):
+            break  # a page's related links follow: the document has ended
+        if is_boilerplate(line.text) or WEB_META.match(line.text):
+            continue  # a notice, or a page's 来源/时间/责任编辑 line: not the document's text
+        if line_levels.get(line.index) == 0:
             continue
         if position < found.text_start:  # subtitle, byline, date: text, never a heading
             outline.body(line.start, line.end)
