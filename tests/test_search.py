@@ -201,3 +201,8 @@ def test_a_homophone_typo_is_mended_only_into_a_known_word(seed_searcher: Search
     assert "历练" in words
     _, words = seed_searcher.query_terms("纪委多久开一次会")
     assert "纪委" in words  # a known word is never "mended"
+
+
+def test_a_question_for_a_list_finds_the_passage_that_lists(library_searcher: Searcher) -> None:
+    hit = library_searcher.search("党员有哪些权利").hits[0]
+    assert hit.chunk.text.startswith("第四条　党员享有下列权利：")

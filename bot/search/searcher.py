@@ -36,6 +36,10 @@ RELATIVE_FLOOR = 0.5
 PHRASE_CHARS = 3
 PHRASE_COVERAGE = 0.75
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# A question asking for a list, and the noun it asks for: 有哪些权利, 哪几种处分, 处分有哪些.
+LIST_AFTER = re.compile(r"(?:哪些|哪几[种个项类]|几种|几项)([\u4e00-\u9fff]{2})")
+LIST_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:有|包括|分为)(?:哪些|哪几[种个项类]|几种)")
+LIST_BONUS = 0.5  # a passage listing what a question asks for scores this much more
 UNKNOWN_WEIGHT = float(
     __import__("os").environ.get("UW", "1.0")
 )  # a passage scoring under half the best one is noise beside it
@@ -180,6 +184,7 @@ class Searcher:
             ranked = [(int(p), float(scores[p])) for p in order if scores[p] > 0]
         else:
             ranked = self.index.top(terms, CANDIDATES)
+        ranked = self.favour_lists(text, ranked)
         if relevance_rule and ranked:
             best = ranked[0][1]
             ranked = [(p, s) for p, s in ranked if s >= RELATIVE_FLOOR * best]
@@ -235,6 +240,27 @@ class Searcher:
             for form in expanded:
                 terms += tokens.tokenize(form)
         return list(dict.fromkeys(terms)), list(dict.fromkeys(words))
+
+    def favour_lists(
+        self, question: str, ranked: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
+        """For a question that asks for a list (党员有哪些权利), passages that introduce a list
+        of what it asks for (党员享有下列权利：) rank higher."""
+        normalized = tokens.normalize(question)[0]
+        after = LIST_AFTER.findall(normalized)
+        nouns = set(after or LIST_BEFORE.findall(normalized)) - tokens.stopwords()
+        if not nouns or not ranked:
+            return ranked
+        pattern = re.compile(
+            "|".join(
+                rf"(?:下列|以下|如下)[^，。；：]{{0,6}}{n}|{n}[^，。；]{{0,4}}[：:]" for n in nouns
+            )
+        )
+        boosted = [
+            (p, s * (1 + LIST_BONUS) if pattern.search(self.store[p].text) else s)
+            for p, s in ranked
+        ]
+        return sorted(boosted, key=lambda hit: (-hit[1], hit[0]))
 
     def _doc_positions(self, docs: Sequence[int]) -> list[int]:
         """Every passage position of the given documents, in order."""
