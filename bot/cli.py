@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         "eval", help="score ranking on a BEIR folder or on a question set (.jsonl) of the corpus"
     )
     evaluate.add_argument("dataset", type=Path, help="BEIR folder, or questions .jsonl file")
-    evaluate.add_argument("--top-k", type=int, help="passages per question (10 BEIR, 3 questions)")
+    evaluate.add_argument("--top-k", type=int, help="passages per question (default 10)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--corpus", type=Path, help="corpus folder (question sets)")
     evaluate.add_argument(

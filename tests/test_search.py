@@ -206,3 +206,13 @@ def test_a_homophone_typo_is_mended_only_into_a_known_word(seed_searcher: Search
 def test_a_question_for_a_list_finds_the_passage_that_lists(library_searcher: Searcher) -> None:
     hit = library_searcher.search("党员有哪些权利").hits[0]
     assert hit.chunk.text.startswith("第四条　党员享有下列权利：")
+
+
+def test_the_section_of_an_article_passage_is_the_whole_article(
+    library_searcher: Searcher,
+) -> None:
+    first = library_searcher.search("党章第四条").hits[0].chunk
+    section = library_searcher.section(first.id)
+    assert section is not None
+    assert section.text.startswith("第四条　党员享有下列权利：")
+    assert section.text.endswith("党的任何一级组织直至中央都无权剥夺党员的上述权利。")

@@ -114,9 +114,12 @@ class ChunkStore:
         return None
 
     def same_section(self, a: int, b: int) -> bool:
-        """True when two passages share a document and heading path."""
+        """True when two passages share a document, heading path and article (the passages
+        of one 第X条 are its section, not its whole chapter)."""
         return bool(
-            self.doc_of[a] == self.doc_of[b] and self.headings_of[a] == self.headings_of[b]
+            self.doc_of[a] == self.doc_of[b]
+            and self.headings_of[a] == self.headings_of[b]
+            and self.label_of[a] == self.label_of[b]
         )
 
     def document_text(self, doc: int) -> str:
