@@ -163,6 +163,15 @@ class BM25Index:
         row = self._row(term)
         return 0 if row is None else int(self.indptr[row + 1] - self.indptr[row])
 
+    def document_frequencies(self, terms: Sequence[str]) -> np.ndarray:
+        """How many passages hold each term, for many terms in one look-up."""
+        if not len(self.term_hashes) or not terms:
+            return np.zeros(len(terms), dtype=np.int64)
+        keys = np.fromiter((term_hash(t) for t in terms), dtype=np.uint64, count=len(terms))
+        rows = np.minimum(np.searchsorted(self.term_hashes, keys), len(self.term_hashes) - 1)
+        found = self.term_hashes[rows] == keys
+        return np.where(found, self.indptr[rows + 1] - self.indptr[rows], 0)
+
     def passages_with(self, term: str) -> np.ndarray:
         """Positions of the passages that contain `term` (ascending)."""
         row = self._row(term)

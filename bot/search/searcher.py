@@ -113,6 +113,11 @@ class Searcher:
         return DocumentNames([doc["title"] for doc in self.store.docs])
 
     @cached_property
+    def _characters(self) -> frozenset[str]:
+        """The Chinese characters the corpus uses (a typo is only mended into these)."""
+        return frozenset(self.store.characters)
+
+    @cached_property
     def _article_of(self) -> np.ndarray:
         """Each passage's article number (0: not in an article)."""
         numbers = np.array([article_number(label) or 0 for label in self.store.labels])
@@ -213,8 +218,8 @@ class Searcher:
         """The question's terms and content words, a homophone typo of a word mended
         (立练 → 历练) where the index knows the mended word and not the typed one, and
         abbreviations met by their full forms (GDP → 国内生产总值)."""
-        spans = tokens.tokenize_with_spans(text)
-        terms = list(dict.fromkeys(tokens.tokenize(text)))
+        all_terms, spans = tokens.tokenize_both(text)
+        terms = list(dict.fromkeys(all_terms))
         words = [term for term in terms if tokens.is_word(term)]
         typed = [t.word for t in spans if len(t.word) > 1]
         typed += [
@@ -225,7 +230,7 @@ class Searcher:
         for word in dict.fromkeys(typed):
             if self.index.document_frequency(word):
                 continue
-            mended = typos.corrections(word, self.index.document_frequency)
+            mended = typos.corrections(word, self.index.document_frequencies, self._characters)
             if mended:
                 words = [w for w in words if w != word and w not in word] + [mended]
                 normalized, _ = tokens.normalize(mended)

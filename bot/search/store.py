@@ -6,7 +6,7 @@ not a million Python objects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,14 @@ def encode_blob(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
 
 
+def chinese_characters(texts: Iterable[str]) -> str:
+    """The Chinese characters the texts use, each once, in code point order."""
+    used: set[str] = set()
+    for text in texts:
+        used.update(text)
+    return "".join(sorted(c for c in used if "\u3400" <= c <= "\u9fff"))
+
+
 @dataclass
 class ChunkStore:
     """Every passage's id, document, heading path, offsets and text."""
@@ -36,6 +44,7 @@ class ChunkStore:
     heading_paths: list[tuple[str, ...]]
     labels: list[str]  # article labels (第十四条); labels[0] is "" (no article)
     contexts: list[str]  # topic sentences passages continue; contexts[0] is "" (none)
+    characters: str  # every Chinese character the passages use, once, in code point order
     chunk_ids: np.ndarray  # uint64: the 12-hex-digit id as a number
     id_order: np.ndarray  # int64: positions sorted by id, for look-ups
     doc_of: np.ndarray  # int32
@@ -67,6 +76,7 @@ class ChunkStore:
             heading_paths=list(paths),
             labels=list(labels),
             contexts=list(contexts),
+            characters=chinese_characters(c.text for c in chunks),
             chunk_ids=ids,
             id_order=np.argsort(ids, kind="stable"),
             doc_of=np.array([doc_index[c.doc] for c in chunks], dtype=np.int32),
@@ -137,6 +147,7 @@ class ChunkStore:
             "heading_paths": [list(p) for p in self.heading_paths],
             "labels": self.labels,
             "contexts": self.contexts,
+            "characters": self.characters,
         }
 
     @classmethod
@@ -148,6 +159,7 @@ class ChunkStore:
             heading_paths=paths,
             labels=tables["labels"],
             contexts=tables["contexts"],
+            characters=tables["characters"],
             **{n: arrays[n] for n in ARRAYS},
         )
 

@@ -175,5 +175,11 @@ def tokenize(text: str) -> list[str]:
     """The terms of `text`, for indexing and for questions alike: content words, then
     character pairs (marked, so they never collide with words).
     """
+    return tokenize_both(text)[0]
+
+
+def tokenize_both(text: str) -> tuple[list[str], list[Token]]:
+    """`tokenize(text)` and `tokenize_with_spans(text)` from one pass of the segmenter."""
     normalized, origin = normalize(text)
-    return [token.word for token in _words(normalized, origin)] + cjk_bigrams(normalized)
+    spans = _words(normalized, origin)
+    return [token.word for token in spans] + cjk_bigrams(normalized), spans

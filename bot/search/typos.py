@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Container, Sequence
 from functools import lru_cache
 
 MIN_CHAR_FREQUENCY = 100  # characters rarer than this in jieba's dictionary are never swapped in
@@ -51,35 +51,44 @@ def _homophones() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]
     return readings, {syllable: tuple(found) for syllable, found in chars.items()}
 
 
-def corrections(word: str, known: Callable[[str], int]) -> str | None:
+def corrections(
+    word: str, known: Callable[[Sequence[str]], Sequence[int]], used: Container[str] = ""
+) -> str | None:
     """The word the index knows that `word` is one homophone away from, if any.
 
-    `known(term)` is how many passages hold a term (0 for an unknown one).
+    `known(terms)` is how many passages hold each term (0 for an unknown one), asked for
+    many candidates at once; `used`, if given, holds the only characters worth trying
+    (those the corpus uses).
     """
     if not 2 <= len(word) <= MAX_WORD_CHARS or not all("\u4e00" <= c <= "\u9fff" for c in word):
         return None
     if len(word) > 2:  # 苗立练: the typo may sit in a pair jieba glued to a neighbour
-        whole = _swap(word, known)
+        whole = _swap(word, known, used)
         pairs = [word[i : i + 2] for i in range(len(word) - 1)]
-        if whole or any(known(pair) for pair in pairs):
+        if whole or any(known(pairs)):
             return whole  # a word with a known part (中纪委) is a variant, not a typo
-        found = [(known(m), m) for pair in pairs if (m := _swap(pair, known))]
-        return max(found)[1] if found else None
-    return _swap(word, known)
+        mended = [m for pair in pairs if (m := _swap(pair, known, used))]
+        counts = known(mended) if mended else []
+        return max(zip(counts, mended, strict=True))[1] if mended else None
+    return _swap(word, known, used)
 
 
-def _swap(word: str, known: Callable[[str], int]) -> str | None:
+def _swap(
+    word: str, known: Callable[[Sequence[str]], Sequence[int]], used: Container[str] = ""
+) -> str | None:
     """The best known word one homophone swap away from `word`."""
     readings, chars = _homophones()
-    best, best_count = None, 0
+    candidates = []
     for position, char in enumerate(word):
         for syllable in readings.get(char, ()):
             for other in chars.get(syllable, ()):
                 usual = syllable in (readings[char][0], readings[other][0])
-                if other == char or not usual:  # two rare readings (有 wěi, 机 wèi) don't count
+                if used and other not in used:
                     continue
-                candidate = word[:position] + other + word[position + 1 :]
-                count = known(candidate)
-                if count > best_count:
-                    best, best_count = candidate, count
-    return best
+                if other != char and usual:  # two rare readings (有 wěi, 机 wèi) don't count
+                    candidates.append(word[:position] + other + word[position + 1 :])
+    if not candidates:
+        return None
+    counts = known(candidates)
+    best = max(range(len(candidates)), key=lambda i: (counts[i], -i))
+    return candidates[best] if counts[best] > 0 else None
