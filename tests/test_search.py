@@ -151,8 +151,14 @@ def test_article_and_document_lookup(library_searcher: Searcher) -> None:
     assert {h.chunk.doc for h in library_searcher.search("第十四条", 20).hits} >= {
         "13_监察法.txt", "14_个人信息保护法.txt", "16_教育法.txt",
     }  # fmt: skip
+    assert first("监察法14条") == ("13_监察法.txt", "第十四条 ")
     missing = library_searcher.search("民法典第三条")
     assert missing.hits == () and missing.missing == "《民法典》"
+    unnamed = library_searcher.search("网络安全法对个人信息有什么规定")
+    assert unnamed.hits == () and unnamed.missing == "《网络安全法》"
+    no_article = library_searcher.search("监察法第一百条")
+    assert no_article.hits == () and no_article.missing == "《中华人民共和国监察法》第100条"
+    assert library_searcher.search("依法治国的要求").missing == ""  # 依法 names no law
     scoped = library_searcher.search("十九大报告里关于乡村振兴").hits[0].chunk
     assert scoped.doc == "01_党的十九大报告.txt"
 
@@ -196,9 +202,13 @@ def test_an_abbreviation_meets_its_full_form(library_searcher: Searcher) -> None
     assert "生产总值" in {hit.chunk.text[s:e] for s, e in hit.highlights}
 
 
-def test_a_homophone_typo_is_mended_only_into_a_known_word(seed_searcher: Searcher) -> None:
+def test_a_homophone_typo_is_mended_only_into_a_known_word(
+    seed_searcher: Searcher, library_searcher: Searcher
+) -> None:
     _, words = seed_searcher.query_terms("年轻干部去哪里立练")
     assert "历练" in words
+    _, words = library_searcher.query_terms("检举材料会不会被透漏")  # 漏 lòu, 露 lù/lòu
+    assert "透露" in words
     _, words = seed_searcher.query_terms("纪委多久开一次会")
     assert "纪委" in words  # a known word is never "mended"
 
