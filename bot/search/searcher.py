@@ -275,18 +275,19 @@ class Searcher:
         self, query: str, ref: Reference, top_k: int, offset: int, with_highlights: bool
     ) -> Answer:
         """An article or chapter by number, from the named documents or from all."""
-        docs = list(ref.docs) or list(range(len(self.store.docs)))
-        if ref.missing and not ref.docs:
+        if ref.missing:
             return Answer(query, missing=f"《{ref.missing}》")
-        positions = self._doc_positions(docs)
+        docs = list(ref.docs) or list(range(len(self.store.docs)))
         if ref.article is not None:
-            chosen = [p for p in positions if self._article_of[p] == ref.article]
+            matches = self._article_of == ref.article
             label = f"第{ref.article}条"
         else:
             assert ref.part is not None
-            wanted = set(self._paths_with_part(ref.part))
-            chosen = [p for p in positions if int(self.store.headings_of[p]) in wanted]
+            matches = np.isin(self.store.headings_of, self._paths_with_part(ref.part))
             label = f"第{ref.part[1]}{ref.part[0]}"
+        if ref.docs:
+            matches &= np.isin(self.store.doc_of, ref.docs)
+        chosen = np.flatnonzero(matches).tolist()
         if not chosen:
             named = "、".join(f"《{self.store.docs[d]['title']}》" for d in ref.docs)
             return Answer(query, missing=f"{named}{label}" if named else label)
