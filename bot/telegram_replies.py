@@ -119,13 +119,16 @@ def answer_keyboard(answer: Answer, offset: int, lang: str) -> InlineKeyboardMar
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def answer_html(answer: Answer, lang: str, offset: int = 0) -> str:
-    """The reply to a question: the question echoed, then the passages, or a short no."""
+def answer_html(answer: Answer, lang: str, offset: int = 0, private: bool = False) -> str:
+    """The reply to a question: the question echoed, then the passages, or a short no
+    (in a private chat followed by the weak matches, marked as such)."""
     echo = html.escape(shorten_middle(answer.query.strip(), QUESTION_ECHO_CHARS))
     header = say(lang, "question", question=echo)
     if not answer.hits:
         if answer.missing and offset == 0:
             return f"{header}\n\n{say(lang, 'missing', missing=html.escape(answer.missing))}"
+        if answer.related and offset == 0 and private:
+            return telegram_passages(answer.related, f"{header}\n\n{say(lang, 'weak_only')}")
         return f"{header}\n\n{say(lang, 'no_result' if offset == 0 else 'no_more')}"
     return telegram_passages(answer.hits, header, first_rank=offset + 1)
 
@@ -181,9 +184,9 @@ async def reply_with_answer(
     service.latencies.append(time.perf_counter() - began)
     service.stats["answered"] += 1
     service.stats["empty"] += not answer.hits
-    await send(
-        update, context, answer_html(answer, lang, offset), answer_keyboard(answer, offset, lang)
-    )
+    private = chat is not None and chat.type == ChatType.PRIVATE
+    text = answer_html(answer, lang, offset, private)
+    await send(update, context, text, answer_keyboard(answer, offset, lang))
 
 
 async def send(

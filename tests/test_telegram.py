@@ -161,6 +161,20 @@ async def test_no_result_is_one_short_line(fake: FakeBotAPI, bot: Application) -
     assert "reply_markup" not in call.params
 
 
+async def test_weak_matches_are_offered_apart_in_private_only(
+    fake: FakeBotAPI, bot: Application
+) -> None:
+    question = "村支书岁数大、没人接班的问题讲话里咋说的"
+    private = await ask(fake, {"message": message(question)})
+    text = plain(private.params["text"])
+    assert "没有找到直接回答这个问题的段落。下面的段落只是部分相关，仅供参考：" in text
+    assert "在全市组织系统干部培训专班上的讲话 › " in text
+    group = await ask(fake, {"message": message(f"/ask {question}", chat=GROUP)})
+    assert plain(group.params["text"]).endswith(
+        "没有找到相关内容。换个说法试试，或发送 /toc 查看目录。"
+    )
+
+
 async def test_start_offers_example_questions_that_answer(
     fake: FakeBotAPI, bot: Application
 ) -> None:
