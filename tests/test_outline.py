@@ -223,3 +223,19 @@ def test_a_web_pages_toolbar_metadata_and_related_links_are_not_text() -> None:
     assert "过去一年，经济运行总体平稳。" in kept
     for cruft in ("下载", "来源", "责任编辑", "全省经济工作会议", "打印本页"):
         assert cruft not in kept
+
+
+def test_a_long_notice_before_the_title_is_front_matter_too() -> None:
+    header = (
+        "本资料由某某文库精心整理，只供会员内部交流使用，任何个人和单位不得用于商业用途，"
+        "发现侵权行为我们将依法追究责任并保留诉讼权利，敬请广大用户理解和支持！\n"
+        "某某文库 每日更新\n\n"
+    )
+    body = (
+        "在全市安全生产工作会议上的讲话\n同志们：\n"
+        + "今天召开全市安全生产工作会议，" * 4
+        + "。\n"
+    )
+    title, blocks = parse_outline(header + body)
+    assert title == "在全市安全生产工作会议上的讲话"
+    assert all(block.start >= len(header) for block in blocks)

@@ -41,6 +41,7 @@ MAX_SHORT_HEADING = 40  # 第一章 总则 and its kind are short lines
 LONG_PARAGRAPH = 60  # a line this long is text, not a title block
 TITLE_SEARCH_LINES = 40
 MAX_META_LINES = 6
+FRONT_MATTER_LINES = 15  # a salutation-led title is looked for this far past long notices
 MAX_LEAD_CHARS = 50  # a numbered lead sentence longer than this is an item, not a heading
 
 # Heading styles: (style, rank, pattern). A lower rank is an outer level.
@@ -215,7 +216,11 @@ class TitleBlock:
 def find_title(
     lines: Sequence[Line], markdown: bool = False, explicit: Mapping[int, int] | None = None
 ) -> TitleBlock:
-    """The title block of a document (see the module docstring); no title: (None, 0, 0, 0)."""
+    """The title block of a document (see the module docstring); no title: (None, 0, 0, 0).
+
+    A title stands before the text begins. Only a title followed by a salutation (同志们：)
+    is also looked for past a long line of the first few (a notice as long as a sentence).
+    """
     explicit = explicit or {}
     for position, line in enumerate(lines[:TITLE_SEARCH_LINES]):
         if explicit.get(line.index) == 0:
@@ -226,26 +231,45 @@ def find_title(
         text = md.group(2) if md else line.text
         if len(text) >= LONG_PARAGRAPH or heading_style(text) or ARTICLE.match(text):
             break  # the text has begun: there was no title line
-        if not looks_like_title(text):
-            continue
-        after = position + 1
-        title = text
-        if after < len(lines) and lines[after].index == line.index + 1:
-            second = lines[after].text
-            if (
-                looks_like_title(second)
-                and len(title) + len(second) <= MAX_TITLE_CHARS
-                and (TITLE_CONTINUES.search(title) or second.startswith("关于"))
-            ):
-                title, after = title + second, after + 1
-        meta_end = after
-        while meta_end < len(lines) and meta_end - after < MAX_META_LINES:
-            if not is_meta(lines[meta_end].text):
-                break
-            meta_end += 1
-        if starts_text(lines, meta_end, markdown):
-            return TitleBlock(title, position, after, meta_end)
+        if found := _title_at(lines, position, text, markdown):
+            return found
+    for position, line in enumerate(lines[:FRONT_MATTER_LINES]):
+        found = _title_at(lines, position, line.text, markdown)
+        if found and found.text_start < len(lines) and is_salutation(lines, found.text_start):
+            return found
     return TitleBlock(None, 0, 0, 0)
+
+
+def _title_at(
+    lines: Sequence[Line], position: int, text: str, markdown: bool
+) -> TitleBlock | None:
+    """The title block starting at lines[position] (its text `text`), if it is one."""
+    if not looks_like_title(text):
+        return None
+    line, after, title = lines[position], position + 1, text
+    if after < len(lines) and lines[after].index == line.index + 1:
+        second = lines[after].text
+        if (
+            looks_like_title(second)
+            and len(title) + len(second) <= MAX_TITLE_CHARS
+            and (TITLE_CONTINUES.search(title) or second.startswith("关于"))
+        ):
+            title, after = title + second, after + 1
+    meta_end = after
+    while meta_end < len(lines) and meta_end - after < MAX_META_LINES:
+        if not is_meta(lines[meta_end].text):
+            break
+        meta_end += 1
+    if starts_text(lines, meta_end, markdown):
+        return TitleBlock(title, position, after, meta_end)
+    return None
+
+
+def is_salutation(lines: Sequence[Line], at: int) -> bool:
+    """Whether lines[at] addresses an audience (同志们：, 各位代表：) before a paragraph."""
+    text = lines[at].text
+    following = lines[at + 1].text if at + 1 < len(lines) else ""
+    return text[-1] in "：:" and len(text) <= 20 and len(following) >= 20
 
 
 def title_with_year(title: str, lines: Sequence[Line], after: int, file_name: str = "") -> str:
