@@ -29,7 +29,7 @@ from bot.search.store import ChunkStore
 
 CANDIDATES = 100  # passages scored for the relevance rule and paging
 RELATED = 2  # weak matches shown (apart, marked weak) when nothing answers…
-RELATED_WORDS = 2  # …if they share at least this many of the question's words
+RELATED_WORDS = 2  # …if they share at least this many of the question's longer words
 RELATIVE_FLOOR = 0.5
 # A passage sharing a phrase of PHRASE_CHARS characters with the question needs only
 # PHRASE_COVERAGE of the coverage rule's share (measured on the dev sets).
@@ -161,7 +161,8 @@ class Searcher:
         if answer.hits or offset or not words:
             return answer
         weak, _ = self._ranked(query, None, relevance_rule=False)
-        shared = self.words_shared(words, [p for p, _ in weak[:CANDIDATES]])
+        longer = [word for word in words if len(word) > 1]  # 人, 大: too slight to share
+        shared = self.words_shared(longer, [p for p, _ in weak[:CANDIDATES]])
         weak = [hit for hit, count in zip(weak, shared, strict=True) if count >= RELATED_WORDS]
         related = self._page(query, weak[:RELATED], words, RELATED, 0, with_highlights).hits
         return replace(answer, related=related)
