@@ -9,6 +9,8 @@ Corpora and question sets (`questions/…`, `benchmarks/unseen/…`):
   library-dev     library/: questions/dev.jsonl (used for tuning)
   library-test    library/: questions/test.jsonl (frozen before tuning)
   unseen          library/ + benchmarks/unseen/docs/: benchmarks/unseen/questions.jsonl
+  blind           library/ + unseen + benchmarks/blind/docs/: benchmarks/blind/questions.jsonl
+                  (written last, measured once, never tuned on)
 For each it prints hit@1, hit@3, MRR@10, out-of-corpus silenced, heading paths right and
 top heading right, for this project (`Searcher.search`, as `ask --json --top-k 10`) and for
 the naive baseline: rank-bm25's BM25Okapi over `jieba.lcut` of each non-empty line, a
@@ -43,6 +45,7 @@ from bot.search.searcher import Searcher
 ROOT = Path(__file__).resolve().parent.parent
 SPEECH = "在全市组织系统干部培训专班上的讲话.txt"
 UNSEEN = ROOT / "benchmarks" / "unseen"
+BLIND = ROOT / "benchmarks" / "blind"
 COLUMNS = ("hit@1", "hit@3", "mrr@10", "out_of_corpus_silent", "headings_ok", "top_heading_ok")
 
 
@@ -111,9 +114,10 @@ def document_checks(corpus: Corpus, titles_file: Path) -> dict[str, Any]:
     }
 
 
-def merged_library(folder: Path) -> Path:
-    """library/ and the unseen documents in one folder."""
-    for source in [*(ROOT / "library").iterdir(), *(UNSEEN / "docs").iterdir()]:
+def merged_library(folder: Path, *extra: Path) -> Path:
+    """library/ and the documents of `extra` folders in one folder."""
+    folder.mkdir(exist_ok=True)
+    for source in [*(ROOT / "library").iterdir(), *(p for e in extra for p in e.iterdir())]:
         if source.is_file():
             shutil.copy(source, folder / source.name)
     return folder
@@ -141,8 +145,10 @@ def main() -> int:
              ROOT / "questions" / "titles.tsv"),
             ("library-test", ROOT / "library", read_jsonl(ROOT / "questions" / "test.jsonl"),
              ROOT / "questions" / "titles.tsv"),
-            ("unseen", merged_library(Path(scratch)), read_jsonl(UNSEEN / "questions.jsonl"),
-             UNSEEN / "titles.tsv"),
+            ("unseen", merged_library(Path(scratch) / "unseen", UNSEEN / "docs"),
+             read_jsonl(UNSEEN / "questions.jsonl"), UNSEEN / "titles.tsv"),
+            ("blind", merged_library(Path(scratch) / "blind", UNSEEN / "docs", BLIND / "docs"),
+             read_jsonl(BLIND / "questions.jsonl"), BLIND / "titles.tsv"),
         ]  # fmt: skip
         built: dict[Path, tuple[Corpus, Searcher, NaiveLines]] = {}
         for name, folder, questions, titles in runs:

@@ -239,3 +239,15 @@ def test_a_long_notice_before_the_title_is_front_matter_too() -> None:
     title, blocks = parse_outline(header + body)
     assert title == "在全市安全生产工作会议上的讲话"
     assert all(block.start >= len(header) for block in blocks)
+
+
+def test_paragraph_indents_inside_one_line_start_paragraphs() -> None:
+    """Text copied from a web page often loses its line breaks but keeps its indents."""
+    text = "同志们：　　今天开会。　　一、形势\u3000\u3000我们取得了成就。　　二、任务　　要继续努力。"
+    paths = body_paths(text)
+    assert paths == [
+        ((), "同志们："),
+        ((), "今天开会。"),
+        (("一、形势",), "我们取得了成就。"),
+        (("二、任务",), "要继续努力。"),
+    ]

@@ -61,6 +61,7 @@ HEADING_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
 ARTICLE = re.compile(
     rf"^第([{CN_NUM}\d]+)条(?:之[{CN_NUM}]+)?(?=[\s\u3000]|$|[\u4e00-\u9fff（(“])"
 )
+INDENT = re.compile(r"(?<=\S)\u3000{2,}(?=\S)")  # a paragraph indent inside a line
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 HTML_COMMENT = re.compile(r"^<!--.*-->$")
 # Styles that head a short line of their own; a long line starting so is body text.
@@ -115,14 +116,21 @@ class Line:
 
 
 def content_lines(text: str) -> list[Line]:
-    """Non-empty lines with their stripped spans in `text` (HTML comments left out)."""
+    """Non-empty lines with their stripped spans in `text` (HTML comments left out).
+
+    A paragraph indent inside a line (two or more ideographic spaces, as text copied from
+    a web page keeps when its line breaks are lost) starts a new line too.
+    """
     lines = []
     offset = 0
     for index, raw in enumerate(text.splitlines(keepends=True)):
-        stripped = raw.strip(SPACES)
-        if stripped and not HTML_COMMENT.match(stripped):
-            start = offset + raw.index(stripped[0])
-            lines.append(Line(index, start, start + len(stripped), stripped))
+        position = 0
+        for piece in INDENT.split(raw):
+            stripped = piece.strip(SPACES)
+            if stripped and not HTML_COMMENT.match(stripped):
+                start = offset + raw.index(stripped, position)
+                lines.append(Line(index, start, start + len(stripped), stripped))
+                position = start - offset + len(stripped)
         offset += len(raw)
     return lines
 
