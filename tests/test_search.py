@@ -159,6 +159,7 @@ def test_article_and_document_lookup(library_searcher: Searcher) -> None:
     no_article = library_searcher.search("监察法第一百条")
     assert no_article.hits == () and no_article.missing == "《中华人民共和国监察法》第100条"
     assert library_searcher.search("依法治国的要求").missing == ""  # 依法 names no law
+    assert library_searcher.search("刑法里盗窃怎么判").missing == "《刑法》"
     scoped = library_searcher.search("十九大报告里关于乡村振兴").hits[0].chunk
     assert scoped.doc == "01_党的十九大报告.txt"
 

@@ -43,6 +43,8 @@ NOT_A_NAME = re.compile(
     r"[的之怎么何哪吗呢是有]|[做办方看说想用写手算疗技打玩语书立执司守违合非依犯知普变效无设没魔]法$"
 )
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# What follows a name that is cited as a document: 刑法里…, 宪法规定…
+IN_DOCUMENT = re.compile(r"里|中|上|规定|关于|对于|对")
 
 
 @lru_cache(maxsize=4096)
@@ -206,7 +208,8 @@ class DocumentNames:
             if at > 0:
                 name = text[: at + len(kind)]
                 plain = LAW_NAME.match(name) and not NOT_A_NAME.search(name)
-                if plain and (numbered or len(name) >= 3):
+                cited = IN_DOCUMENT.match(text, at + len(kind))  # 刑法里, 宪法规定
+                if plain and (numbered or len(name) >= 3 or cited):
                     return name
         return None
 
