@@ -243,7 +243,10 @@ def test_a_long_notice_before_the_title_is_front_matter_too() -> None:
 
 def test_paragraph_indents_inside_one_line_start_paragraphs() -> None:
     """Text copied from a web page often loses its line breaks but keeps its indents."""
-    text = "同志们：　　今天开会。　　一、形势\u3000\u3000我们取得了成就。　　二、任务　　要继续努力。"
+    indent = "\u3000\u3000"
+    text = indent.join(
+        ["同志们：", "今天开会。", "一、形势", "我们取得了成就。", "二、任务", "要继续努力。"]
+    )
     paths = body_paths(text)
     assert paths == [
         ((), "同志们："),
