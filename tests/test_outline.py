@@ -243,14 +243,53 @@ def test_a_long_notice_before_the_title_is_front_matter_too() -> None:
 
 def test_paragraph_indents_inside_one_line_start_paragraphs() -> None:
     """Text copied from a web page often loses its line breaks but keeps its indents."""
-    indent = "\u3000\u3000"
-    text = indent.join(
-        ["同志们：", "今天开会。", "一、形势", "我们取得了成就。", "二、任务", "要继续努力。"]
-    )
-    paths = body_paths(text)
-    assert paths == [
+    opening, success, effort = "今天开会。" * 20, "我们取得了成就。" * 10, "要继续努力。" * 10
+    parts = ["同志们：", opening, "一、形势", success, "二、任务", effort]
+    text = "\u3000\u3000".join(parts)
+    assert body_paths(text) == [
         ((), "同志们："),
-        ((), "今天开会。"),
-        (("一、形势",), "我们取得了成就。"),
-        (("二、任务",), "要继续努力。"),
+        ((), opening),
+        (("一、形势",), success),
+        (("二、任务",), effort),
     ]
+    short_heading = "某某法\n第一章\u3000总\u3000\u3000则\n第一条\u3000为了规范某某，制定本法。\n"
+    _, blocks = parse_outline(short_heading)
+    assert short_heading[blocks[0].start : blocks[0].end] == "第一章\u3000总\u3000\u3000则"
+
+
+def test_title_blocks_as_they_come() -> None:
+    def title(text: str, markdown: bool = False) -> str | None:
+        return parse_outline(text, markdown=markdown)[0]
+
+    body = "一、总体要求\n加强基层治理。\n"
+    assert title("关注公众号获取更多\n关于加强基层治理的意见\n" + body) == "关于加强基层治理的意见"
+    assert title("每日更新\n关于加强基层治理的意见\n" + body) == "关于加强基层治理的意见"
+    assert title("国务院办公厅关于\n进一步优化营商环境的通知\n" + body) == (
+        "国务院办公厅关于进一步优化营商环境的通知"
+    )
+    assert (
+        title(
+            "中共中央 国务院\n关于加快建设农业强国的意见\n（2025年1月1日）\n\n"
+            "农业强国是社会主义现代化强国的根基。\n" + body
+        )
+        == "中共中央 国务院关于加快建设农业强国的意见"
+    )
+    assert title("中华人民共和国数据安全法\n\n第一条 为了规范数据处理活动。\n") == (
+        "中华人民共和国数据安全法"
+    )
+    meeting = (
+        "3月5日，市委召开常委会议，传达学习全国两会精神，研究部署我市贯彻落实工作。\n"
+        "会议精神摘要\n市委书记强调：\n要认真学习贯彻全国两会精神，推动各项工作落实落细。\n"
+    )
+    assert title(meeting) is None  # a paragraph of text is never front matter
+
+
+def test_short_articles_and_markdown_bold_labels_are_articles() -> None:
+    text = (
+        "某某市文明行为促进条例\n第一条 为了促进文明行为，制定本条例。\n"
+        "第二条 本条例适用于本市行政区域。\n第三条 任何单位和个人不得倒卖车票。\n"
+    )
+    _, blocks = parse_outline(text)
+    assert [b.label for b in blocks] == ["第一条", "第二条", "第三条"]  # 倒卖 in an article stays
+    md = "# 某某办法\n\n**第一条** 为了规范某某，制定本办法。\n"
+    assert [b.label for b in parse_outline(md, markdown=True)[1]] == ["第一条"]

@@ -106,10 +106,10 @@ def scored(searcher: Searcher, questions: list[dict]) -> tuple[dict, dict, list]
 def test_dev_set_reaches_the_quality_bar_on_the_library(library_searcher: Searcher) -> None:
     summary, kinds, results = scored(library_searcher, load_questions("dev.jsonl"))
     misses = [r.question for r in results if r.expected and r.rank != 1]
-    assert summary["hit@1"] >= 0.78, misses
-    assert summary["hit@3"] >= 0.85, misses
-    assert kinds["article"]["hit@1"] >= 0.9
-    assert summary["out_of_corpus_silent"] >= 0.9
+    assert summary["hit@1"] >= 0.82, misses  # measured 0.835
+    assert summary["hit@3"] >= 0.92, misses  # measured 0.928
+    assert kinds["article"]["hit@1"] >= 0.95  # measured 0.972
+    assert summary["out_of_corpus_silent"] >= 0.95  # measured 25/26
     assert summary["mean_passage_chars"] <= 300
     assert summary["top_heading_ok"] >= 0.95
 
@@ -118,7 +118,7 @@ def test_speech_questions_on_the_speech_alone(seed_searcher: Searcher) -> None:
     speech = [q for q in load_questions("dev.jsonl") if q["doc"] in (None, SPEECH)]
     summary, _, results = scored(seed_searcher, speech)
     misses = [r.question for r in results if r.expected and r.rank != 1]
-    assert summary["hit@1"] >= 0.75, misses
+    assert summary["hit@1"] >= 0.82, misses  # measured 0.837
     assert summary["out_of_corpus_silent"] == 1.0
     assert summary["headings_ok"] == 1.0
 
@@ -227,3 +227,38 @@ def test_the_section_of_an_article_passage_is_the_whole_article(
     assert section is not None
     assert section.text.startswith("第四条　党员享有下列权利：")
     assert section.text.endswith("党的任何一级组织直至中央都无权剥夺党员的上述权利。")
+
+
+def test_names_in_traditional_characters_and_names_that_are_no_law(
+    library_searcher: Searcher,
+) -> None:
+    def first_doc(question: str) -> str:
+        return library_searcher.search(question).hits[0].chunk.doc
+
+    assert first_doc("黨章第八條") == "06_中国共产党章程.txt"
+    assert first_doc("上海政府工作报告里关于科技创新") == "04_2026年上海市政府工作报告.txt"
+    assert first_doc("人民法院如何采纳量刑建议") == "17_认罪认罚从宽制度指导意见.txt"
+    for question in ("党内法规制度建设", "国家法律法规", "违反党纪国法怎么处理", "国家安全法治"):
+        assert library_searcher.search(question).missing == "", question
+    assert library_searcher.names.refer("提出了3条建议").article is None  # a count, no article
+    assert library_searcher.names.refer("监察法14条").article == 14
+
+
+@pytest.mark.parametrize(
+    "question", ["养猫的要求", "怎么防止近视", "iPhone多少钱", "网约车司机的要求"]
+)
+def test_one_general_word_in_common_is_no_answer(
+    library_searcher: Searcher, question: str
+) -> None:
+    assert library_searcher.search(question).hits == ()
+
+
+def test_everyday_words_are_not_taken_for_typos(library_searcher: Searcher) -> None:
+    for word in ("老师", "司机"):
+        _, words = library_searcher.query_terms(f"教育法对{word}有什么规定")
+        assert word in words
+
+
+def test_a_law_cited_with_its_rule_is_still_a_law(library_searcher: Searcher) -> None:
+    assert library_searcher.search("劳动法规定每天工作几个小时").missing == "《劳动法》"
+    assert library_searcher.search("党内法规制度建设").missing == ""

@@ -39,6 +39,8 @@ MAX_BOILERPLATE_LINE = 120
 MAX_TITLE_CHARS = 80
 MAX_SHORT_HEADING = 40  # 第一章 总则 and its kind are short lines
 LONG_PARAGRAPH = 60  # a line this long is text, not a title block
+SHORT_PARAGRAPH = 15  # a sentence this long, before more text, starts the text too
+SENTENCE_OF_TEXT = 30  # a line ending in 。 this long is the text, not a notice
 TITLE_SEARCH_LINES = 40
 MAX_META_LINES = 6
 FRONT_MATTER_LINES = 15  # a salutation-led title is looked for this far past long notices
@@ -58,9 +60,10 @@ HEADING_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("enum", 8, re.compile(rf"^[{CN_NUM}]{{1,3}}(?:是|要)(?=[^{SENTENCE_END}，,]{{2}})")),
     ("dash", 8, re.compile(r"^——(?=[^—\s])")),
 )
-ARTICLE = re.compile(
-    rf"^第([{CN_NUM}\d]+)条(?:之[{CN_NUM}]+)?(?=[\s\u3000]|$|[\u4e00-\u9fff（(“])"
+ARTICLE = re.compile(  # **第一条** in Markdown too
+    rf"^(?:\*\*)?第([{CN_NUM}\d]+)条(?:之[{CN_NUM}]+)?(?:\*\*)?(?=[\s\u3000]|$|[\u4e00-\u9fff（(“])"
 )
+INDENTED_LINE = 200  # only a line this long holds paragraphs (第一章　总　　则 is a heading)
 INDENT = re.compile(r"(?<=\S)\u3000{2,}(?=\S)")  # a paragraph indent inside a line
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 HTML_COMMENT = re.compile(r"^<!--.*-->$")
@@ -86,7 +89,7 @@ YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 PERIODIC_TITLE = re.compile(r"报告|计划|规划|要点|总结")
 # A title's first line that goes on in the next one (中共中央 国务院 / 关于…的 / 若干意见).
 TITLE_CONTINUES = re.compile(
-    r"(?:[的和与及暨之、]|中央|国务院|委员会|人民政府|办公厅|办公室|法院|检察院)$"
+    r"(?:[的和与及暨之、]|关于|中央|国务院|委员会|人民政府|办公厅|办公室|法院|检察院)$"
 )
 
 
@@ -125,7 +128,7 @@ def content_lines(text: str) -> list[Line]:
     offset = 0
     for index, raw in enumerate(text.splitlines(keepends=True)):
         position = 0
-        for piece in INDENT.split(raw):
+        for piece in INDENT.split(raw) if len(raw) > INDENTED_LINE else [raw]:
             stripped = piece.strip(SPACES)
             if stripped and not HTML_COMMENT.match(stripped):
                 start = offset + raw.index(stripped, position)
@@ -146,6 +149,11 @@ def strip_list_marker(line: Line) -> Line:
     return Line(line.index, line.start + match.end(), line.end, line.text[match.end() :])
 
 
+def article_label(match: re.Match[str]) -> str:
+    """An article's label as it stands, without Markdown emphasis (**第一条** → 第一条)."""
+    return match.group(0).strip("*")
+
+
 def heading_style(line: str) -> tuple[str, int] | None:
     """The numbering style a line starts with and its rank, or None for body text."""
     for style, rank, pattern in HEADING_STYLES:
@@ -159,6 +167,8 @@ def heading_style(line: str) -> tuple[str, int] | None:
 def is_meta(line: str, byline: bool = True) -> bool:
     """A subtitle, byline, date or note line of a title block (——2020年5月22日在…,
     国务院总理 李克强, （2017年10月24日通过）); `byline=False` leaves bylines out."""
+    if ARTICLE.match(line):
+        return False
     if line.startswith(("——", "─")) or (line[0] in "（(" and line[-1] in "）)"):
         return True
     if WEB_META.match(line):
@@ -200,14 +210,18 @@ def starts_text(lines: Sequence[Line], at: int, markdown: bool) -> bool:
         return True
     if markdown and MARKDOWN_HEADING.match(lines[at].text):
         return True
-    if text[-1] in "：:" and len(text) <= MAX_SHORT_HEADING and at + 1 < len(lines):
-        following = _heading_text(lines[at + 1].text, markdown)
+    if at + 1 >= len(lines):
+        return False
+    following = _heading_text(lines[at + 1].text, markdown)
+    if text[-1] in "：:" and len(text) <= MAX_SHORT_HEADING:  # a salutation
         return bool(
             heading_style(following)
             or ARTICLE.match(following)
             or len(following) >= 20
             or following[-1] in SENTENCE_END
         )
+    if text[-1] == "。" and len(text) >= SHORT_PARAGRAPH:  # a short first paragraph
+        return bool(heading_style(following) or ARTICLE.match(following) or len(following) >= 40)
     return False
 
 
@@ -237,11 +251,14 @@ def find_title(
         if md and len(md.group(1)) == 1:
             return TitleBlock(md.group(2), position, position + 1, position + 1)
         text = md.group(2) if md else line.text
-        if len(text) >= LONG_PARAGRAPH or heading_style(text) or ARTICLE.match(text):
+        sentence = text[-1] == "。" and len(text) >= SENTENCE_OF_TEXT
+        if len(text) >= LONG_PARAGRAPH or sentence or heading_style(text) or ARTICLE.match(text):
             break  # the text has begun: there was no title line
         if found := _title_at(lines, position, text, markdown):
             return found
     for position, line in enumerate(lines[:FRONT_MATTER_LINES]):
+        if line.text[-1] == "。":
+            break  # a paragraph of text, not a notice: what follows is no title
         found = _title_at(lines, position, line.text, markdown)
         if found and found.text_start < len(lines) and is_salutation(lines, found.text_start):
             return found
@@ -252,7 +269,7 @@ def _title_at(
     lines: Sequence[Line], position: int, text: str, markdown: bool
 ) -> TitleBlock | None:
     """The title block starting at lines[position] (its text `text`), if it is one."""
-    if not looks_like_title(text):
+    if not looks_like_title(text) or is_boilerplate(text):
         return None
     line, after, title = lines[position], position + 1, text
     if after < len(lines) and lines[after].index == line.index + 1:
@@ -260,7 +277,7 @@ def _title_at(
         if (
             looks_like_title(second)
             and len(title) + len(second) <= MAX_TITLE_CHARS
-            and (TITLE_CONTINUES.search(title) or second.startswith("关于"))
+            and TITLE_CONTINUES.search(title)
         ):
             title, after = title + second, after + 1
     meta_end = after
@@ -393,8 +410,12 @@ def parse_outline(
     for position, line in enumerate(lines[found.after :], found.after):
         if END_OF_TEXT.match(line.text):
             break  # a page's related links follow: the document has ended
-        if is_boilerplate(line.text) or WEB_META.match(line.text):
-            continue  # a notice, or a page's 来源/时间/责任编辑 line: not the document's text
+        numbered = ARTICLE.match(line.text) or heading_style(line.text)
+        in_article = outline.article is not None
+        if not (numbered or in_article) and is_boilerplate(line.text):
+            continue  # a notice (but 第二条 任何单位不得倒卖车票 is an article)
+        if WEB_META.match(line.text):
+            continue  # a page's 来源/时间/责任编辑 line: not the document's text
         if line_levels.get(line.index) == 0:
             continue
         if position < found.text_start:  # subtitle, byline, date: text, never a heading
@@ -415,8 +436,8 @@ def _walk_line(
         if md:
             explicit, start, end = len(md.group(1)), start + md.start(2), start + md.end(2)
         inner = text[start:end]
-        if ARTICLE.match(inner):  # `## 第一条 …`: an article all the same
-            outline.open_article(start, end, ARTICLE.match(inner).group(0))
+        if found := ARTICLE.match(inner):  # `## 第一条 …`: an article all the same
+            outline.open_article(start, end, article_label(found))
             return
         outline.in_list = False
         outline.heading("explicit", -10 + (explicit or 1), start, end)
@@ -426,7 +447,7 @@ def _walk_line(
         outline.stack.clear()
     if article := ARTICLE.match(line.text):
         outline.in_list = False
-        outline.open_article(start, end, article.group(0))
+        outline.open_article(start, end, article_label(article))
         return
     styled = heading_style(line.text)
     if styled is None or (outline.article is not None and styled[0] not in CLOSES_ARTICLE):

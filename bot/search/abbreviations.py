@@ -7,6 +7,8 @@ full form also searches the abbreviation.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Container
 from functools import lru_cache
 from importlib import resources
 
@@ -19,13 +21,21 @@ def entries() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(word.lower() for word in line) for line in lines if len(line) > 1)
 
 
-def expansions(normalized_question: str) -> list[str]:
-    """For each abbreviation the (normalized) question holds, its full forms; for each
-    full form, its abbreviation (公安机关 brings 公检法, not 人民法院)."""
+def expansions(normalized_question: str, words: Container[str] = ()) -> list[str]:
+    """For each abbreviation the (normalized) question holds as one of its `words` (or,
+    for a Latin one, as a whole word), its full forms; for each full form it holds, its
+    abbreviation (公安机关 brings 公检法, not 人民法院; 外国企业 does not hold 国企)."""
     found: list[str] = []
     for abbreviation, *full_forms in entries():
-        if abbreviation in normalized_question:
+        if abbreviation in words or (
+            abbreviation.isascii() and _latin_word(abbreviation, normalized_question)
+        ):
             found += [form for form in full_forms if form not in normalized_question]
         elif any(form in normalized_question for form in full_forms):
             found.append(abbreviation)
     return found
+
+
+def _latin_word(word: str, text: str) -> bool:
+    """Whether `word` stands in `text` as a word of its own (ai in 人工智能ai, not in apple)."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-NUMERAL = "零〇一二三四五六七八九十百千两"
-ARTICLE_REF = re.compile(rf"第\s*([{NUMERAL}\d]+)\s*条(?!例)|(?<![第\d.])(\d{{1,4}})\s*条(?!例)")
-PART_REF = re.compile(rf"第\s*([{NUMERAL}\d]+)\s*(章|节|编)")
+from bot.documents.outline import CN_NUM
+
+ARTICLE_REF = re.compile(rf"第\s*([{CN_NUM}\d]+)\s*条(?!例)|(?<![第\d.])(\d{{1,4}})\s*条(?!例)")
+PART_REF = re.compile(rf"第\s*([{CN_NUM}\d]+)\s*(章|节|编)")
 QUOTED_NAME = re.compile(r"《([^《》]{2,60})》")
 # The kind word a document's name ends with, and the short forms people use for it.
 KIND_WORDS = {
@@ -40,9 +41,11 @@ LEAD_IN = re.compile(
 LAW_NAME = re.compile(r"^[\u4e00-\u9fff]{1,16}(?:法典|法|条例|章程)$")
 # Words ending in 法 that name no law (方法, 依法 …); a name holding a question word.
 NOT_A_NAME = re.compile(
-    r"[的之怎么何哪吗呢是有]|[做办方看说想用写手算疗技打玩语书立执司守违合非依犯知普变效无设没魔]法$"
+    r"[的之怎么何哪吗呢是有]|[做办方看说想用写手算疗技打玩语书立执司守违合非依犯知普变效无设没魔国]法$"
 )
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# Characters that make 法 part of another word (法院, 法规, 法律, 法治 …), not a law's name.
+LAW_WORD_GOES_ON = re.compile(r"[典院律治制人官定庭则学理宝]|规(?!定)")  # 劳动法规定: 法 + 规定
 # What follows a name that is cited as a document: 刑法里…, 宪法规定…
 IN_DOCUMENT = re.compile(r"里|中|上|规定|关于|对于|对")
 
@@ -144,15 +147,15 @@ class DocumentNames:
         return best, span
 
     def _abbreviated(self, question: str) -> tuple[list[int], tuple[int, int] | None, str | None]:
-        """Documents named by an abbreviation; else the name if it looks like a law's."""
+        """Documents named by an abbreviation (个保法, 党章, 上海政府工作报告)."""
         for run in CJK_RUN.finditer(question):
             text = run.group(0)
             for short in SHORT_KINDS:
                 at = text.find(short)
                 while at >= 0:
                     end = at + len(short)
-                    if short == "法" and text[end : end + 1] == "典":
-                        at = text.find(short, end)
+                    if short == "法" and LAW_WORD_GOES_ON.match(text, end):
+                        at = text.find(short, end)  # 法典, 法院, 法规: not the law kind 法
                         continue
                     name, lead = text[:end], 0
                     while (match := LEAD_IN.match(name[lead:])) and len(name) - lead > len(
@@ -169,20 +172,32 @@ class DocumentNames:
                     at = text.find(short, at + 1)
         return [], None, None
 
+    def _named(self, text: str) -> tuple[list[int], tuple[int, int] | None]:
+        """The documents `text` names and where: the longer of an exact form and an
+        abbreviation wins (上海政府工作报告 is the Shanghai report, not 政府工作报告)."""
+        exact, exact_span = self._exact(text)
+        short, short_span, _ = self._abbreviated(text)
+        if short_span and (
+            not exact_span or short_span[1] - short_span[0] > exact_span[1] - exact_span[0]
+        ):
+            return short, short_span
+        return exact, exact_span
+
     def refer(self, question: str) -> Reference:
         """What `question` names (see the module docstring)."""
         article = part = None
         rest = question
-        if match := ARTICLE_REF.search(rest):
+        match = ARTICLE_REF.search(rest)
+        if match and match.group(2) and not self._named(rest[: match.start()])[0]:
+            match = None  # 3条建议 counts, 监察法14条 looks up; only 第N条 stands alone
+        if match:
             article = number(match.group(1) or match.group(2))
             rest = rest[: match.start()] + " " + rest[match.end() :]
         if match := PART_REF.search(rest):
             value = number(match.group(1))
             part = (match.group(2), value) if value is not None else None
             rest = rest[: match.start()] + " " + rest[match.end() :]
-        docs, span = self._exact(rest)
-        if not docs:
-            docs, span, _ = self._abbreviated(rest)
+        docs, span = self._named(rest)
         if docs and span:
             years = [doc for doc in docs if _year_in(question, self.forms[doc][0])]
             docs = years or docs
@@ -205,7 +220,7 @@ class DocumentNames:
             text = text[match.end() :]
         for kind in ("法典", "条例", "章程", "法"):
             at = text.find(kind)
-            if at > 0:
+            if at > 0 and not (kind == "法" and LAW_WORD_GOES_ON.match(text, at + 1)):
                 name = text[: at + len(kind)]
                 plain = LAW_NAME.match(name) and not NOT_A_NAME.search(name)
                 cited = IN_DOCUMENT.match(text, at + len(kind))  # 刑法里, 宪法规定

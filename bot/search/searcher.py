@@ -35,14 +35,10 @@ RELATIVE_FLOOR = 0.5
 # PHRASE_COVERAGE of the coverage rule's share (measured on the dev sets).
 PHRASE_CHARS = 3
 PHRASE_COVERAGE = 0.75
-CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # A question asking for a list, and the noun it asks for: 有哪些权利, 哪几种处分, 处分有哪些.
 LIST_AFTER = re.compile(r"(?:哪些|哪几[种个项类]|几种|几项)([\u4e00-\u9fff]{2})")
 LIST_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:有|包括|分为)(?:哪些|哪几[种个项类]|几种)")
 LIST_BONUS = 0.5  # a passage listing what a question asks for scores this much more
-UNKNOWN_WEIGHT = float(
-    __import__("os").environ.get("UW", "1.0")
-)  # a passage scoring under half the best one is noise beside it
 MAX_QUERY_CHARS = 1000
 EXAMPLE_TOPIC = re.compile(
     r"^(?:[一二三四五六七八九十]+[、是要]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])"
@@ -137,14 +133,15 @@ class Searcher:
         naming a document gets that document's passages first; one naming a document
         the library lacks gets none, and says so in `missing`.
         `with_highlights=False` skips finding the matched words, and
-        `relevance_rule=False` returns the plain BM25 ranking (both for evaluation).
+        `relevance_rule=False` returns the ranking alone, without lookups, the
+        no-answer rule or weak matches (both for evaluation).
         """
         query = clean_question(query)
         if not relevance_rule:
             ranked, words = self._ranked(query, None, relevance_rule=False)
             return self._page(query, ranked, words, top_k, offset, with_highlights)
-        ref = self.names.refer(query)
-        if ref.article is not None or ref.part is not None:
+        ref = self.names.refer(tokens.normalize(query)[0])  # 黨章第八條 names 党章 too
+        if ref.article or ref.part:
             return self._numbered(query, ref, top_k, offset, with_highlights)
         if ref.missing:
             return Answer(query, missing=f"《{ref.missing}》")
@@ -196,11 +193,20 @@ class Searcher:
             ranked = [(p, s) for p, s in ranked if s >= RELATIVE_FLOOR * best]
             coverage = self.coverage(words, np.array([p for p, _ in ranked], dtype=np.int64))
             phrase_floor = PHRASE_COVERAGE * self.min_coverage
+            specific = [w for w in words if len(w) > 1 and not tokens.is_generic(w)]
+            topical = (
+                self.words_shared(specific, [p for p, _ in ranked])
+                if specific
+                else np.ones(len(ranked))
+            )
             ranked = [
                 hit
-                for hit, share in zip(ranked, coverage, strict=True)
-                if share >= self.min_coverage
-                or (share >= phrase_floor and self.shares_phrase(text, hit[0]))
+                for hit, share, on_topic in zip(ranked, coverage, topical, strict=True)
+                if on_topic
+                and (
+                    share >= self.min_coverage
+                    or (share >= phrase_floor and self.shares_phrase(text, hit[0]))
+                )
             ]
         return ranked, words
 
@@ -209,7 +215,7 @@ class Searcher:
         characters of the question: a match of wording, not of scattered words."""
         chunk = self.store[position]
         haystack, _ = tokens.normalize(index_text(chunk))
-        for run in CJK_RUN.findall(tokens.normalize(question)[0]):
+        for run in tokens.CJK_RUN.findall(tokens.normalize(question)[0]):
             for at in range(len(run) - PHRASE_CHARS + 1):
                 if run[at : at + PHRASE_CHARS] in haystack:
                     return True
@@ -229,8 +235,8 @@ class Searcher:
             if len(a.word) == len(b.word) == 1 and a.end == b.start
         ]
         for word in dict.fromkeys(typed):
-            if self.index.document_frequency(word):
-                continue
+            if self.index.document_frequency(word) or tokens.is_common_word(word):
+                continue  # a word the index or everyday Chinese knows is no typo (老师)
             mended = typos.corrections(word, self.index.document_frequencies, self._characters)
             if mended:
                 words = [w for w in words if w != word and w not in word] + [mended]
@@ -238,7 +244,7 @@ class Searcher:
                 terms += [mended, *tokens.cjk_bigrams(normalized)]
         normalized, _ = tokens.normalize(text)
         expanded = [
-            form for form in abbreviations.expansions(normalized)
+            form for form in abbreviations.expansions(normalized, {t.word for t in spans})
             if self.index.document_frequency(form)
         ]  # fmt: skip
         if expanded:  # GDP → 国内生产总值: the known forms stand in for an unknown one

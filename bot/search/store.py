@@ -44,7 +44,7 @@ class ChunkStore:
     heading_paths: list[tuple[str, ...]]
     labels: list[str]  # article labels (第十四条); labels[0] is "" (no article)
     contexts: list[str]  # topic sentences passages continue; contexts[0] is "" (none)
-    characters: str  # every Chinese character the passages use, once, in code point order
+    characters: str  # every Chinese character of the passages (and their headings), once
     chunk_ids: np.ndarray  # uint64: the 12-hex-digit id as a number
     id_order: np.ndarray  # int64: positions sorted by id, for look-ups
     doc_of: np.ndarray  # int32
@@ -76,7 +76,7 @@ class ChunkStore:
             heading_paths=list(paths),
             labels=list(labels),
             contexts=list(contexts),
-            characters=chinese_characters(c.text for c in chunks),
+            characters=chinese_characters(c.title + "".join(c.headings) + c.text for c in chunks),
             chunk_ids=ids,
             id_order=np.argsort(ids, kind="stable"),
             doc_of=np.array([doc_index[c.doc] for c in chunks], dtype=np.int32),

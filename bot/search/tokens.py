@@ -112,6 +112,26 @@ def normalize(text: str) -> tuple[str, list[int]]:
     return simplified, origin
 
 
+COMMON_WORD_FREQ = 100  # a word this frequent in jieba's dictionary is everyday Chinese
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    """The shipped list of words too general to make an answer alone (data/generic.txt)."""
+    raw = resources.files("bot").joinpath("data/generic.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def is_generic(word: str) -> bool:
+    """Whether `word` is too general to make an answer on its own (要求, 防止, 工作)."""
+    return word in generic_words()
+
+
+def is_common_word(word: str) -> bool:
+    """Whether jieba's dictionary knows `word` as an everyday word (老师, 司机)."""
+    return _segmenter().FREQ.get(word, 0) >= COMMON_WORD_FREQ
+
+
 def add_words(words: Iterable[str]) -> None:
     """Add domain terms to the segmenter's dictionary so they stay whole."""
     segmenter = _segmenter()
