@@ -13,7 +13,6 @@ of it are left out too. When nothing passes, the best weak matches are kept apar
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -22,9 +21,10 @@ from functools import cached_property
 import numpy as np
 
 from bot.models import Answer, Chunk, Hit
-from bot.search import abbreviations, tokens, typos
+from bot.search import tokens
 from bot.search.index import BM25Index
 from bot.search.lookup import DocumentNames, Reference, article_number, part_number
+from bot.search.question import Terms, list_pattern, question_terms
 from bot.search.store import ChunkStore
 
 CANDIDATES = 100  # passages scored for the relevance rule and paging
@@ -35,9 +35,6 @@ RELATIVE_FLOOR = 0.5
 # PHRASE_COVERAGE of the coverage rule's share (measured on the dev sets).
 PHRASE_CHARS = 3
 PHRASE_COVERAGE = 0.75
-# A question asking for a list, and the noun it asks for: 有哪些权利, 哪几种处分, 处分有哪些.
-LIST_AFTER = re.compile(r"(?:哪些|哪几[种个项类]|几种|几项)([\u4e00-\u9fff]{2})")
-LIST_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:有|包括|分为)(?:哪些|哪几[种个项类]|几种)")
 LIST_BONUS = 0.5  # a passage listing what a question asks for scores this much more
 MAX_QUERY_CHARS = 1000
 EXAMPLE_TOPIC = re.compile(
@@ -221,53 +218,21 @@ class Searcher:
                     return True
         return False
 
-    def query_terms(self, text: str) -> tuple[list[str], list[str]]:
-        """The question's terms and content words, a homophone typo of a word mended
-        (立练 → 历练) where the index knows the mended word and not the typed one, and
-        abbreviations met by their full forms (GDP → 国内生产总值)."""
-        all_terms, spans = tokens.tokenize_both(text)
-        terms = list(dict.fromkeys(all_terms))
-        words = [term for term in terms if tokens.is_word(term)]
-        typed = [t.word for t in spans if len(t.word) > 1]
-        typed += [
-            a.word + b.word
-            for a, b in itertools.pairwise(spans)
-            if len(a.word) == len(b.word) == 1 and a.end == b.start
-        ]
-        for word in dict.fromkeys(typed):
-            if self.index.document_frequency(word) or tokens.is_common_word(word):
-                continue  # a word the index or everyday Chinese knows is no typo (老师)
-            mended = typos.corrections(word, self.index.document_frequencies, self._characters)
-            if mended:
-                words = [w for w in words if w != word and w not in word] + [mended]
-                normalized, _ = tokens.normalize(mended)
-                terms += [mended, *tokens.cjk_bigrams(normalized)]
-        normalized, _ = tokens.normalize(text)
-        expanded = [
-            form for form in abbreviations.expansions(normalized, {t.word for t in spans})
-            if self.index.document_frequency(form)
-        ]  # fmt: skip
-        if expanded:  # GDP → 国内生产总值: the known forms stand in for an unknown one
-            words = [w for w in words if self.index.document_frequency(w)] + expanded
-            for form in expanded:
-                terms += tokens.tokenize(form)
-        return list(dict.fromkeys(terms)), list(dict.fromkeys(words))
+    def query_terms(self, text: str) -> Terms:
+        """The question's terms and content words (see `question.question_terms`)."""
+        index = self.index
+        return question_terms(
+            text, index.document_frequency, index.document_frequencies, self._characters
+        )
 
     def favour_lists(
         self, question: str, ranked: list[tuple[int, float]]
     ) -> list[tuple[int, float]]:
         """For a question that asks for a list (党员有哪些权利), passages that introduce a list
-        of what it asks for (党员享有下列权利：) rank higher."""
-        normalized = tokens.normalize(question)[0]
-        after = LIST_AFTER.findall(normalized)
-        nouns = set(after or LIST_BEFORE.findall(normalized)) - tokens.stopwords()
-        if not nouns or not ranked:
+        of what it asks for (党员享有下列权利：) rank LIST_BONUS higher."""
+        pattern = list_pattern(question)
+        if pattern is None or not ranked:
             return ranked
-        pattern = re.compile(
-            "|".join(
-                rf"(?:下列|以下|如下)[^，。；：]{{0,6}}{n}|{n}[^，。；]{{0,4}}[：:]" for n in nouns
-            )
-        )
         boosted = [
             (p, s * (1 + LIST_BONUS) if pattern.search(self.store[p].text) else s)
             for p, s in ranked

@@ -1,0 +1,81 @@
+"""A question → the terms it is searched with: its words, a homophone typo mended,
+abbreviations met by their full forms, and the noun it asks a list of.
+
+The index decides what is mended and expanded (only into words it knows), so this
+module takes the index's document-frequency look-ups and the corpus's characters.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Container, Sequence
+from typing import NamedTuple
+
+from bot.search import abbreviations, tokens, typos
+
+# A question asking for a list, and the noun it asks for: 有哪些权利, 哪几种处分, 处分有哪些.
+LIST_AFTER = re.compile(r"(?:哪些|哪几[种个项类]|几种|几项)([\u4e00-\u9fff]{2})")
+LIST_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:有|包括|分为)(?:哪些|哪几[种个项类]|几种)")
+
+
+class Terms(NamedTuple):
+    """What a question is searched with: every term (words and character pairs) for
+    ranking, and its content words for the no-answer rule and highlights."""
+
+    terms: list[str]
+    words: list[str]
+
+
+def question_terms(
+    text: str,
+    frequency: Callable[[str], int],
+    frequencies: Callable[[Sequence[str]], Sequence[int]],
+    characters: Container[str] = "",
+) -> Terms:
+    """The question's terms and content words, a homophone typo of a word mended
+    (立练 → 历练) where the index knows the mended word and neither it nor everyday
+    Chinese knows the typed one, and abbreviations met by their full forms (GDP →
+    国内生产总值). `frequency`/`frequencies` are the index's passage counts of terms."""
+    all_terms, spans = tokens.tokenize_both(text)
+    terms = list(dict.fromkeys(all_terms))
+    words = [term for term in terms if tokens.is_word(term)]
+    typed = [t.word for t in spans if len(t.word) > 1]
+    typed += [
+        a.word + b.word
+        for a, b in itertools.pairwise(spans)
+        if len(a.word) == len(b.word) == 1 and a.end == b.start
+    ]
+    for word in dict.fromkeys(typed):
+        if frequency(word) or tokens.is_common_word(word):
+            continue  # a word the index or everyday Chinese knows is no typo (老师)
+        mended = typos.corrections(word, frequencies, characters)
+        if mended:
+            words = [w for w in words if w != word and w not in word] + [mended]
+            normalized, _ = tokens.normalize(mended)
+            terms += [mended, *tokens.cjk_bigrams(normalized)]
+    normalized, _ = tokens.normalize(text)
+    expanded = [
+        form for form in abbreviations.expansions(normalized, {t.word for t in spans})
+        if frequency(form)
+    ]  # fmt: skip
+    if expanded:  # GDP → 国内生产总值: the known forms stand in for an unknown one
+        words = [w for w in words if frequency(w)] + expanded
+        for form in expanded:
+            terms += tokens.tokenize(form)
+    return Terms(list(dict.fromkeys(terms)), list(dict.fromkeys(words)))
+
+
+def list_pattern(question: str) -> re.Pattern[str] | None:
+    """For a question asking for a list (党员有哪些权利), a pattern for the passages that
+    introduce a list of what it asks for (党员享有下列权利：); None for other questions."""
+    normalized = tokens.normalize(question)[0]
+    after = LIST_AFTER.findall(normalized)
+    nouns = set(after or LIST_BEFORE.findall(normalized)) - tokens.stopwords()
+    if not nouns:
+        return None
+    return re.compile(
+        "|".join(
+            rf"(?:下列|以下|如下)[^，。；：]{{0,6}}{n}|{n}[^，。；]{{0,4}}[：:]" for n in nouns
+        )
+    )
