@@ -79,6 +79,14 @@ def highlights(text: str, query_terms: set[str]) -> tuple[tuple[int, int], ...]:
     )
 
 
+def question_phrases(question: str) -> set[str]:
+    """Every PHRASE_CHARS consecutive Chinese characters of the (normalized) question."""
+    runs = tokens.CJK_RUN.findall(tokens.normalize(question)[0])
+    return {
+        run[at : at + PHRASE_CHARS] for run in runs for at in range(len(run) - PHRASE_CHARS + 1)
+    }
+
+
 def contains(postings: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """For each position, whether it is in the ascending `postings`."""
     if len(postings) == 0:
@@ -135,7 +143,8 @@ class Searcher:
         """
         query = clean_question(query)
         if not relevance_rule:
-            ranked, words = self._ranked(query, None, relevance_rule=False)
+            terms, words = self.query_terms(query)
+            ranked = self._candidates(query, terms, None) if words else []
             return self._page(query, ranked, words, top_k, offset, with_highlights)
         ref = self.names.refer(tokens.normalize(query)[0])  # 黨章第八條 names 党章 too
         if ref.article or ref.part:
@@ -143,21 +152,28 @@ class Searcher:
         if ref.missing:
             return Answer(query, missing=f"《{ref.missing}》")
         if ref.docs:
-            inside, words = self._ranked(ref.rest, ref.docs)
+            terms, words = self.query_terms(ref.rest)
             if not words:
                 inside = [(p, 0.0) for p in self._doc_positions(ref.docs)]
-            outside, _ = self._ranked(ref.rest, None) if words else ([], [])
+                return self._page(query, inside, words, top_k, offset, with_highlights)
+            inside = self._answering(ref.rest, words, self._candidates(ref.rest, terms, ref.docs))
+            outside = self._answering(ref.rest, words, self._candidates(ref.rest, terms, None))
             chosen = set(self._doc_positions(ref.docs))
             ranked = inside + [hit for hit in outside if hit[0] not in chosen]
             return self._page(query, ranked, words, top_k, offset, with_highlights)
-        ranked, words = self._ranked(query, None)
+        terms, words = self.query_terms(query)
+        if not words:
+            return Answer(query)
+        candidates = self._candidates(query, terms, None)
+        ranked = self._answering(query, words, candidates)
         answer = self._page(query, ranked, words, top_k, offset, with_highlights)
-        if answer.hits or offset or not words:
+        if answer.hits or offset:
             return answer
-        weak, _ = self._ranked(query, None, relevance_rule=False)
         longer = [word for word in words if len(word) > 1]  # 人, 大: too slight to share
-        shared = self.words_shared(longer, [p for p, _ in weak[:CANDIDATES]])
-        weak = [hit for hit, count in zip(weak, shared, strict=True) if count >= RELATED_WORDS]
+        shared = self.words_shared(longer, [p for p, _ in candidates])
+        weak = [
+            hit for hit, count in zip(candidates, shared, strict=True) if count >= RELATED_WORDS
+        ]
         related = self._page(query, weak[:RELATED], words, RELATED, 0, with_highlights).hits
         return replace(answer, related=related)
 
@@ -169,14 +185,11 @@ class Searcher:
             counts += contains(self.index.passages_with(word), at)
         return counts
 
-    def _ranked(
-        self, text: str, docs: Sequence[int] | None, relevance_rule: bool = True
-    ) -> tuple[list[tuple[int, float]], list[str]]:
-        """BM25 candidates for `text` (within `docs` if given) that pass the relevance
-        rule, and the question's content words."""
-        terms, words = self.query_terms(text)
-        if not words:
-            return [], []
+    def _candidates(
+        self, text: str, terms: Sequence[str], docs: Sequence[int] | None
+    ) -> list[tuple[int, float]]:
+        """The best CANDIDATES passages for the terms by BM25 (within `docs` if given),
+        passages listing what a list question asks for lifted."""
         if docs:
             scores = self.index.scores(terms)
             positions = np.array(self._doc_positions(docs), dtype=np.int64)
@@ -184,39 +197,40 @@ class Searcher:
             ranked = [(int(p), float(scores[p])) for p in order if scores[p] > 0]
         else:
             ranked = self.index.top(terms, CANDIDATES)
-        ranked = self.favour_lists(text, ranked)
-        if relevance_rule and ranked:
-            best = ranked[0][1]
-            ranked = [(p, s) for p, s in ranked if s >= RELATIVE_FLOOR * best]
-            coverage = self.coverage(words, np.array([p for p, _ in ranked], dtype=np.int64))
-            phrase_floor = PHRASE_COVERAGE * self.min_coverage
-            specific = [w for w in words if len(w) > 1 and not tokens.is_generic(w)]
-            topical = (
-                self.words_shared(specific, [p for p, _ in ranked])
-                if specific
-                else np.ones(len(ranked))
-            )
-            ranked = [
-                hit
-                for hit, share, on_topic in zip(ranked, coverage, topical, strict=True)
-                if on_topic
-                and (
-                    share >= self.min_coverage
-                    or (share >= phrase_floor and self.shares_phrase(text, hit[0]))
-                )
-            ]
-        return ranked, words
+        return self.favour_lists(text, ranked)
 
-    def shares_phrase(self, question: str, position: int) -> bool:
-        """Whether the passage (with its headings) holds PHRASE_CHARS consecutive Chinese
-        characters of the question: a match of wording, not of scattered words."""
-        chunk = self.store[position]
-        haystack, _ = tokens.normalize(index_text(chunk))
-        for run in tokens.CJK_RUN.findall(tokens.normalize(question)[0]):
-            for at in range(len(run) - PHRASE_CHARS + 1):
-                if run[at : at + PHRASE_CHARS] in haystack:
-                    return True
-        return False
+    def _answering(
+        self, text: str, words: Sequence[str], ranked: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
+        """The candidates that pass the no-answer rule (see the module docstring)."""
+        if not ranked:
+            return ranked
+        best = ranked[0][1]
+        ranked = [(p, s) for p, s in ranked if s >= RELATIVE_FLOOR * best]
+        coverage = self.coverage(words, np.array([p for p, _ in ranked], dtype=np.int64))
+        phrase_floor = PHRASE_COVERAGE * self.min_coverage
+        phrases = question_phrases(text)
+        specific = [w for w in words if len(w) > 1 and not tokens.is_generic(w)]
+        topical = (
+            self.words_shared(specific, [p for p, _ in ranked])
+            if specific
+            else np.ones(len(ranked))
+        )
+        return [
+            hit
+            for hit, share, on_topic in zip(ranked, coverage, topical, strict=True)
+            if on_topic
+            and (
+                share >= self.min_coverage
+                or (share >= phrase_floor and self.shares_phrase(phrases, hit[0]))
+            )
+        ]
+
+    def shares_phrase(self, phrases: set[str], position: int) -> bool:
+        """Whether the passage (with its headings) holds one of the question's phrases:
+        a match of wording, not of scattered words."""
+        haystack, _ = tokens.normalize(index_text(self.store[position]))
+        return any(phrase in haystack for phrase in phrases)
 
     def query_terms(self, text: str) -> Terms:
         """The question's terms and content words (see `question.question_terms`)."""
