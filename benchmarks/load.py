@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from bot.config import Settings  # noqa: E402
 from bot.documents.corpus import load_corpus  # noqa: E402
 from bot.search.build import build_searcher  # noqa: E402
-from bot.telegram_app import build_application  # noqa: E402
+from bot.telegram.app import build_application  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI  # noqa: E402
 
 TOKEN = "111111111:AALoadBenchmarkTokenxxxxxxxxxxxxxxxx"

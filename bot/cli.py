@@ -252,7 +252,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         raise ConfigError(
             "TELEGRAM_BOT_TOKEN", "is not set; put the token from @BotFather in .env"
         )
-    from bot import telegram_app  # imported here so the search commands start fast
+    from bot.telegram import app as telegram_app  # imported here: search commands start fast
 
     opened = open_index(settings)
     log.info("Serving %d passages from %s", len(opened.searcher), settings.corpus_dir)

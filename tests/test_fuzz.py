@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from bot.search import tokens
 from bot.search.searcher import Searcher, compact_question
-from bot.telegram_handlers import inline_article
-from bot.telegram_replies import CALLBACK_LIMIT, answer_html, answer_keyboard
+from bot.telegram.handlers import inline_article
+from bot.telegram.replies import CALLBACK_LIMIT, answer_html, answer_keyboard
 from tests.fake_bot_api import check_markup, check_text
 
 AWKWARD = [

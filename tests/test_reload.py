@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from bot import telegram_admin
 from bot.config import Settings
 from bot.search.build import open_searcher
-from bot.telegram_app import build_application
+from bot.telegram import admin as telegram_admin
+from bot.telegram.app import build_application
 from tests.fake_bot_api import FakeBotAPI
 from tests.test_telegram import TOKEN, USER, ask, message, start_bot, stop_bot
 

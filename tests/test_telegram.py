@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.documents.corpus import load_corpus
 from bot.search.build import build_searcher
 from bot.search.searcher import Searcher
-from bot.telegram_app import build_application
+from bot.telegram.app import build_application
 from tests.fake_bot_api import FakeBotAPI, Fault, parse_html
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl"

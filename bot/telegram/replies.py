@@ -24,11 +24,11 @@ from telegram.error import BadRequest, NetworkError
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
-from bot.messages import language, say
 from bot.models import Answer
 from bot.ratelimit import RateLimiter
 from bot.render import shorten_middle, telegram_passages
 from bot.search.searcher import Searcher, compact_question
+from bot.telegram.messages import language, say
 
 log = logging.getLogger(__name__)
 

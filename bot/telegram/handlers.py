@@ -20,7 +20,6 @@ from telegram.constants import ChatType
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.messages import say
 from bot.models import Hit
 from bot.render import (
     TELEGRAM_TEXT_LIMIT,
@@ -30,7 +29,8 @@ from bot.render import (
     telegram_passages,
     utf16_len,
 )
-from bot.telegram_replies import (
+from bot.telegram.messages import say
+from bot.telegram.replies import (
     lang_of,
     question_data,
     reply_with_answer,

@@ -13,10 +13,10 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.config import Settings
-from bot.messages import say
 from bot.search import indexfile
 from bot.search.build import corpus_changed, open_searcher
-from bot.telegram_replies import Services, lang_of, send, services, with_retries
+from bot.telegram.messages import say
+from bot.telegram.replies import Services, lang_of, send, services, with_retries
 
 log = logging.getLogger(__name__)
 

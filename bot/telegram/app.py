@@ -25,10 +25,9 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.messages import say
 from bot.search.searcher import Searcher
-from bot.telegram_admin import gate, reload_command, stats_command, watch_corpus
-from bot.telegram_handlers import (
+from bot.telegram.admin import gate, reload_command, stats_command, watch_corpus
+from bot.telegram.handlers import (
     about,
     ask,
     button,
@@ -42,7 +41,8 @@ from bot.telegram_handlers import (
     toc,
     unknown_command,
 )
-from bot.telegram_replies import Services
+from bot.telegram.messages import say
+from bot.telegram.replies import Services
 
 COMMANDS = ("start", "help", "ask", "toc", "about")
 
