@@ -52,6 +52,8 @@ STRING_FIELDS = {
     "secret_token",
     "url",
     "cache_time_s",
+    "description",
+    "short_description",
 }
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 
@@ -60,15 +62,35 @@ class BadRequest(Exception):
     """What Telegram answers with 400 Bad Request."""
 
 
+class Forbidden(Exception):
+    """What Telegram answers with 403 Forbidden."""
+
+
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
 def parse_html(text: str) -> str:
     """Check `text` as Telegram parses HTML; return the plain text. Raises BadRequest."""
+    return parse_html_entities(text)[0]
+
+
+ENTITY_TYPES = {
+    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
+    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
+    "span": "spoiler", "tg-spoiler": "spoiler", "a": "text_link", "code": "code", "pre": "pre",
+    "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+}  # fmt: skip
+
+
+def parse_html_entities(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """Check `text` as Telegram parses HTML; return the plain text and its entities
+    (offsets in UTF-16 code units, as Telegram gives them). Raises BadRequest."""
     plain: list[str] = []
-    stack: list[str] = []
+    stack: list[tuple[str, int, str]] = []  # tag, where it opened (UTF-16), attributes
+    entities: list[dict[str, Any]] = []
     position = 0
+    offset = 0
     while position < len(text):
         char = text[position]
         if char == "<":
@@ -79,31 +101,42 @@ def parse_html(text: str) -> str:
             if name not in ALLOWED_TAGS:
                 raise BadRequest(f'Can\'t parse entities: unsupported start tag "{name}"')
             if closing:
-                if not stack or stack[-1] != name:
+                if not stack or stack[-1][0] != name:
                     raise BadRequest(f'Can\'t parse entities: unmatched end tag "{name}"')
-                stack.pop()
+                _, began, attrs = stack.pop()
+                if offset > began:
+                    kind = ENTITY_TYPES[name]
+                    if name == "blockquote" and "expandable" in attrs:
+                        kind = "expandable_blockquote"
+                    entities.append({"type": kind, "offset": began, "length": offset - began})
             else:
                 check_attributes(name, attributes.strip())
-                if name in stack and name in {"blockquote", "a", "pre", "code"}:
+                if any(t == name for t, _, _ in stack) and name in {
+                    "blockquote",
+                    "a",
+                    "pre",
+                    "code",
+                }:
                     raise BadRequest(f'Can\'t parse entities: nested "{name}" is not allowed')
-                stack.append(name)
+                stack.append((name, offset, attributes))
             position = match.end()
-        elif char == "&":
+            continue
+        if char == "&":
             match = ENTITY.match(text, position)
             if not match:
                 raise BadRequest(
                     "Can't parse entities: unsupported HTML entity (escape & as &amp;)"
                 )
-            plain.append(
-                {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}.get(match.group(), "?")
-            )
+            char = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}.get(match.group(), "?")
             position = match.end()
         else:
-            plain.append(char)
             position += 1
+        plain.append(char)
+        offset += utf16_len(char)
     if stack:
-        raise BadRequest(f"Can't parse entities: can't find end tag for \"{stack[-1]}\"")
-    return "".join(plain)
+        raise BadRequest(f"Can't parse entities: can't find end tag for \"{stack[-1][0]}\"")
+    entities.sort(key=lambda e: (e["offset"], -e["length"]))
+    return "".join(plain), entities
 
 
 def check_attributes(name: str, attributes: str) -> None:
@@ -120,15 +153,22 @@ def check_attributes(name: str, attributes: str) -> None:
 
 
 def check_text(params: dict[str, Any], key: str = "text") -> str:
+    return check_text_entities(params, key)[0]
+
+
+def check_text_entities(
+    params: dict[str, Any], key: str = "text"
+) -> tuple[str, list[dict[str, Any]]]:
     text = params.get(key)
     if not isinstance(text, str):
         raise BadRequest(f"{key} is required")
-    plain = parse_html(text) if str(params.get("parse_mode", "")).upper() == "HTML" else text
+    html_mode = str(params.get("parse_mode", "")).upper() == "HTML"
+    plain, entities = parse_html_entities(text) if html_mode else (text, [])
     if not plain.strip():
         raise BadRequest("message text is empty")
     if utf16_len(plain) > TEXT_LIMIT:
         raise BadRequest("message is too long")
-    return plain
+    return plain, entities
 
 
 def check_markup(markup: Any) -> None:
@@ -190,6 +230,7 @@ class Call:
     params: dict[str, Any]
     status: int
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what a successful call returned (the Message sent, …)
 
 
 @dataclass
@@ -214,10 +255,15 @@ class FakeBotAPI:
         self._updates: list[dict[str, Any]] = []
         self._faults: dict[str, list[Fault]] = {}
         self._next_update = itertools.count(1)
-        self._next_message = itertools.count(1000)
+        self._next_message = itertools.count(100_000)  # apart from the tests' ids
         self._cond = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
         self.chaos: Chaos | None = None
+        # what the bot has posted: (chat id, message id) → the Message, as edited since
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.strangers: set[int] = set()  # users who never opened a chat with the bot
+        self.chat_types: dict[int, str] = {}  # chat id → type, for chats not private
+        self._answered_queries: set[str] = set()
 
     # --- control -------------------------------------------------------------------------
     def start(self) -> FakeBotAPI:
@@ -262,6 +308,10 @@ class FakeBotAPI:
         """Queue an update for getUpdates; returns its update_id."""
         with self._cond:
             update = {"update_id": next(self._next_update), **update}
+            for kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
+                if kind in update:
+                    posted = update[kind]
+                    self.messages[(posted["chat"]["id"], posted["message_id"])] = posted
             self._updates.append(update)
             self._cond.notify_all()
             return update["update_id"]
@@ -286,6 +336,10 @@ class FakeBotAPI:
                     made = [c.method for c in self.calls[since:]]
                     raise AssertionError(f"no {count}× {method} in {timeout}s; calls: {made}")
                 self._cond.wait(left)
+
+    def posts(self, chat_id: int, since: int = 0) -> list[Call]:
+        """The messages the bot posted to a chat (sent, not edited) after call `since`."""
+        return [c for c in self.sent("sendMessage", since) if c.params.get("chat_id") == chat_id]
 
     def sent(self, method: str = "sendMessage", since: int = 0) -> list[Call]:
         with self._cond:
@@ -336,23 +390,26 @@ class FakeBotAPI:
                 return
         try:
             result = self.dispatch(method, params)
-        except BadRequest as error:
-            self.record(method, params, 400)
+        except (BadRequest, Forbidden) as error:
+            status, name = (
+                (400, "Bad Request") if isinstance(error, BadRequest) else (403, "Forbidden")
+            )
+            self.record(method, params, status)
             with self._cond:
                 self.refusals.append((method, str(error)))
             self.reply(
                 request,
-                400,
-                {"ok": False, "error_code": 400, "description": f"Bad Request: {error}"},
+                status,
+                {"ok": False, "error_code": status, "description": f"{name}: {error}"},
             )
             return
         if method != "getUpdates" or result:
-            self.record(method, params, 200)
+            self.record(method, params, 200, result)
         self.reply(request, 200, {"ok": True, "result": result})
 
-    def record(self, method: str, params: dict[str, Any], status: int) -> None:
+    def record(self, method: str, params: dict[str, Any], status: int, result: Any = None) -> None:
         with self._cond:
-            self.calls.append(Call(method, params, status))
+            self.calls.append(Call(method, params, status, result=result))
             self._cond.notify_all()
 
     @staticmethod
@@ -437,33 +494,102 @@ class FakeBotAPI:
                 raise BadRequest("BOT_COMMAND_DESCRIPTION_INVALID")
         return True
 
-    def message(self, params: dict[str, Any], text: str) -> dict[str, Any]:
+    def message(
+        self, params: dict[str, Any], text: str, entities: list[dict[str, Any]]
+    ) -> dict[str, Any]:
         chat_id = params.get("chat_id")
         if not isinstance(chat_id, int):
             raise BadRequest("chat not found")
-        return {
+        kind = "private" if chat_id > 0 else self.chat_types.get(chat_id, "supergroup")
+        body: dict[str, Any] = {
             "message_id": next(self._next_message),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "chat": {"id": chat_id, "type": kind},
             "from": self.bot_user(),
             "text": text,
         }
+        if entities:
+            body["entities"] = entities
+        if params.get("reply_markup"):
+            body["reply_markup"] = params["reply_markup"]
+        return body
 
     def api_sendMessage(self, params: dict[str, Any]) -> Any:
-        plain = check_text(params)
+        plain, entities = check_text_entities(params)
         check_markup(params.get("reply_markup"))
-        return self.message(params, plain)
+        if params.get("chat_id") in self.strangers:
+            raise Forbidden("bot can't initiate conversation with a user")
+        reply = params.get("reply_parameters")
+        if reply is not None and not isinstance((reply or {}).get("message_id"), int):
+            raise BadRequest("message to be replied not found")
+        message = self.message(params, plain, entities)
+        with self._cond:
+            if reply is not None:
+                replied = self.messages.get((params["chat_id"], reply["message_id"]))
+                if replied is None and not reply.get("allow_sending_without_reply"):
+                    raise BadRequest("message to be replied not found")
+                if replied is not None:
+                    message["reply_to_message"] = {
+                        k: v for k, v in replied.items() if k != "reply_to_message"
+                    }
+            self.messages[(message["chat"]["id"], message["message_id"])] = message
+        return message
 
     def api_editMessageText(self, params: dict[str, Any]) -> Any:
-        plain = check_text(params)
+        plain, entities = check_text_entities(params)
         check_markup(params.get("reply_markup"))
-        return self.message(params, plain)
+        key = (params.get("chat_id"), params.get("message_id"))
+        with self._cond:
+            earlier = self.messages.get(key)  # type: ignore[arg-type]
+            if earlier is None:
+                raise BadRequest("message to edit not found")
+            markup = params.get("reply_markup") or None
+            if (earlier["text"], earlier.get("entities", []), earlier.get("reply_markup")) == (
+                plain,
+                entities,
+                markup,
+            ):
+                raise BadRequest(
+                    "message is not modified: specified new message content and reply markup "
+                    "are exactly the same as a current content and reply markup of the message"
+                )
+            edited = {**earlier, "text": plain, "edit_date": int(time.time())}
+            edited.pop("entities", None)
+            edited.pop("reply_markup", None)
+            if entities:
+                edited["entities"] = entities
+            if markup:
+                edited["reply_markup"] = markup
+            self.messages[key] = edited  # type: ignore[index]
+        return edited
 
     def api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
-        if not params.get("callback_query_id"):
+        query_id = params.get("callback_query_id")
+        if not query_id:
             raise BadRequest("QUERY_ID_INVALID")
+        with self._cond:
+            if query_id in self._answered_queries:
+                raise BadRequest(
+                    "query is too old and response timeout expired or query ID is invalid"
+                )
+            self._answered_queries.add(query_id)
         if len(params.get("text") or "") > 200:
             raise BadRequest("MESSAGE_TOO_LONG")
+        url = params.get("url")
+        if url is not None and not re.match(
+            rf"^https://t\.me/{self.username}\?start=[A-Za-z0-9_-]{{1,64}}$", url
+        ):
+            raise BadRequest("URL_INVALID")
+        return True
+
+    def api_setMyDescription(self, params: dict[str, Any]) -> Any:
+        if len(params.get("description") or "") > 512:
+            raise BadRequest("BOT_DESCRIPTION_INVALID")
+        return True
+
+    def api_setMyShortDescription(self, params: dict[str, Any]) -> Any:
+        if len(params.get("short_description") or "") > 120:
+            raise BadRequest("BOT_SHORT_DESCRIPTION_INVALID")
         return True
 
     def api_answerInlineQuery(self, params: dict[str, Any]) -> Any:
@@ -483,4 +609,10 @@ class FakeBotAPI:
             check_markup(result.get("reply_markup"))
         if len(str(params.get("next_offset") or "").encode()) > 64:
             raise BadRequest("NEXT_OFFSET_INVALID")
+        button = params.get("button")
+        if button is not None and (
+            not button.get("text")
+            or not re.match(r"^[A-Za-z0-9_-]{1,64}$", button.get("start_parameter") or "")
+        ):
+            raise BadRequest("BUTTON_START_PARAM_INVALID")
         return True
