@@ -51,6 +51,7 @@ class Settings:
     reload_interval: float = 60.0  # seconds between corpus checks; 0 turns the watcher off
     log_level: str = "INFO"
     cache_dir: Path | None = None  # jieba's dictionary cache; None: ~/.cache/docbot
+    log_unanswered: bool = False  # keep questions that got no answer (no ids) for /stats
 
     def __repr__(self) -> str:
         token = "set" if self.telegram_bot_token else "unset"
@@ -81,6 +82,15 @@ def _float(env: Mapping[str, str], key: str, default: float, low: float, high: f
     if not low <= value <= high:
         raise ConfigError(key, f"must be between {low} and {high}, got {value}")
     return value
+
+
+def _flag(env: Mapping[str, str], key: str) -> bool:
+    raw = env.get(key, "").strip().lower()
+    if raw in {"", "0", "false", "no", "off"}:
+        return False
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    raise ConfigError(key, f"expected 1 or 0, got {raw!r}")
 
 
 def _optional(env: Mapping[str, str], key: str) -> str | None:
@@ -176,4 +186,5 @@ def load_settings(
         reload_interval=_float(env, "RELOAD_INTERVAL", 60.0, 0.0, 86400.0),
         log_level=log_level,
         cache_dir=_cache_dir(env),
+        log_unanswered=_flag(env, "LOG_UNANSWERED"),
     )

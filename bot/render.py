@@ -1,11 +1,13 @@
-"""Answer → what a reader sees: terminal text, JSON, and (in telegram_html) Telegram HTML."""
+"""Answer → what a reader sees: terminal text, JSON, and Telegram HTML for a phone screen."""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from typing import Any
 
+from bot.documents.outline import heading_label
 from bot.models import Answer, Chunk, Hit
 
 BOLD, RESET, DIM = "\033[1m", "\033[0m", "\033[2m"
@@ -104,8 +106,12 @@ def terminal_chunk(chunk: Chunk) -> str:
 # --- Telegram HTML ------------------------------------------------------------------
 TELEGRAM_TEXT_LIMIT = 4096  # UTF-16 code units, Telegram's limit for a message
 HEADING_CHARS = 26
-EXPANDABLE_FROM = 200
+FIRST_EXCERPT = 160  # characters of the best passage shown open: about ten phone lines
+FOLDED_EXCERPT = 600  # characters of a further passage, folded after three lines
 SENTENCE_ENDS = "。！？；!?;\n"
+CLOSERS = "”’」』）)"
+CITATION_MARK = "📎"
+MARKERS = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
 def utf16_len(text: str) -> int:
@@ -122,13 +128,101 @@ def shorten_middle(text: str, limit: int = HEADING_CHARS) -> str:
     return f"{text[:head]}…{text[-tail:]}"
 
 
-def html_heading_path(chunk: Chunk) -> str:
-    """Escaped `title › heading › …` with long headings shortened in the middle; a
-    passage that continues an article says which (第二十八条（续）)."""
-    parts = [shorten_middle(h) for h in (chunk.title, *chunk.headings)]
-    if chunk.article and not chunk.text.startswith(chunk.article):
-        parts.append(f"{chunk.article}（续）")
-    return html.escape(PATH_SEPARATOR.join(parts))
+def citation(chunk: Chunk, title_chars: int = 0) -> str:
+    """Where a passage is, as a reader cites it: 《title》二、（三）, 《title》第十四条
+    (the title shortened to `title_chars` when given)."""
+    title = shorten_middle(chunk.title, title_chars) if title_chars else chunk.title
+    if chunk.article:
+        return f"《{title}》{chunk.article}"
+    where = ""
+    for label in filter(None, map(heading_label, chunk.headings)):
+        joiner = "" if not where or where[-1] in "、．.）)" else " "
+        where += joiner + label
+    if not where and chunk.headings:
+        where = " " + shorten_middle(chunk.headings[-1], HEADING_CHARS)
+    return f"《{title}》{where}"
+
+
+def topic_of(chunk: Chunk) -> str:
+    """What the passage's section is about: its heading's first clause, without its
+    numbering ("" for an article, which its number names)."""
+    if chunk.article or not chunk.headings:
+        return ""
+    heading = chunk.headings[-1]
+    label = heading_label(heading)
+    return CLAUSE_BREAK.split(heading[len(label) :].strip(), maxsplit=1)[0] if label else ""
+
+
+SECTION_LINE_CHARS = 24  # two phone lines at most
+CLAUSE_BREAK = re.compile(r"[，；：,;:]")
+
+
+def section_line(chunk: Chunk) -> str:
+    """The heading a passage sits under (its innermost; the title if none): its first
+    clause when it is long, shortened in the middle past two phone lines."""
+    heading = chunk.headings[-1] if chunk.headings else chunk.title
+    if len(heading) > SECTION_LINE_CHARS:
+        heading = CLAUSE_BREAK.split(heading, maxsplit=1)[0]
+    return shorten_middle(heading, SECTION_LINE_CHARS)
+
+
+def word_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The highlights worth showing: words, not single characters."""
+    return [(start, end) for start, end in spans if end - start >= 2]
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, closing quotes kept with their sentence."""
+    bounds, start, at = [], 0, 0
+    while at < len(text):
+        if text[at] in SENTENCE_ENDS:
+            end = at + 1
+            while end < len(text) and text[end] in CLOSERS:
+                end += 1
+            bounds.append((start, end))
+            start = at = end
+        else:
+            at += 1
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def focus(
+    text: str, spans: Sequence[tuple[int, int]], limit: int, context_before: bool = True
+) -> tuple[int, int]:
+    """The stretch of `text` (at most `limit` characters) around its best-matching sentence:
+    the sentence holding the most distinct matched words, with whole sentences around it
+    (one before first when `context_before`, then after). Cut inside the sentence, around
+    its first match, only when the sentence alone is longer than `limit`."""
+    if len(text) <= limit:
+        return 0, len(text)
+    bounds = sentences(text)
+
+    def weight(sentence: tuple[int, int]) -> int:
+        words = {text[s:e] for s, e in spans if s < sentence[1] and e > sentence[0]}
+        return sum(len(word) for word in words)
+
+    best = max(range(len(bounds)), key=lambda i: (weight(bounds[i]), -i))
+    start, end = bounds[best]
+    if end - start > limit:
+        first = next((s for s, e in spans if start <= s < end), start)
+        start = max(start, min(first - limit // 5, end - limit))
+        return start, start + limit
+    low = high = best
+    turns = [-1, 1] if context_before else [1]
+    while True:
+        grew = False
+        for step in turns:
+            if step < 0 and low > 0 and end - bounds[low - 1][0] <= limit:
+                low -= 1
+                start, grew = bounds[low][0], True
+            elif step > 0 and high + 1 < len(bounds) and bounds[high + 1][1] - start <= limit:
+                high += 1
+                end, grew = bounds[high][1], True
+        turns = [1, -1]
+        if not grew:
+            return start, end
 
 
 def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -141,58 +235,111 @@ def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def trim_passage(
-    text: str, spans: Sequence[tuple[int, int]], budget: int
-) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The longest start of `text` ending at a sentence end whose marked HTML fits `budget`.
-
-    Falls back to a hard cut (then "…") only when not even one sentence fits.
-    """
-    if utf16_len(html_marked(text, spans)) <= budget:
-        return text, tuple(spans)
-
-    def cut(end: int, suffix: str = "") -> tuple[str, tuple[tuple[int, int], ...]]:
-        kept = tuple((s, min(e, end)) for s, e in spans if s < end)
-        return text[:end].rstrip() + suffix, kept
-
-    ends = [i + 1 for i, char in enumerate(text) if char in SENTENCE_ENDS]
-    for end in reversed(ends):
-        candidate, kept = cut(end, "…")
-        if utf16_len(html_marked(candidate, kept)) <= budget:
-            return candidate, kept
-    end = len(text)
-    while end > 0:
-        end = end * 3 // 4
-        candidate, kept = cut(end, "…")
-        if utf16_len(html_marked(candidate, kept)) <= budget:
-            return candidate, kept
-    return "…", ()
-
-
-def html_quote(text: str, spans: Sequence[tuple[int, int]], budget: int) -> str:
-    """A passage as a blockquote (expandable when long) within `budget` UTF-16 units."""
-    opening = "<blockquote expandable>" if len(text) > EXPANDABLE_FROM else "<blockquote>"
-    closing = "</blockquote>"
-    inner_budget = budget - utf16_len(opening) - utf16_len(closing)
-    trimmed, kept = trim_passage(text, spans, max(1, inner_budget))
-    return f"{opening}{html_marked(trimmed, kept)}{closing}"
-
-
-def telegram_passages(
-    hits: Sequence[Hit], header: str, first_rank: int = 1, limit: int = TELEGRAM_TEXT_LIMIT
-) -> str:
-    """Telegram HTML for ranked passages under an (already escaped) header, within `limit`.
-
-    Each passage gets a heading line and a blockquote; passages share what is left
-    of the limit and are trimmed at sentence ends.
-    """
-    heads = [
-        f"<b>{rank}.</b> {html_heading_path(hit.chunk)}"
-        for rank, hit in enumerate(hits, first_rank)
+def html_excerpt(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> str:
+    """Escaped text[start:end] with its highlights in bold, "…" where it was cut."""
+    cut_before, cut_after = start > 0, end < len(text)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    inside = [
+        (max(s, start) - start, min(e, end) - start) for s, e in spans if start < e and s < end
     ]
-    fixed = utf16_len(header) + sum(utf16_len(h) + 2 for h in heads) + 2 * len(hits)
-    share = (limit - fixed) // max(1, len(hits))
+    body = html_marked(text[start:end], inside)
+    return ("…" if cut_before else "") + body + ("…" if cut_after else "")
+
+
+def html_quote(
+    text: str, spans: Sequence[tuple[int, int]], limit: int, folded: bool, lead: str = ""
+) -> str:
+    """A passage's best stretch (≤ `limit` characters) as a blockquote, expandable when
+    `folded`; `lead` (escaped) opens it."""
+    spans = word_spans(spans)
+    start, end = focus(text, spans, limit, context_before=not folded)
+    opening = "<blockquote expandable>" if folded and end - start > 3 * 17 else "<blockquote>"
+    return f"{opening}{lead}{html_excerpt(text, spans, start, end)}</blockquote>"
+
+
+def html_citation(chunk: Chunk) -> str:
+    """The source line: a citation a reader copies with one tap."""
+    return f"{CITATION_MARK} <code>{html.escape(citation(chunk))}</code>"
+
+
+def rank_markers(count: int, first_rank: int = 1) -> list[str]:
+    """The marks (① ② ③) that tell passages apart on a page, and their buttons; none for
+    an answer of one passage."""
+    if count == 1 and first_rank == 1:
+        return [""]
+    ranks = range(first_rank, first_rank + count)
+    return [MARKERS[rank - 1] if rank <= len(MARKERS) else f"({rank})" for rank in ranks]
+
+
+def telegram_answer(hits: Sequence[Hit], header: str, first_rank: int = 1) -> str:
+    """Telegram HTML for ranked passages under an (escaped) header, for one phone screen.
+
+    The best passage is open and trimmed around its best-matching sentence; the others
+    are folded. A heading is printed once for consecutive passages under it, and each
+    source ends with its citation line.
+    """
     blocks = [header] if header else []
-    for head, hit in zip(heads, hits, strict=True):
-        blocks.append(f"{head}\n{html_quote(hit.chunk.text, hit.highlights, share)}")
-    return "\n\n".join(blocks)
+    marks = rank_markers(len(hits), first_rank)
+    for at, hit in enumerate(hits):
+        chunk, previous = hit.chunk, hits[at - 1].chunk if at else None
+        following = hits[at + 1].chunk if at + 1 < len(hits) else None
+        lines = []
+        if previous is None or (previous.doc, previous.headings) != (chunk.doc, chunk.headings):
+            lines.append(f"<b>{html.escape(section_line(chunk))}</b>")
+        marker = marks[at] + " " if marks[at] else ""
+        limit = FIRST_EXCERPT if at == 0 and first_rank == 1 else FOLDED_EXCERPT
+        folded = not (at == 0 and first_rank == 1)
+        lines.append(html_quote(chunk.text, hit.highlights, limit, folded, marker))
+        if following is None or citation(following) != citation(chunk):
+            lines.append(html_citation(chunk))
+        blocks.append("\n".join(lines))
+    return fit("\n\n".join(blocks))
+
+
+def fit(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> str:
+    """`text` itself when it fits Telegram's limit (it nearly always does), else cut at
+    the last line end that fits, an open quote closed."""
+    if utf16_len(text) <= limit:
+        return text
+    budget, units, cut = limit - 64, 0, 0
+    for at, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > budget:
+            break
+        if char == "\n":
+            cut = at
+    text = text[:cut]
+    open_quote = text.rfind("<blockquote") > text.rfind("</blockquote>")
+    return text + ("…</blockquote>" if open_quote else "\n…")
+
+
+def telegram_passage(chunk: Chunk, spans: Sequence[tuple[int, int]] = ()) -> str:
+    """One passage on its own (a shared inline result, a page of the contents): its
+    heading, the passage (folded when long) and its citation; no rank."""
+    folded = len(chunk.text) > FIRST_EXCERPT
+    quote = html_quote(chunk.text, spans, TELEGRAM_TEXT_LIMIT // 2, folded)
+    return fit(f"<b>{html.escape(section_line(chunk))}</b>\n{quote}\n{html_citation(chunk)}")
+
+
+def telegram_section(section: Chunk, passage: Chunk, spans: Sequence[tuple[int, int]] = ()) -> str:
+    """The whole section around a passage: what comes before and after folded, the passage
+    itself open and marked (👉), then the citation."""
+    before = section.text[: passage.start - section.start]
+    after = section.text[passage.end - section.start :]
+    room = (TELEGRAM_TEXT_LIMIT - 400 - len(passage.text)) // 2
+    parts = [f"📄 <b>{html.escape(section_line(passage))}</b>"]
+    if before.strip():
+        kept = before[-max(room, 100) :]
+        cut = "…" if len(kept) < len(before) else ""
+        parts.append(f"<blockquote expandable>{cut}{html.escape(kept.strip())}</blockquote>")
+    body = html_marked(passage.text, word_spans(spans))
+    parts.append(f"<blockquote>👉 {body}</blockquote>")
+    if after.strip():
+        kept = after[: max(room, 100)]
+        cut = "…" if len(kept) < len(after) else ""
+        parts.append(f"<blockquote expandable>{html.escape(kept.strip())}{cut}</blockquote>")
+    parts.append(html_citation(passage))
+    return fit("\n".join(parts))

@@ -6,9 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.search import tokens
-from bot.search.searcher import Searcher, compact_question
-from bot.telegram.handlers import inline_article
-from bot.telegram.replies import CALLBACK_LIMIT, answer_html, answer_keyboard
+from bot.search.searcher import Searcher, clean_question
+from bot.telegram.callbacks import CALLBACK_LIMIT, compact_question, parse
+from bot.telegram.handlers import inline_articles
+from bot.telegram.views import answer_keyboard, answer_text
 from tests.fake_bot_api import check_markup, check_text
 
 AWKWARD = [
@@ -66,17 +67,21 @@ questions = st.lists(pieces, max_size=12).map("".join)
 def assert_sendable(searcher: Searcher, question: str) -> None:
     answer = searcher.search(question)
     for lang in ("zh", "en"):
-        check_text({"text": answer_html(answer, lang), "parse_mode": "HTML"})
-        keyboard = answer_keyboard(answer, 0, lang)
+        check_text({"text": answer_text(answer, lang, private=True), "parse_mode": "HTML"})
+        keyboard = answer_keyboard(answer, 0, lang, 3, searcher)
         if keyboard is not None:
             check_markup(keyboard.to_dict())
             for row in keyboard.inline_keyboard:
                 for button in row:
                     assert len(button.callback_data.encode()) <= CALLBACK_LIMIT
-    for hit in answer.hits:
-        content = inline_article(hit).input_message_content.to_dict()
+                    assert parse(button.callback_data) is not None
+    for article in inline_articles(searcher, answer.hits):
+        content = article.input_message_content.to_dict()
         check_text({**content, "parse_mode": "HTML"}, "message_text")
-    assert len(compact_question(question, 60).encode()) <= 60
+    compact = compact_question(question, 60)
+    assert len(compact.encode()) <= 60
+    cleaned = clean_question(question)
+    assert all(word in cleaned for word in compact.split())  # whole words, never cut
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

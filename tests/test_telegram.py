@@ -140,12 +140,30 @@ async def test_private_question_gets_passages_with_headings_and_bold(
     assert call.params["chat_id"] == USER["id"]
     assert call.params["parse_mode"] == "HTML"
     assert call.params["link_preview_options"] == {"is_disabled": True}
-    assert "<b>1.</b> 在全市组织系统干部培训专班上的讲话 › 二、" in text
-    assert "<blockquote expandable>" in text
-    assert "<b>年轻干部</b>" in text and "<b>历练</b>" in text
+    assert text.startswith(
+        "🔎 年轻干部应该去哪里历练？\n\n<b>（五）着眼于事业长远发展，高度重视年轻干部工作。</b>\n"
+        "<blockquote>① …基层实践是培养锻炼<b>干部</b>的练兵场，"
+    )
+    assert "墩苗<b>历练</b>" in text
+    assert text.count("<blockquote expandable>② ") == text.count("<blockquote expandable>③ ") == 1
+    assert text.endswith("\n📎 <code>《在全市组织系统干部培训专班上的讲话》二、（五）</code>")
     keyboard = call.params["reply_markup"]["inline_keyboard"]
-    assert keyboard[0][0]["text"] == "全文 1"
+    assert [b["text"] for b in keyboard[0]] == ["全文 ①", "全文 ②", "全文 ③"]
     assert keyboard[0][0]["callback_data"].startswith("c:")
+    assert keyboard[0][0]["callback_data"].endswith(":0:年轻干部应该去哪里历练？")
+    assert keyboard[1] == [{"text": "更多结果 ▶", "callback_data": "m:3:年轻干部应该去哪里历练？"}]
+
+
+async def test_a_one_passage_answer_reads_in_full(fake: FakeBotAPI, bot: Application) -> None:
+    call = await ask(fake, {"message": message("灯下黑")})
+    assert call.params["text"] == (
+        "🔎 灯下黑\n\n<b>（二）以组织体系建设为重点</b>\n"
+        "<blockquote>…目前，全市基层党组织建设方面，农村要好于社区，农村和企业党组织建设要好于机关党组织建设，党建在市直一级还存在“<b>灯下黑</b>”"
+        "现象，机关支部建设还亟待加强。</blockquote>\n"
+        "📎 <code>《在全市组织系统干部培训专班上的讲话》二、（二）</code>"
+    )
+    (only,) = call.params["reply_markup"]["inline_keyboard"]
+    assert [b["text"] for b in only] == ["全文"]  # one passage: no ▶, as there is no next page
 
 
 async def test_question_with_html_is_shown_as_typed(fake: FakeBotAPI, bot: Application) -> None:
@@ -168,7 +186,7 @@ async def test_weak_matches_are_offered_apart_in_private_only(
     private = await ask(fake, {"message": message(question)})
     text = plain(private.params["text"])
     assert "没有找到直接回答这个问题的段落。下面的段落只是部分相关，仅供参考：" in text
-    assert "在全市组织系统干部培训专班上的讲话 › " in text
+    assert "📎 《在全市组织系统干部培训专班上的讲话》" in text
     group = await ask(fake, {"message": message(f"/ask {question}", chat=GROUP)})
     assert plain(group.params["text"]).endswith(
         "没有找到相关内容。换个说法试试，或发送 /toc 查看目录。"
@@ -179,22 +197,35 @@ async def test_start_offers_example_questions_that_answer(
     fake: FakeBotAPI, bot: Application
 ) -> None:
     call = await ask(fake, {"message": message("/start")})
-    buttons = [row[0] for row in call.params["reply_markup"]["inline_keyboard"]]
-    assert 2 <= len(buttons) <= 3
-    pressed = await ask(
-        fake,
-        {
-            "callback_query": {
-                "id": "cb1",
-                "from": USER,
-                "chat_instance": "1",
-                "message": message("welcome", user=None, chat=private_chat()),
-                "data": buttons[0]["callback_data"],
-            }
-        },
+    assert call.params["text"] == (
+        "👋 你好！我可以在《在全市组织系统干部培训专班上的讲话》里帮你找答案，"
+        "告诉你原文在哪一部分，并附上可以直接引用的出处。\n\n直接把问题发给我，或者点下面的例子："
     )
-    assert "<b>1.</b>" in pressed.params["text"]
-    assert fake.sent("answerCallbackQuery")
+    buttons = [row[0] for row in call.params["reply_markup"]["inline_keyboard"]]
+    assert [b["text"] for b in buttons] == [
+        "什么是“组织路线”？",
+        "以党的政治建设为统领",
+        "以组织体系建设为重点",
+        "坚持事业为上",
+    ]
+    for example in buttons:  # each example is answered with a passage, as a new message
+        pressed = await ask(fake, press(call, example["callback_data"]))
+        assert pressed.params["text"].startswith(f"🔎 {example['text']}\n\n<b>")
+        assert "📎 <code>《在全市组织系统干部培训专班上的讲话》" in pressed.params["text"]
+    assert len(fake.sent("answerCallbackQuery")) == 4
+
+
+def press(call: Any, data: str, user: dict[str, Any] = USER) -> dict[str, Any]:
+    """A press, by `user`, of the button carrying `data` on the message `call` sent."""
+    return {
+        "callback_query": {
+            "id": f"cb{next(_message_ids)}",
+            "from": user,
+            "chat_instance": "1",
+            "message": call.result,
+            "data": data,
+        }
+    }
 
 
 def private_chat(user: dict[str, Any] = USER) -> dict[str, Any]:
@@ -236,13 +267,10 @@ async def test_sticker_photo_and_edits_break_nothing(fake: FakeBotAPI, bot: Appl
         "is_animated": False,
         "is_video": False,
     }
-    call = await ask(fake, {"message": message(None, sticker=sticker)})
-    assert "文字" in call.params["text"]
+    assert await quiet(fake, {"message": message(None, sticker=sticker)}) == []  # a 👍 in effect
     photo = [{"file_id": "p", "file_unique_id": "q", "width": 1, "height": 1}]
-    await ask(fake, {"message": message(None, photo=photo)})
-    assert (
-        await quiet(fake, {"edited_message": message("灯下黑", edit_date=int(time.time()))}) == []
-    )
+    call = await ask(fake, {"message": message(None, photo=photo)})
+    assert call.params["text"] == "我只能回答文字问题，请用文字提问。"
     call = await ask(fake, {"message": message("灯下黑")})
     assert "<b>灯下黑</b>" in call.params["text"]
 
@@ -268,12 +296,15 @@ async def test_more_results_continue_where_the_answer_stopped(
     first = await ask(fake, {"message": message("干部")})
     keyboard = first.params["reply_markup"]["inline_keyboard"]
     more = keyboard[-1][0]
-    assert more["text"] == "更多结果 ▶"
-    page = await ask(fake, {"callback_query": callback(more["callback_data"])})
-    assert "<b>4.</b>" in page.params["text"]
-    shown_first = {b["callback_data"] for b in keyboard[0]}
-    shown_next = {b["callback_data"] for b in page.params["reply_markup"]["inline_keyboard"][0]}
-    assert not shown_first & shown_next
+    assert more == {"text": "更多结果 ▶", "callback_data": "m:3:干部"}
+    page = await ask(fake, press(first, more["callback_data"]), "editMessageText")
+    assert page.params["message_id"] == first.result["message_id"]  # in place, no new message
+    assert "<blockquote expandable>④ " in page.params["text"]
+    assert "<blockquote>" not in page.params["text"]  # a later page: every passage folded
+    buttons = page.params["reply_markup"]["inline_keyboard"]
+    assert [b["text"] for b in buttons[0]] == ["全文 ④", "全文 ⑤", "全文 ⑥"]
+    assert buttons[1][0] == {"text": "◀ 上一页", "callback_data": "m:0:干部"}
+    assert not {b["callback_data"] for b in keyboard[0]} & {b["callback_data"] for b in buttons[0]}
 
 
 def callback(data: str, user: dict[str, Any] = USER, chat: dict[str, Any] | None = None) -> dict:
@@ -291,10 +322,15 @@ async def test_full_text_button_shows_the_whole_section(
 ) -> None:
     first = await ask(fake, {"message": message("选拔使用要坚持事业为上")})
     data = first.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-    full = await ask(fake, {"callback_query": callback(data)})
+    full = await ask(fake, press(first, data), "editMessageText")
     text = plain(full.params["text"])
-    assert text.startswith("📄 全文")
+    assert text.startswith("📄 全文\n📄 ")
     assert "为政之要，惟在得人。" in text and "让扛事成事者受褒奖" in text
+    assert full.params["text"].count("<blockquote>👉 ") == 1  # the tapped passage, open
+    back = full.params["reply_markup"]["inline_keyboard"]
+    assert back == [[{"text": "◀ 返回结果", "callback_data": "m:0:选拔使用要坚持事业为上"}]]
+    again = await ask(fake, press(first, back[0][0]["callback_data"]), "editMessageText")
+    assert again.params["text"] == first.params["text"]
 
 
 async def test_buttons_survive_a_restart(fake: FakeBotAPI, seed_searcher: Searcher) -> None:
@@ -306,10 +342,10 @@ async def test_buttons_survive_a_restart(fake: FakeBotAPI, seed_searcher: Search
     await start_bot(restarted)
     try:
         keyboard = first.params["reply_markup"]["inline_keyboard"]
-        full = await ask(fake, {"callback_query": callback(keyboard[0][1]["callback_data"])})
-        assert "全文" in full.params["text"]
-        more = await ask(fake, {"callback_query": callback(keyboard[-1][0]["callback_data"])})
-        assert "<b>4.</b>" in more.params["text"]
+        full = await ask(fake, press(first, keyboard[0][1]["callback_data"]), "editMessageText")
+        assert full.params["text"].startswith("📄 <b>全文</b>")
+        more = await ask(fake, press(first, keyboard[-1][0]["callback_data"]), "editMessageText")
+        assert "④ " in more.params["text"]
     finally:
         await stop_bot(restarted)
 
@@ -381,14 +417,33 @@ def inline(query: str, offset: str = "", user: dict[str, Any] = USER) -> dict[st
 
 async def test_inline_query_returns_articles(fake: FakeBotAPI, bot: Application) -> None:
     call = await ask(fake, inline("灯下黑"), "answerInlineQuery")
-    first = call.params["results"][0]
-    assert first["type"] == "article"
-    assert first["title"].startswith("（二）以组织体系建设为重点")
-    assert first["description"].startswith("认真贯彻执行刚刚颁布的")
-    message_text = first["input_message_content"]["message_text"]
-    assert "在全市组织系统干部培训专班上的讲话 › 二、" in message_text
-    assert "<b>灯下黑</b>" in message_text
+    (only,) = call.params["results"]
+    assert only["type"] == "article"
+    assert only["title"] == "《在全市组织系统…上的讲话》二、（二）以组织体系建设为重点"
+    assert only["description"] == (
+        "…农村要好于社区，农村和企业党组织建设要好于机关党组织建设，党建在市直一级还存在“灯下黑”现象，"
+        "机关支部建设还亟待加强。"
+    )
+    shared = only["input_message_content"]["message_text"]  # the whole passage, folded
+    assert shared.startswith(
+        "<b>（二）以组织体系建设为重点</b>\n"
+        "<blockquote expandable>认真贯彻执行刚刚颁布的《中国共产党"
+    )
+    assert shared.endswith(
+        "党建在市直一级还存在“<b>灯下黑</b>”现象，机关支部建设还亟待加强。</blockquote>\n"
+        "📎 <code>《在全市组织系统干部培训专班上的讲话》二、（二）</code>"
+    )
     assert "next_offset" not in call.params  # one page holds every match
+
+
+async def test_inline_titles_tell_results_apart(fake: FakeBotAPI, bot: Application) -> None:
+    call = await ask(fake, inline("干部"), "answerInlineQuery")
+    titles = [r["title"] for r in call.params["results"]]
+    assert len(titles) >= 10
+    assert len(set(titles)) == len(titles)
+    assert all(t.startswith("《在全市组织系统…上的讲话》") for t in titles)
+    texts = [r["input_message_content"]["message_text"] for r in call.params["results"]]
+    assert all(text.count("📎 <code>《") == 1 and "①" not in text for text in texts)
 
 
 @pytest.fixture(scope="module")
@@ -427,9 +482,11 @@ async def test_inline_empty_and_unknown_queries_get_an_answer(
     fake: FakeBotAPI, bot: Application
 ) -> None:
     empty = await ask(fake, inline(""), "answerInlineQuery")
-    assert empty.params["results"][0]["title"] == "输入关键词开始查找"
+    assert empty.params["results"] == []  # nothing that could be sent into the chat
+    assert empty.params["button"] == {"text": "在私聊中提问", "start_parameter": "inline"}
     none = await ask(fake, inline("hello world"), "answerInlineQuery")
-    assert none.params["results"][0]["title"] == "没有找到相关内容"
+    assert none.params["results"] == []
+    assert none.params["button"]["text"] == "没有找到，换个关键词，或在私聊中提问"
     assert not fake.refusals
 
 

@@ -164,6 +164,18 @@ def heading_style(line: str) -> tuple[str, int] | None:
     return None
 
 
+CITED_STYLES = {"part", "chapter", "named", "section", "cn", "paren_cn", "arabic", "paren_arabic"}
+
+
+def heading_label(heading: str) -> str:
+    """The numbering a heading is cited by (第三章, 二、, （三）, 32．, 总则), or "" for a heading
+    without one (——lead lines and 一要 items are cited by their parent)."""
+    for style, _, pattern in HEADING_STYLES:
+        if style in CITED_STYLES and (match := pattern.match(heading)):
+            return match.group(0).strip()
+    return ""
+
+
 def is_meta(line: str, byline: bool = True) -> bool:
     """A subtitle, byline, date or note line of a title block (——2020年5月22日在…,
     国务院总理 李克强, （2017年10月24日通过）); `byline=False` leaves bylines out."""

@@ -22,6 +22,7 @@ import numpy as np
 
 from bot.models import Answer, Chunk, Hit
 from bot.search import tokens
+from bot.search.contents import Contents
 from bot.search.index import BM25Index
 from bot.search.lookup import DocumentNames, Reference, article_number, part_number
 from bot.search.question import Terms, list_pattern, question_terms
@@ -37,9 +38,6 @@ PHRASE_CHARS = 3
 PHRASE_COVERAGE = 0.75
 LIST_BONUS = 0.5  # a passage listing what a question asks for scores this much more
 MAX_QUERY_CHARS = 1000
-EXAMPLE_TOPIC = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、是要]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])"
-)
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -131,6 +129,7 @@ class Searcher:
         offset: int = 0,
         with_highlights: bool = True,
         relevance_rule: bool = True,
+        follows: str = "",
     ) -> Answer:
         """The passages that answer `query`, best first: `top_k` of them from `offset`.
 
@@ -139,7 +138,9 @@ class Searcher:
         the library lacks gets none, and says so in `missing`.
         `with_highlights=False` skips finding the matched words, and
         `relevance_rule=False` returns the ranking alone, without lookups, the
-        no-answer rule or weak matches (both for evaluation).
+        no-answer rule or weak matches (both for evaluation). `follows` is the title of
+        the document an earlier answer came from: a follow-up naming an article or
+        chapter but no document (那第十五条呢) asks within it.
         """
         query = clean_question(query)
         if not relevance_rule:
@@ -147,6 +148,8 @@ class Searcher:
             ranked = self._candidates(query, terms, None) if words else []
             return self._page(query, ranked, words, top_k, offset, with_highlights)
         ref = self.names.refer(tokens.normalize(query)[0])  # 黨章第八條 names 党章 too
+        if (ref.article or ref.part) and follows and not ref.docs and not ref.missing:
+            ref = self.names.refer(tokens.normalize(f"《{follows}》{query}")[0])
         if ref.article or ref.part:
             return self._numbered(query, ref, top_k, offset, with_highlights)
         if ref.missing:
@@ -359,14 +362,28 @@ class Searcher:
         position = self.store.position(chunk_id)
         if position is None:
             return None
+        first, last = self._section_range(position)
+        start, end = int(self.store.starts[first]), int(self.store.ends[last])
+        text = self.store.document_text(int(self.store.doc_of[position]))[start:end]
+        return replace(self.store[position], text=text, start=start, end=end)
+
+    def place_in_section(self, chunk_id: str) -> tuple[int, int]:
+        """A passage's number within its section and the section's passage count (1, 1 for
+        an unknown id)."""
+        position = self.store.position(chunk_id)
+        if position is None:
+            return 1, 1
+        first, last = self._section_range(position)
+        return position - first + 1, last - first + 1
+
+    def _section_range(self, position: int) -> tuple[int, int]:
+        """The first and last position of the section (same headings) around `position`."""
         first = last = position
         while first > 0 and self.store.same_section(first - 1, position):
             first -= 1
         while last + 1 < len(self.store) and self.store.same_section(last + 1, position):
             last += 1
-        start, end = int(self.store.starts[first]), int(self.store.ends[last])
-        text = self.store.document_text(int(self.store.doc_of[position]))[start:end]
-        return replace(self.store[position], text=text, start=start, end=end)
+        return first, last
 
     @cached_property
     def _outline(self) -> list[tuple[str, list[str]]]:
@@ -385,36 +402,11 @@ class Searcher:
         return self._outline
 
     @cached_property
-    def _examples(self) -> list[str]:
-        candidates = [f"什么是“{term}”？" for term in self.quoted_terms[:5]]
-        for _, headings in self.outline():
-            for heading in headings:
-                topic = EXAMPLE_TOPIC.sub("", heading).split("，")[0].rstrip("。")
-                if 2 <= len(topic) <= 16:
-                    candidates.append(topic)
-        examples = []
-        for candidate in dict.fromkeys(candidates):
-            if self.search(candidate, 1, with_highlights=False).hits:
-                examples.append(candidate)
-            if len(examples) == 3:
-                break
-        return examples
+    def contents(self) -> Contents:
+        """The library's table of contents, for browsing."""
+        return Contents(self.store)
 
-    def example_questions(self, count: int = 3) -> list[str]:
-        """Questions this corpus answers, for a welcome screen: about its quoted terms first,
-        then about its top-level sections.
-        """
-        return self._examples[:count]
-
-
-def compact_question(question: str, max_bytes: int) -> str:
-    """The question's content words (stopwords and punctuation dropped), at most `max_bytes`
-    of UTF-8: small enough for a button, and it searches the same.
-    """
-    question = clean_question(question)
-    if len(question.encode()) <= max_bytes:
-        return question
-    spans = merge_spans([(t.start, t.end) for t in tokens.tokenize_with_spans(question)])
-    compact = " ".join(question[start:end] for start, end in spans)
-    encoded = compact.encode()[:max_bytes]
-    return encoded.decode("utf-8", errors="ignore").strip()
+    def passage(self, chunk_id: str) -> tuple[int, Chunk] | None:
+        """The position and passage of an id, or None for an id this index lacks."""
+        position = self.store.position(chunk_id)
+        return None if position is None else (position, self.store[position])

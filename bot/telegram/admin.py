@@ -13,6 +13,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.config import Settings
+from bot.render import shorten_middle
 from bot.search import indexfile
 from bot.search.build import corpus_changed, open_searcher
 from bot.telegram.messages import say
@@ -82,7 +83,21 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             for k in ("updates", "answered", "empty", "inline", "limited", "refused", "errors")
         },
     )
-    await send(update, context, text)
+    await send(update, context, text + await unanswered_text(service, lang))
+
+
+UNANSWERED_SHOWN = 10
+
+
+async def unanswered_text(service: Services, lang: str) -> str:
+    """The most frequent questions of the last 7 days that got no answer, counted."""
+    if service.unanswered is None:
+        return say(lang, "unanswered_off")
+    top = await asyncio.to_thread(service.unanswered.top, UNANSWERED_SHOWN)
+    if not top:
+        return say(lang, "unanswered_none")
+    lines = "\n".join(f"{count} × {html.escape(shorten_middle(q, 40))}" for q, count in top)
+    return say(lang, "unanswered", lines=lines)
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

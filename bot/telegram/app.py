@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 from typing import Any
 from urllib.parse import urlparse
@@ -34,6 +35,7 @@ from bot.telegram.handlers import (
     group_text,
     help_command,
     inline_query,
+    library_name,
     not_text,
     on_error,
     private_text,
@@ -49,12 +51,17 @@ COMMANDS = ("start", "help", "ask", "toc", "about")
 
 # --- wiring -----------------------------------------------------------------------------
 async def post_init(application: Application) -> None:
-    """Publish the command menu (Chinese, and English for English-speaking users) and
-    start the corpus watcher."""
+    """Publish the command menu and the bot's descriptions (Chinese, and English for
+    English-speaking users), check the welcome's examples, and start the corpus watcher."""
+    service: Services = application.bot_data["services"]
+    bot = application.bot
     for lang, code in (("zh", None), ("en", "en")):
         commands = [BotCommand(name, say(lang, f"cmd_{name}")) for name in COMMANDS]
-        await application.bot.set_my_commands(commands, language_code=code)
-    service: Services = application.bot_data["services"]
+        await bot.set_my_commands(commands, language_code=code)
+        library = html.unescape(library_name(service.searcher, lang))
+        await bot.set_my_description(say(lang, "description", library=library)[:512], code)
+        await bot.set_my_short_description(say(lang, "short_description"), code)
+    service.examples()  # chosen and checked now, so the first /start is quick
     if service.settings.reload_interval > 0:
         service.watcher = asyncio.create_task(watch_corpus(application))
 
@@ -98,6 +105,7 @@ def build_application(
     application.bot_data["services"] = Services(settings, searcher, corpus)
 
     messages = filters.UpdateType.MESSAGE
+    asked = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE  # edits re-ask
     # 0. before everything: count the update, apply the allow-lists
     application.add_handler(TypeHandler(Update, gate), group=-1)
     # 1. commands, in private chats, groups (/cmd@this_bot) and, for /ask, channels
@@ -107,19 +115,18 @@ def build_application(
     application.add_handler(CommandHandler("about", about, filters=messages))
     application.add_handler(CommandHandler("reload", reload_command, filters=messages))
     application.add_handler(CommandHandler("stats", stats_command, filters=messages))
-    application.add_handler(
-        CommandHandler("ask", ask, filters=messages | filters.UpdateType.CHANNEL_POST)
-    )
+    channel = filters.UpdateType.CHANNEL_POST | filters.UpdateType.EDITED_CHANNEL_POST
+    application.add_handler(CommandHandler("ask", ask, filters=asked | channel))
     # 2. plain text: every message in private chats; mentions and replies in groups
-    private = filters.ChatType.PRIVATE & messages
+    private = filters.ChatType.PRIVATE
     application.add_handler(
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text)
+        MessageHandler(private & asked & filters.TEXT & ~filters.COMMAND, private_text)
     )
-    application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
-    application.add_handler(MessageHandler(private & ~filters.TEXT, not_text))
+    application.add_handler(MessageHandler(private & messages & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(private & messages & ~filters.TEXT, not_text))
     application.add_handler(
         MessageHandler(
-            filters.ChatType.GROUPS & messages & filters.TEXT & ~filters.COMMAND, group_text
+            filters.ChatType.GROUPS & asked & filters.TEXT & ~filters.COMMAND, group_text
         )
     )
     # 3. buttons and inline mode

@@ -5,52 +5,59 @@ from __future__ import annotations
 
 import html
 import logging
-import time
+from datetime import datetime
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     Message,
     MessageEntity,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.models import Hit
 from bot.render import (
-    TELEGRAM_TEXT_LIMIT,
-    html_heading_path,
-    html_quote,
+    citation,
+    focus,
     shorten_middle,
-    telegram_passages,
-    utf16_len,
+    telegram_passage,
+    topic_of,
+    word_spans,
 )
+from bot.search.searcher import Searcher
+from bot.telegram import callbacks, chatter
+from bot.telegram.callbacks import Press
 from bot.telegram.messages import say
 from bot.telegram.replies import (
+    Services,
+    answer_view,
+    is_private,
     lang_of,
-    question_data,
     reply_with_answer,
     send,
     services,
     with_retries,
 )
+from bot.telegram.views import View, contents_view, passage_view, section_view, source_text
 
 log = logging.getLogger(__name__)
 
 INLINE_PAGE = 20  # results per inline answer (Telegram allows 50)
-SNIPPET_CHARS = 80
+SNIPPET_CHARS = 60
+INLINE_TITLE_CHARS = 12  # the document's title in an inline result's title
+LIBRARY_TITLES = 4  # documents named on the welcome screen
 
 
-def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
-    """In a group: the question of a message meant for this bot, else None.
-
-    A message is meant for the bot when it mentions @username (the mention is removed
-    from the question) or replies to one of the bot's messages.
-    """
+def mentions(message: Message, username: str, bot_id: int) -> str | None:
+    """The message's text without its mention of this bot, or None when it has none."""
     text = message.text or ""
     for entity in message.entities:
         mentioned = (
@@ -61,21 +68,63 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
         )
         if mentioned:
             return text.replace(message.parse_entity(entity), " ").strip()
-    replied = message.reply_to_message
-    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
-        return text
     return None
 
 
-# --- handlers ---------------------------------------------------------------------------
+def replied_answer(message: Message | None, bot_id: int) -> Message | None:
+    """The bot's message this message replies to, if any."""
+    replied = message.reply_to_message if message is not None else None
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return replied
+    return None
+
+
+def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
+    """In a group: the question of a message meant for this bot, else None.
+
+    A message is meant for the bot when it mentions @username (the mention is removed
+    from the question) or replies to one of the bot's messages.
+    """
+    mentioned = mentions(message, username, bot_id)
+    if mentioned is not None:
+        return mentioned
+    return message.text or "" if replied_answer(message, bot_id) is not None else None
+
+
+def library_name(searcher: Searcher, lang: str) -> str:
+    """The loaded documents, named for a welcome: one title, or how many and which."""
+    titles = [root.heading for root in searcher.contents.roots]
+    if len(titles) == 1:
+        return say(lang, "library_one", title=html.escape(titles[0]))
+    named = "、".join(f"《{html.escape(t)}》" for t in titles[:LIBRARY_TITLES])
+    more = "等" if len(titles) > LIBRARY_TITLES else ""
+    return say(lang, "library_many", count=len(titles), titles=named, more=more)
+
+
+# --- commands ---------------------------------------------------------------------------
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Welcome, with example questions as buttons."""
-    lang = lang_of(update)
-    examples = services(context).searcher.example_questions(3)
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(q, callback_data=question_data(q))] for q in examples]
-    )
-    await send(update, context, say(lang, "welcome"), keyboard if examples else None)
+    """Welcome: the documents loaded and example questions (buttons in a private chat,
+    `/ask` lines in a group). A deep link (/start c_<passage>) opens what it names."""
+    service, lang, chat = services(context), lang_of(update), update.effective_chat
+    press = callbacks.from_deep_link((context.args or [""])[0])
+    if press is not None and is_private(chat):
+        view = await press_view(service, press, lang, private=True)
+        if view is not None:
+            await send(update, context, view.text, view.keyboard)
+            return
+    library = library_name(service.searcher, lang)
+    examples = service.examples()
+    if is_private(chat):
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(q, callback_data=callbacks.question_data(q))] for q in examples]
+        )
+        await send(
+            update, context, say(lang, "welcome", library=library), keyboard if examples else None
+        )
+        return
+    lines = "\n".join(f"<code>/ask {html.escape(q)}</code>" for q in examples)
+    text = say(lang, "welcome_group", library=library, username=context.bot.username)
+    await send(update, context, f"{text}\n{lines}")
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -84,59 +133,108 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def toc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The corpus outline: documents and their top-level headings."""
-    lines = [say(lang_of(update), "toc_title")]
-    for title, headings in services(context).searcher.outline():
-        lines.append(f"\n📄 <b>{html.escape(title)}</b>")
-        lines += [f"  {html.escape(shorten_middle(h, 40))}" for h in headings]
-    text = "\n".join(lines)
-    if len(text) > 4000:
-        text = text[: text.rfind("\n", 0, 4000)] + "\n…"
-    await send(update, context, text)
+    """The table of contents to browse: documents, sections, passages, by buttons."""
+    view = contents_view(services(context).searcher, Press("t"), lang_of(update))
+    if view is not None:
+        await send(update, context, view.text, view.keyboard)
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Documents, passages, and when the index was built."""
+    """Documents, passages, and when the index was built (with its time zone)."""
     searcher = services(context).searcher
-    outline = searcher.outline()
-    titles = "\n".join(f"• {html.escape(title)}" for title, _ in outline[:20])
-    built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(searcher.built_at))
+    roots = searcher.contents.roots
+    titles = "\n".join(f"• {html.escape(root.heading)}" for root in roots[:20])
+    built = datetime.fromtimestamp(searcher.built_at).astimezone()
     text = say(
         lang_of(update),
         "about",
-        documents=len(outline),
+        documents=len(roots),
         passages=len(searcher),
-        built_at=built,
+        built_at=built.strftime("%Y-%m-%d %H:%M %Z (UTC%z)"),
         titles=titles,
     )
     await send(update, context, text)
 
 
+# --- questions --------------------------------------------------------------------------
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/ask 问题 (private, group, channel); as a reply, the replied message is the question."""
     question = " ".join(context.args or [])
     message = update.effective_message
-    if not question.strip() and message is not None and message.reply_to_message is not None:
-        question = message.reply_to_message.text or ""
-    await reply_with_answer(update, context, question)
+    replied = message.reply_to_message if message is not None else None
+    if (
+        not question.strip()
+        and replied is not None
+        and replied_answer(message, context.bot.id) is None
+    ):
+        question = replied.text or ""
+    await take_question(update, context, question)
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """In a private chat any text is a question."""
-    await reply_with_answer(update, context, update.effective_message.text or "")
+    """In a private chat any text is a question (a mention of the bot is dropped)."""
+    message = update.effective_message
+    text = mentions(message, context.bot.username, context.bot.id)
+    await take_question(update, context, message.text or "" if text is None else text)
 
 
 async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """In a group: answer a mention of the bot or a reply to it; stay silent otherwise."""
+    """In a group: answer a mention of the bot or a reply to it; stay silent otherwise,
+    and always for other bots."""
     message = update.effective_message
+    if message.from_user is not None and message.from_user.is_bot:
+        return
     question = addressed_text(message, context.bot.username, context.bot.id)
     if question is not None:
-        await reply_with_answer(update, context, question)
+        await take_question(update, context, question)
+
+
+async def take_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """A message meant for the bot: nothing for an acknowledgement, a welcome for a
+    greeting, the citations for a reply asking where an answer comes from, a hint for
+    another language; else a question, read in the context of the answer it replies to."""
+    service, lang, chat = services(context), lang_of(update), update.effective_chat
+    if not text.strip():
+        if update.message and update.message.text and not update.message.text.startswith("/"):
+            await send(update, context, say(lang, "mention_only", username=context.bot.username))
+        else:
+            await reply_with_answer(update, context, text)
+        return
+    if chatter.is_acknowledgement(text):
+        return
+    if chatter.is_greeting(text):
+        key = "greeting" if is_private(chat) else "greeting_group"
+        example = html.escape((service.examples() or ["年轻干部 历练"])[0])
+        await send(update, context, say(lang, key, example=example, username=context.bot.username))
+        return
+    cited = chatter.citations(replied_answer(update.effective_message, context.bot.id))
+    if cited and chatter.asks_source(text):
+        await send(update, context, source_text(cited, lang))
+        return
+    if (
+        chatter.is_foreign(text)
+        and not service.searcher.search(text, 1, with_highlights=False).hits
+    ):
+        await send(update, context, say(lang, "foreign"))
+        return
+    follows = chatter.cited_title(cited[0]) if cited else ""
+    await reply_with_answer(update, context, text, follows=follows)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A sticker, photo or other non-text message in a private chat."""
-    await send(update, context, say(lang_of(update), "not_text"))
+    """A non-text message in a private chat: one polite line for a voice message or a
+    file, nothing for a sticker (an acknowledgement)."""
+    message, lang = update.effective_message, lang_of(update)
+    if message is None or message.sticker is not None:
+        return
+    if message.document is not None:
+        user = update.effective_user
+        admin = user is not None and user.id in services(context).settings.admin_ids
+        await send(update, context, say(lang, "file_admin" if admin else "file_not_admin"))
+    elif message.voice is not None or message.audio is not None or message.video_note is not None:
+        await send(update, context, say(lang, "voice"))
+    else:
+        await send(update, context, say(lang, "not_text"))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -144,29 +242,106 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await help_command(update, context)
 
 
+# --- buttons ----------------------------------------------------------------------------
+async def press_view(service: Services, press: Press, lang: str, private: bool) -> View | None:
+    """What a button shows, or None when it points at nothing this index has."""
+    searcher = service.searcher
+    if press.kind in ("m", "q"):
+        return await answer_view(service, press.question, press.offset, lang, private)
+    if press.kind == "c":
+        return section_view(searcher, press, lang)
+    if press.kind == "t":
+        return contents_view(searcher, press, lang)
+    if press.kind == "r":
+        return passage_view(searcher, press.passage, lang)
+    return None
+
+
+def asker_of(message: Message | None) -> int | None:
+    """Who asked the question an answer replies to (in a group), if known."""
+    replied = message.reply_to_message if message is not None else None
+    return replied.from_user.id if replied is not None and replied.from_user else None
+
+
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every button press: full text of a section, more results, or an example question."""
+    """A button press. In a private chat the bot's message changes in place (an example
+    question gets a new answer). In a group or channel, the asker's press changes the
+    answer (全文 comes as a reply to it); anyone else's comes to them in a private chat,
+    so no press makes a new post. A stale or forged button gets a short notice."""
     query = update.callback_query
-    lang = lang_of(update)
-    kind, _, rest = (query.data or "").partition(":")
-    searcher = services(context).searcher
-    if kind == "c" and (section := searcher.section(rest)) is not None:
-        await with_retries(query.answer)
-        header = f"{say(lang, 'context_title')}\n{html_heading_path(section)}"
-        budget = TELEGRAM_TEXT_LIMIT - utf16_len(header) - 1
-        await send(update, context, f"{header}\n{html_quote(section.text, (), budget)}")
-    elif kind == "m" and (parts := rest.partition(":"))[0].isdigit() and parts[2]:
-        await with_retries(query.answer)
-        await reply_with_answer(update, context, parts[2], offset=int(parts[0]))
-    elif kind == "q" and rest:
-        await with_retries(query.answer)
-        await reply_with_answer(update, context, rest)
-    else:
+    service, lang = services(context), lang_of(update)
+    press = callbacks.parse(query.data or "")
+    message = query.message if isinstance(query.message, Message) else None
+    chat = query.message.chat if query.message is not None else None
+    private_chat = chat is None or chat.type == ChatType.PRIVATE
+    if press is None:
         await with_retries(lambda: query.answer(say(lang, "stale_button")))
+        return
+    if press.kind in ("m", "q") and service.limiter.check(query.from_user.id) == "drop":
+        await with_retries(lambda: query.answer(say(lang, "rate_limited", seconds=60)))
+        return
+    by_asker = not private_chat and asker_of(message) == query.from_user.id
+    elsewhere = not private_chat and not by_asker
+    view = await press_view(service, press, lang, private=private_chat or elsewhere)
+    if view is None:
+        await with_retries(lambda: query.answer(say(lang, "stale_button")))
+        return
+    if elsewhere:
+        await send_privately(query, context, view, press, lang)
+    elif press.kind == "q" or message is None:
+        await with_retries(query.answer)
+        await context.bot.send_message(chat.id, view.text, reply_markup=view.keyboard)
+    elif press.kind == "c" and by_asker:
+        await with_retries(query.answer)
+        reply = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+        await with_retries(
+            lambda: context.bot.send_message(chat.id, view.text, reply_parameters=reply)
+        )
+    else:
+        await edit_in_place(query, context, view, lang)
 
 
+async def edit_in_place(
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, view: View, lang: str
+) -> None:
+    """Show `view` in the pressed message; a message that cannot be edited any more gets
+    it as a new message."""
+    try:
+        await with_retries(lambda: query.edit_message_text(view.text, reply_markup=view.keyboard))
+    except BadRequest as error:
+        if "not modified" in str(error).lower():
+            await with_retries(lambda: query.answer(say(lang, "not_modified")))
+            return
+        log.info("Could not edit the pressed message (%s); sending a new one", error)
+        await context.bot.send_message(
+            query.message.chat.id, view.text, reply_markup=view.keyboard
+        )
+    await with_retries(query.answer)
+
+
+async def send_privately(
+    query, context: ContextTypes.DEFAULT_TYPE, view: View, press: Press, lang: str
+) -> None:
+    """Send what a group member pressed for to them alone; one who never opened a private
+    chat with the bot is sent there (with a deep link when the press fits in one)."""
+    try:
+        await with_retries(
+            lambda: context.bot.send_message(
+                query.from_user.id, view.text, reply_markup=view.keyboard
+            )
+        )
+    except (Forbidden, BadRequest):
+        payload = callbacks.deep_link(press) or "start"
+        url = f"https://t.me/{context.bot.username}?start={payload}"
+        await with_retries(lambda: query.answer(say(lang, "open_private"), url=url))
+        return
+    await with_retries(lambda: query.answer(say(lang, "sent_privately")))
+
+
+# --- inline mode ------------------------------------------------------------------------
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """@bot 关键词: passages as articles, paged with next_offset; a hint for an empty query."""
+    """@bot 关键词: passages to share, paged with next_offset; an empty query or one with
+    no result gets a button to the private chat, never a message to send."""
     query = update.inline_query
     service = services(context)
     if service.inline_limiter.check(query.from_user.id) != "allow":
@@ -175,44 +350,50 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     service.stats["inline"] += 1
     lang = lang_of(update)
     text = query.query.strip()
-    username = context.bot.username
-    if not text:
-        hint = InlineQueryResultArticle(
-            id="hint",
-            title=say(lang, "inline_hint_title"),
-            description=say(lang, "inline_hint", username=username),
-            input_message_content=InputTextMessageContent(say(lang, "help", username=username)),
-        )
-        await with_retries(lambda: query.answer([hint], cache_time=300))
-        return
     offset = int(query.offset) if query.offset.isdigit() else 0
-    answer = service.searcher.search(text, INLINE_PAGE, offset)
-    results = [inline_article(hit) for hit in answer.hits]
-    if not results and offset == 0:
-        results = [
-            InlineQueryResultArticle(
-                id="none",
-                title=say(lang, "inline_none_title"),
-                description=say(lang, "inline_none"),
-                input_message_content=InputTextMessageContent(say(lang, "no_result")),
-            )
-        ]
+    answer = service.searcher.search(text, INLINE_PAGE, offset) if text else None
+    if answer is None or (not answer.hits and offset == 0):
+        key = "inline_nothing" if text else "inline_start"
+        start = InlineQueryResultsButton(say(lang, key), start_parameter="inline")
+        await with_retries(lambda: query.answer([], button=start, cache_time=60 if text else 300))
+        return
+    results = inline_articles(service.searcher, answer.hits)
     following = offset + len(answer.hits)
     # None, not "": python-telegram-bot 22 sends "" as "[]", which clients would send back.
     next_offset = str(following) if answer.hits and following < answer.total else None
     await with_retries(lambda: query.answer(results, next_offset=next_offset, cache_time=60))
 
 
-def inline_article(hit: Hit) -> InlineQueryResultArticle:
-    """One passage as an inline result: its section as title, a snippet, the passage."""
+def inline_articles(searcher: Searcher, hits: tuple[Hit, ...]) -> list[InlineQueryResultArticle]:
+    """Passages as inline results: each titled by where it is (document and section; the
+    passage's place in its section when another result has the same), described by its
+    best-matching sentence, and sent as the passage with its citation."""
+    titles = [
+        shorten_middle(f"{citation(hit.chunk, INLINE_TITLE_CHARS)}{topic_of(hit.chunk)}", 48)
+        for hit in hits
+    ]
+    repeated = {t for t in titles if titles.count(t) > 1}
+    results = []
+    for title, hit in zip(titles, hits, strict=True):
+        if title in repeated:
+            number, total = searcher.place_in_section(hit.chunk.id)
+            title = f"{title}（{number}/{total}）"
+        results.append(inline_article(hit, title))
+    return results
+
+
+def inline_article(hit: Hit, title: str) -> InlineQueryResultArticle:
+    """One passage as an inline result."""
     chunk = hit.chunk
-    section = chunk.headings[-1] if chunk.headings else chunk.title
-    snippet = chunk.text[:SNIPPET_CHARS] + ("…" if len(chunk.text) > SNIPPET_CHARS else "")
+    spans = word_spans(hit.highlights)
+    start, end = focus(chunk.text, spans, SNIPPET_CHARS, context_before=False)
+    snippet = chunk.text[start:end].strip().lstrip("，、；：,;:")
+    snippet = ("…" if start else "") + snippet + ("…" if end < len(chunk.text) else "")
     return InlineQueryResultArticle(
         id=chunk.id,
-        title=shorten_middle(section, 60),
+        title=title,
         description=snippet,
-        input_message_content=InputTextMessageContent(telegram_passages([hit], "")),
+        input_message_content=InputTextMessageContent(telegram_passage(chunk, spans)),
     )
 
 

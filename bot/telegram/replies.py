@@ -1,39 +1,37 @@
-"""What the Telegram handlers share: the services, callback data, answer rendering and
-sending with retries.
-
-Buttons carry everything they need in their callback data (≤ 64 bytes), so they work
-after a restart and on any replica.
-"""
+"""What the Telegram handlers share: the services, answering a question, and sending
+with retries."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import html
 import logging
 import os
 import time
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
-from bot.models import Answer
 from bot.ratelimit import RateLimiter
-from bot.render import shorten_middle, telegram_passages
-from bot.search.searcher import Searcher, compact_question
+from bot.search import indexfile
+from bot.search.searcher import Searcher
 from bot.telegram.messages import language, say
+from bot.telegram.views import View, answer_keyboard, answer_text
+from bot.telegram.welcome import example_questions
+from bot.unanswered import UnansweredLog
 
 log = logging.getLogger(__name__)
 
-CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback data
-QUESTION_ECHO_CHARS = 120
+REMEMBERED_ANSWERS = 5000
+UNANSWERED_FILE = "unanswered.sqlite3"
+T = TypeVar("T")
 SEND_ATTEMPTS = 5  # a 5xx or network error on one send is retried, then reported
 RETRY_DELAY = 0.5  # seconds before the first retry; doubled each time
 
@@ -55,11 +53,37 @@ class Services:
     salt: bytes = field(default_factory=lambda: os.urandom(8))
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     watcher: asyncio.Task[None] | None = None
+    # which message answered which question, for edited questions (lost on a restart:
+    # an edit then gets a new answer)
+    answers: OrderedDict[tuple[int, int], int] = field(default_factory=OrderedDict)
+    unanswered: UnansweredLog | None = None
+    _examples: tuple[int, list[str]] = (0, [])
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.settings.user_rate_limit, 60.0)
         self.chat_limiter = RateLimiter(self.settings.chat_rate_limit, 60.0)
         self.inline_limiter = RateLimiter(self.settings.inline_rate_limit, 60.0)
+        if self.settings.log_unanswered:
+            self.unanswered = UnansweredLog(indexfile.location(self.settings) / UNANSWERED_FILE)
+
+    def remember_answer(self, chat_id: int, question_id: int, answer_id: int) -> None:
+        """Note which message answered a question (the last REMEMBERED_ANSWERS kept)."""
+        self.answers[(chat_id, question_id)] = answer_id
+        while len(self.answers) > REMEMBERED_ANSWERS:
+            self.answers.popitem(last=False)
+
+    def answer_to(self, chat: Chat | None, message: Message | None) -> tuple[int, int] | None:
+        """(chat id, message id) of the answer a question got, if known."""
+        if chat is None or message is None:
+            return None
+        answer_id = self.answers.get((chat.id, message.message_id))
+        return None if answer_id is None else (chat.id, answer_id)
+
+    def examples(self) -> list[str]:
+        """The welcome screen's example questions for the index being served."""
+        if self._examples[0] != id(self.searcher):
+            self._examples = (id(self.searcher), example_questions(self.searcher))
+        return self._examples[1]
 
     def pseudonym(self, value: int | None) -> str:
         """A stable stand-in for a user or chat id in logs (salted per process)."""
@@ -86,53 +110,6 @@ def lang_of(update: Update) -> str:
     return language(user.language_code if user else None)
 
 
-# --- callback data: self-contained, ≤ 64 bytes ---------------------------------------
-def more_data(question: str, offset: int) -> str:
-    """Callback data for "more results": the offset and the (compacted) question."""
-    prefix = f"m:{offset}:"
-    return prefix + compact_question(question, CALLBACK_LIMIT - len(prefix.encode()))
-
-
-def question_data(question: str) -> str:
-    """Callback data for an example-question button."""
-    return "q:" + compact_question(question, CALLBACK_LIMIT - 2)
-
-
-def answer_keyboard(answer: Answer, offset: int, lang: str) -> InlineKeyboardMarkup | None:
-    """ "Full text" buttons for each passage, and "more" when further passages exist."""
-    rows = []
-    context_buttons = [
-        InlineKeyboardButton(say(lang, "context", rank=rank), callback_data=f"c:{hit.chunk.id}")
-        for rank, hit in enumerate(answer.hits, offset + 1)
-    ]
-    if context_buttons:
-        rows.append(context_buttons)
-    following = offset + len(answer.hits)
-    if following < answer.total:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    say(lang, "more"), callback_data=more_data(answer.query, following)
-                )
-            ]
-        )
-    return InlineKeyboardMarkup(rows) if rows else None
-
-
-def answer_html(answer: Answer, lang: str, offset: int = 0, private: bool = False) -> str:
-    """The reply to a question: the question echoed, then the passages, or a short no
-    (in a private chat followed by the weak matches, marked as such)."""
-    echo = html.escape(shorten_middle(answer.query.strip(), QUESTION_ECHO_CHARS))
-    header = say(lang, "question", question=echo)
-    if not answer.hits:
-        if answer.missing and offset == 0:
-            return f"{header}\n\n{say(lang, 'missing', missing=html.escape(answer.missing))}"
-        if answer.related and offset == 0 and private:
-            return telegram_passages(answer.related, f"{header}\n\n{say(lang, 'weak_only')}")
-        return f"{header}\n\n{say(lang, 'no_result' if offset == 0 else 'no_more')}"
-    return telegram_passages(answer.hits, header, first_rank=offset + 1)
-
-
 # --- replying ---------------------------------------------------------------------------
 def admission(service: Services, user_id: int | None, chat: Chat | None) -> int | None:
     """None to answer; else the seconds to quote in a rate-limit notice, or 0 for silence.
@@ -156,9 +133,17 @@ def admission(service: Services, user_id: int | None, chat: Chat | None) -> int 
 
 
 async def reply_with_answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, offset: int = 0
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    question: str,
+    offset: int = 0,
+    follows: str = "",
 ) -> None:
-    """Search, render and send the answer where the question was asked."""
+    """Search, render and send the answer where the question was asked; an edited
+    question replaces the answer it got before, where that answer is known.
+
+    `follows` is the document an answer being replied to came from (see Searcher.search).
+    """
     service = services(context)
     lang = lang_of(update)
     chat = update.effective_chat
@@ -179,14 +164,54 @@ async def reply_with_answer(
         service.pseudonym(chat.id if chat else None),
         question,
     )
+    view = await answer_view(service, question, offset, lang, is_private(chat), follows)
+    message = update.effective_message
+    earlier = (
+        service.answer_to(chat, message)
+        if update.edited_message or update.edited_channel_post
+        else None
+    )
+    if earlier is not None:
+        try:
+            await with_retries(
+                lambda: context.bot.edit_message_text(
+                    view.text,
+                    chat_id=earlier[0],
+                    message_id=earlier[1],
+                    reply_markup=view.keyboard,
+                )
+            )
+            return
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+            log.info("Could not edit the earlier answer (%s); sending a new one", error)
+    sent = await send(update, context, view.text, view.keyboard)
+    if sent is not None and message is not None and chat is not None:
+        service.remember_answer(chat.id, message.message_id, sent.message_id)
+
+
+async def answer_view(
+    service: Services, question: str, offset: int, lang: str, private: bool, follows: str = ""
+) -> View:
+    """Search and render one page of the answer to `question`, with its buttons; a
+    question that found nothing is logged (text only) when LOG_UNANSWERED is on."""
     began = time.perf_counter()
-    answer = service.searcher.search(question, service.settings.top_k, offset)
+    page = service.settings.top_k
+    searcher = service.searcher
+    answer = searcher.search(question, page, offset, follows=follows)
     service.latencies.append(time.perf_counter() - began)
     service.stats["answered"] += 1
     service.stats["empty"] += not answer.hits
-    private = chat is not None and chat.type == ChatType.PRIVATE
-    text = answer_html(answer, lang, offset, private)
-    await send(update, context, text, answer_keyboard(answer, offset, lang))
+    if not answer.hits and offset == 0 and service.unanswered is not None:
+        await asyncio.to_thread(service.unanswered.record, question)
+    text = answer_text(answer, lang, offset, private)
+    return View(text, answer_keyboard(answer, offset, lang, page, searcher))
+
+
+def is_private(chat: Chat | None) -> bool:
+    """Whether this is a private chat with the bot."""
+    return chat is not None and chat.type == ChatType.PRIVATE
 
 
 async def send(
@@ -194,27 +219,31 @@ async def send(
     context: ContextTypes.DEFAULT_TYPE,
     text: str,
     keyboard: InlineKeyboardMarkup | None = None,
-) -> None:
-    """Send HTML to the update's chat; in groups, as a reply to the asker's message."""
+    reply_to: int | None = None,
+) -> Message | None:
+    """Send HTML to the update's chat: in groups and channels as a reply to the message
+    it answers (`reply_to`, else the update's own message)."""
     chat = update.effective_chat
     if chat is None:
-        return
+        return None
     message = update.effective_message
-    in_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
-    if in_group and message is not None and update.callback_query is None:
-        await with_retries(lambda: message.reply_html(text, reply_markup=keyboard, do_quote=True))
-    else:
-        await with_retries(lambda: context.bot.send_message(chat.id, text, reply_markup=keyboard))
+    if reply_to is None and not is_private(chat) and update.callback_query is None and message:
+        reply_to = message.message_id
+    parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+    return await with_retries(
+        lambda: context.bot.send_message(
+            chat.id, text, reply_markup=keyboard, reply_parameters=parameters
+        )
+    )
 
 
-async def with_retries(call: Callable[[], Awaitable[object]]) -> None:
+async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
     """Make a Bot API call, again after a 5xx, a timeout or a dropped connection
     (back-off 0.5, 1, 2, 4 s); a 400 is raised at once, as sending it again cannot help.
     (429s are waited out by the AIORateLimiter below this.)"""
     for attempt in range(SEND_ATTEMPTS):
         try:
-            await call()
-            return
+            return await call()
         except BadRequest:
             raise
         except NetworkError as error:
@@ -222,3 +251,4 @@ async def with_retries(call: Callable[[], Awaitable[object]]) -> None:
                 raise
             log.warning("A Bot API call failed (%s); retrying", error)
             await asyncio.sleep(RETRY_DELAY * 2**attempt)
+    raise AssertionError("unreachable")

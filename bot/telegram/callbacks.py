@@ -1,0 +1,133 @@
+"""What a button carries: self-contained callback data of at most 64 bytes, so buttons
+keep working after a restart and on any replica.
+
+    m:<offset>:<question>              a page of an answer
+    c:<passage>[:<offset>:<question>]  the section around a passage (and the page to go back to)
+    q:<question>                       an example question
+    t[:<doc>:<tag>[:<i>[:<j>]]]        the table of contents, down to a section
+    r:<passage>                        one passage of the contents, with paging
+
+A `<tag>` is four hex digits of the document's title, so a button made for a document
+that has since gone or moved says it is stale instead of opening another one.
+Deep links (t.me/bot?start=…) carry `c_<passage>` or `r_<passage>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from bot.search import tokens
+from bot.search.searcher import clean_question, merge_spans
+
+CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback data
+PASSAGE_ID = re.compile(r"^[0-9a-f]{12}$")
+DEEP_LINK = re.compile(r"^([cr])_([0-9a-f]{12})$")
+
+
+@dataclass(frozen=True)
+class Press:
+    """A decoded button: its kind (m, c, q, t, r) and what it carries."""
+
+    kind: str
+    question: str = ""
+    offset: int = 0
+    passage: str = ""
+    doc: int = -1
+    tag: str = ""
+    path: tuple[int, ...] = ()
+
+
+def compact_question(question: str, max_bytes: int) -> str:
+    """The question within `max_bytes` of UTF-8: as asked when it fits, else its content
+    words (stopwords and punctuation dropped) as long as whole words fit: it searches the
+    same, and no word is cut in half."""
+    question = clean_question(question).strip()
+    if len(question.encode()) <= max_bytes:
+        return question
+    spans = merge_spans([(t.start, t.end) for t in tokens.tokenize_with_spans(question)])
+    kept = ""
+    for start, end in spans:
+        longer = f"{kept} {question[start:end]}".strip()
+        if len(longer.encode()) > max_bytes:
+            break
+        kept = longer
+    return kept
+
+
+def title_tag(title: str) -> str:
+    """Four hex digits naming a document's title in a button."""
+    return hashlib.blake2b(title.encode(), digest_size=2).hexdigest()
+
+
+def page_data(question: str, offset: int) -> str:
+    """A page of the answer to `question`, from `offset`."""
+    prefix = f"m:{offset}:"
+    return prefix + compact_question(question, CALLBACK_LIMIT - len(prefix))
+
+
+def section_data(passage: str, question: str = "", offset: int = 0) -> str:
+    """The section around a passage; with the answer page to return to when it fits."""
+    prefix = f"c:{passage}:{offset}:"
+    back = compact_question(question, CALLBACK_LIMIT - len(prefix)) if question else ""
+    return prefix + back if back else f"c:{passage}"
+
+
+def question_data(question: str) -> str:
+    """An example question."""
+    return "q:" + compact_question(question, CALLBACK_LIMIT - 2)
+
+
+def contents_data(doc: int | None = None, title: str = "", path: tuple[int, ...] = ()) -> str:
+    """A view of the table of contents: the documents, one document, or a section."""
+    if doc is None:
+        return "t"
+    return ":".join(["t", str(doc), title_tag(title), *map(str, path)])
+
+
+def passage_data(passage: str) -> str:
+    """One passage of the contents, with paging."""
+    return f"r:{passage}"
+
+
+def parse(data: str) -> Press | None:
+    """The button behind callback data, or None for data no button of ours carries."""
+    kind, _, rest = data.partition(":")
+    if kind == "m":
+        offset, _, question = rest.partition(":")
+        if offset.isdigit() and question.strip():
+            return Press("m", question=question, offset=int(offset))
+    elif kind == "c":
+        passage, _, back = rest.partition(":")
+        offset, _, question = back.partition(":")
+        if PASSAGE_ID.match(passage):
+            return Press("c", passage=passage, offset=int(offset or 0), question=question)
+    elif kind == "q" and rest.strip():
+        return Press("q", question=rest)
+    elif kind == "r" and PASSAGE_ID.match(rest):
+        return Press("r", passage=rest)
+    elif kind == "t":
+        return parse_contents(rest)
+    return None
+
+
+def parse_contents(rest: str) -> Press | None:
+    """The contents view behind `t:…` data."""
+    if not rest:
+        return Press("t")
+    parts = rest.split(":")
+    if len(parts) < 2 or not all(p.isdigit() for p in [parts[0], *parts[2:]]) or len(parts) > 4:
+        return None
+    return Press("t", doc=int(parts[0]), tag=parts[1], path=tuple(int(p) for p in parts[2:]))
+
+
+def deep_link(press: Press) -> str:
+    """The start parameter that opens this press in a private chat ("" if none fits)."""
+    return f"{press.kind}_{press.passage}" if press.kind in "cr" and press.passage else ""
+
+
+def from_deep_link(payload: str) -> Press | None:
+    """The press a /start parameter stands for, or None."""
+    match = DEEP_LINK.match(payload)
+    return Press(match.group(1), passage=match.group(2)) if match else None

@@ -1,0 +1,220 @@
+"""What a message shows, with its buttons: an answer page, the section around a passage,
+the table of contents, one passage of it. Each view is built from what a button carries
+(see callbacks.py), so it can be rebuilt after a restart."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.models import Answer
+from bot.render import (
+    rank_markers,
+    shorten_middle,
+    telegram_answer,
+    telegram_passage,
+    telegram_section,
+)
+from bot.search.contents import Section
+from bot.search.searcher import Searcher, highlights
+from bot.telegram import callbacks
+from bot.telegram.callbacks import Press
+from bot.telegram.messages import say
+
+QUESTION_ECHO_CHARS = 60
+BUTTON_CHARS = 20  # a section's button label; longer headings are shortened in the middle
+WIDE_BUTTON = 8  # labels up to this long go two to a row
+
+
+@dataclass(frozen=True)
+class View:
+    """A message's text (Telegram HTML) and buttons."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    """A callback button."""
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def answer_text(answer: Answer, lang: str, offset: int = 0, private: bool = False) -> str:
+    """The reply to a question: the question echoed, then the passages, or a short no
+    (in a private chat followed by the weak matches, marked as such)."""
+    echo = html.escape(shorten_middle(answer.query.strip(), QUESTION_ECHO_CHARS))
+    header = say(lang, "question", question=echo)
+    if not answer.hits:
+        if answer.missing and offset == 0:
+            return f"{header}\n\n{say(lang, 'missing', missing=html.escape(answer.missing))}"
+        if answer.related and offset == 0 and private:
+            return telegram_answer(answer.related, f"{header}\n\n{say(lang, 'weak_only')}")
+        return f"{header}\n\n{say(lang, 'no_result' if offset == 0 else 'no_more')}"
+    return telegram_answer(answer.hits, header, first_rank=offset + 1)
+
+
+def answer_keyboard(
+    answer: Answer, offset: int, lang: str, page: int, searcher: Searcher | None = None
+) -> InlineKeyboardMarkup | None:
+    """全文 buttons for each passage; ◀ and ▶ when an earlier or a next page exists.
+
+    A long question travels compacted (see callbacks.compact_question); ▶ is offered for
+    it only when the compacted form still has a next page (checked with `searcher`).
+    """
+    question = answer.query
+    rows = []
+    sections = [
+        button(
+            say(lang, "context", marker=marker).strip(),
+            callbacks.section_data(hit.chunk.id, question, offset),
+        )
+        for marker, hit in zip(
+            rank_markers(len(answer.hits), offset + 1), answer.hits, strict=True
+        )
+    ]
+    if sections:
+        rows.append(sections)
+    paging = []
+    if offset > 0 and answer.hits:
+        paging.append(
+            button(say(lang, "previous"), callbacks.page_data(question, max(0, offset - page)))
+        )
+    following = offset + len(answer.hits)
+    carried = callbacks.page_data(question, following).split(":", 2)[2]
+    if following < answer.total and (
+        carried == question.strip()
+        or searcher is None
+        or searcher.search(carried, page, following, with_highlights=False).hits
+    ):
+        paging.append(button(say(lang, "more"), callbacks.page_data(question, following)))
+    if paging:
+        rows.append(paging)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def section_view(searcher: Searcher, press: Press, lang: str) -> View | None:
+    """The section around a tapped passage, the passage marked; ◀ back to the answer."""
+    found = searcher.passage(press.passage)
+    section = searcher.section(press.passage)
+    if found is None or section is None:
+        return None
+    _, passage = found
+    spans: tuple[tuple[int, int], ...] = ()
+    if press.question:
+        spans = highlights(passage.text, set(searcher.query_terms(press.question)[1]))
+    text = f"{say(lang, 'context_title')}\n{telegram_section(section, passage, spans)}"
+    keyboard = None
+    if press.question:
+        back = button(say(lang, "back"), callbacks.page_data(press.question, press.offset))
+        keyboard = InlineKeyboardMarkup([[back]])
+    return View(text, keyboard)
+
+
+def label(section: Section) -> str:
+    """A section's button label."""
+    return shorten_middle(section.heading, BUTTON_CHARS)
+
+
+def rows_of(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    """Short labels two to a row, long ones alone."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for item in buttons:
+        short = len(item.text) <= WIDE_BUTTON
+        if short and rows and len(rows[-1]) == 1 and len(rows[-1][0].text) <= WIDE_BUTTON:
+            rows[-1].append(item)
+        else:
+            rows.append([item])
+    return rows
+
+
+def contents_view(searcher: Searcher, press: Press, lang: str) -> View | None:
+    """The documents; one document's sections; a section's subsections (down to the
+    second level); a deeper tap opens the section's first passage."""
+    contents = searcher.contents
+    roots = contents.roots
+    if press.doc < 0:
+        if len(roots) == 1:
+            return contents_view(
+                searcher, Press("t", doc=0, tag=callbacks.title_tag(roots[0].heading)), lang
+            )
+        buttons = [
+            button(
+                shorten_middle(root.heading, BUTTON_CHARS),
+                callbacks.contents_data(doc, root.heading),
+            )
+            for doc, root in enumerate(roots)
+        ]
+        return View(
+            say(lang, "toc_title", count=len(roots)), InlineKeyboardMarkup(rows_of(buttons))
+        )
+    root = contents.section(press.doc)
+    node = contents.section(press.doc, press.path)
+    if root is None or node is None or callbacks.title_tag(root.heading) != press.tag:
+        return None
+    if len(press.path) >= 2 or not node.children:
+        return passage_view(searcher, searcher.store[node.first].id, lang)
+    lines = [say(lang, "toc_document", title=html.escape(root.heading))]
+    for depth in range(1, len(press.path) + 1):
+        heading = contents.section(press.doc, press.path[:depth])
+        assert heading is not None
+        lines.append(f"{'  ' * depth}› {html.escape(shorten_middle(heading.heading, 30))}")
+    lines += [f"• {html.escape(shorten_middle(child.heading, 40))}" for child in node.children]
+    lines.append(say(lang, "toc_pick"))
+    buttons = [
+        button(
+            label(child), callbacks.contents_data(press.doc, root.heading, (*press.path, index))
+        )
+        for index, child in enumerate(node.children)
+    ]
+    rows = rows_of(buttons)
+    nav = [
+        button(say(lang, "read_from_start"), callbacks.passage_data(searcher.store[node.first].id))
+    ]
+    if press.path:
+        nav.append(
+            button(
+                say(lang, "up"), callbacks.contents_data(press.doc, root.heading, press.path[:-1])
+            )
+        )
+    elif len(roots) > 1:
+        nav.append(button(say(lang, "documents"), callbacks.contents_data()))
+    rows.append(nav)
+    return View("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def passage_view(searcher: Searcher, passage_id: str, lang: str) -> View | None:
+    """One passage of the contents, with ◀ ▶ through its document and ⬆ to its section."""
+    found = searcher.passage(passage_id)
+    if found is None:
+        return None
+    position, chunk = found
+    contents = searcher.contents
+    before, after = contents.neighbours(position)
+    begin, end = searcher.store.doc_range(int(searcher.store.doc_of[position]))
+    where = say(lang, "passage_of", number=position - begin + 1, total=end - begin)
+    text = f"{telegram_passage(chunk)}\n<i>{where}</i>"
+    paging = []
+    if before is not None:
+        paging.append(
+            button(
+                say(lang, "previous_passage"), callbacks.passage_data(searcher.store[before].id)
+            )
+        )
+    if after is not None:
+        paging.append(
+            button(say(lang, "next_passage"), callbacks.passage_data(searcher.store[after].id))
+        )
+    doc, *path = contents.path_of(position)
+    up = button(
+        say(lang, "to_contents"),
+        callbacks.contents_data(doc, contents.roots[doc].heading, tuple(path)),
+    )
+    return View(text, InlineKeyboardMarkup([row for row in (paging, [up]) if row]))
+
+
+def source_text(citations: list[str], lang: str) -> str:
+    """Where an answer comes from, as citations to copy."""
+    lines = "\n".join(f"<code>{html.escape(c)}</code>" for c in citations)
+    return say(lang, "source", citations=lines)
