@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.documents.corpus import Corpus, load_corpus
 from bot.search.build import build_searcher
 from bot.search.searcher import Searcher
+from tests.telegram_harness import bot, fake  # noqa: F401  (fixtures for every module)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

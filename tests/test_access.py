@@ -10,7 +10,7 @@ import pytest
 
 from bot.search.searcher import Searcher
 from tests.fake_bot_api import FakeBotAPI
-from tests.test_telegram import (
+from tests.telegram_harness import (
     GROUP,
     TOKEN,
     USER,

@@ -15,7 +15,7 @@ from bot.search.build import open_searcher
 from bot.telegram import admin as telegram_admin
 from bot.telegram.app import build_application
 from tests.fake_bot_api import FakeBotAPI
-from tests.test_telegram import TOKEN, USER, ask, message, start_bot, stop_bot
+from tests.telegram_harness import TOKEN, USER, ask, message, start_bot, stop_bot
 
 ADMIN = {"id": 9001, "is_bot": False, "first_name": "Admin"}
 FIRST = "第一份材料\n一、学习要求\n要认真学习“灯下黑”的论述。\n"
