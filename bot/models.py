@@ -80,3 +80,4 @@ class Answer:
     total: int = 0  # how many passages passed the relevance rule, before paging
     missing: str = ""  # what the question names that the library lacks: 《民法典》, 第九十条
     related: tuple[Hit, ...] = ()  # weak matches, shown apart from an answer, never as one
+    exact: bool = False  # the passages are what the question named (an article, a chapter)

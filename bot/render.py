@@ -107,6 +107,7 @@ def terminal_chunk(chunk: Chunk) -> str:
 TELEGRAM_TEXT_LIMIT = 4096  # UTF-16 code units, Telegram's limit for a message
 HEADING_CHARS = 26
 FIRST_EXCERPT = 160  # characters of the best passage shown open: about ten phone lines
+NAMED_EXCERPT = 600  # …of an article or chapter the question named, shown open
 FOLDED_EXCERPT = 600  # characters of a further passage, folded after three lines
 SENTENCE_ENDS = "。！？；!?;\n"
 CLOSERS = "”’」』）)"
@@ -274,12 +275,15 @@ def rank_markers(count: int, first_rank: int = 1) -> list[str]:
     return [MARKERS[rank - 1] if rank <= len(MARKERS) else f"({rank})" for rank in ranks]
 
 
-def telegram_answer(hits: Sequence[Hit], header: str, first_rank: int = 1) -> str:
+def telegram_answer(
+    hits: Sequence[Hit], header: str, first_rank: int = 1, named: bool = False
+) -> str:
     """Telegram HTML for ranked passages under an (escaped) header, for one phone screen.
 
     The best passage is open and trimmed around its best-matching sentence; the others
     are folded. A heading is printed once for consecutive passages under it, and each
-    source ends with its citation line.
+    source ends with its citation line. An article or chapter the question `named` opens
+    with more of its text.
     """
     blocks = [header] if header else []
     marks = rank_markers(len(hits), first_rank)
@@ -290,7 +294,8 @@ def telegram_answer(hits: Sequence[Hit], header: str, first_rank: int = 1) -> st
         if previous is None or (previous.doc, previous.headings) != (chunk.doc, chunk.headings):
             lines.append(f"<b>{html.escape(section_line(chunk))}</b>")
         marker = marks[at] + " " if marks[at] else ""
-        limit = FIRST_EXCERPT if at == 0 and first_rank == 1 else FOLDED_EXCERPT
+        opening = NAMED_EXCERPT if named else FIRST_EXCERPT
+        limit = opening if at == 0 and first_rank == 1 else FOLDED_EXCERPT
         folded = not (at == 0 and first_rank == 1)
         lines.append(html_quote(chunk.text, hit.highlights, limit, folded, marker))
         if following is None or citation(following) != citation(chunk):
@@ -316,21 +321,26 @@ def fit(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> str:
     return text + ("…</blockquote>" if open_quote else "\n…")
 
 
-def telegram_passage(chunk: Chunk, spans: Sequence[tuple[int, int]] = ()) -> str:
+def telegram_passage(
+    chunk: Chunk, spans: Sequence[tuple[int, int]] = (), fold: bool = True
+) -> str:
     """One passage on its own (a shared inline result, a page of the contents): its
-    heading, the passage (folded when long) and its citation; no rank."""
-    folded = len(chunk.text) > FIRST_EXCERPT
+    heading, the passage (folded when long and `fold`) and its citation; no rank."""
+    folded = fold and len(chunk.text) > FIRST_EXCERPT
     quote = html_quote(chunk.text, spans, TELEGRAM_TEXT_LIMIT // 2, folded)
     return fit(f"<b>{html.escape(section_line(chunk))}</b>\n{quote}\n{html_citation(chunk)}")
 
 
-def telegram_section(section: Chunk, passage: Chunk, spans: Sequence[tuple[int, int]] = ()) -> str:
-    """The whole section around a passage: what comes before and after folded, the passage
-    itself open and marked (👉), then the citation."""
+def telegram_section(
+    section: Chunk, passage: Chunk, spans: Sequence[tuple[int, int]] = (), title: str = "📄"
+) -> str:
+    """The whole section around a passage under `title` (escaped HTML) and its heading:
+    what comes before and after folded, the passage itself open and marked (👉), then the
+    citation."""
     before = section.text[: passage.start - section.start]
     after = section.text[passage.end - section.start :]
     room = (TELEGRAM_TEXT_LIMIT - 400 - len(passage.text)) // 2
-    parts = [f"📄 <b>{html.escape(section_line(passage))}</b>"]
+    parts = [f"{title} · <b>{html.escape(section_line(passage))}</b>"]
     if before.strip():
         kept = before[-max(room, 100) :]
         cut = "…" if len(kept) < len(before) else ""

@@ -218,7 +218,7 @@ async def test_full_text_button_shows_the_whole_section(
     data = first.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     full = await ask(fake, press(first, data), "editMessageText")
     text = plain(full.params["text"])
-    assert text.startswith("📄 全文\n📄 ")
+    assert text.startswith("🔎 选拔使用要坚持事业为上\n\n📄 全文 · ")
     assert "为政之要，惟在得人。" in text and "让扛事成事者受褒奖" in text
     assert full.params["text"].count("<blockquote>👉 ") == 1  # the tapped passage, open
     back = full.params["reply_markup"]["inline_keyboard"]
@@ -237,7 +237,7 @@ async def test_buttons_survive_a_restart(fake: FakeBotAPI, seed_searcher: Search
     try:
         keyboard = first.params["reply_markup"]["inline_keyboard"]
         full = await ask(fake, press(first, keyboard[0][1]["callback_data"]), "editMessageText")
-        assert full.params["text"].startswith("📄 <b>全文</b>")
+        assert full.params["text"].startswith("🔎 干部\n\n📄 全文 · <b>")
         more = await ask(fake, press(first, keyboard[-1][0]["callback_data"]), "editMessageText")
         assert "④ " in more.params["text"]
     finally:

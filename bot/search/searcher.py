@@ -129,7 +129,6 @@ class Searcher:
         offset: int = 0,
         with_highlights: bool = True,
         relevance_rule: bool = True,
-        follows: str = "",
     ) -> Answer:
         """The passages that answer `query`, best first: `top_k` of them from `offset`.
 
@@ -138,9 +137,7 @@ class Searcher:
         the library lacks gets none, and says so in `missing`.
         `with_highlights=False` skips finding the matched words, and
         `relevance_rule=False` returns the ranking alone, without lookups, the
-        no-answer rule or weak matches (both for evaluation). `follows` is the title of
-        the document an earlier answer came from: a follow-up naming an article or
-        chapter but no document (那第十五条呢) asks within it.
+        no-answer rule or weak matches (both for evaluation).
         """
         query = clean_question(query)
         if not relevance_rule:
@@ -148,8 +145,6 @@ class Searcher:
             ranked = self._candidates(query, terms, None) if words else []
             return self._page(query, ranked, words, top_k, offset, with_highlights)
         ref = self.names.refer(tokens.normalize(query)[0])  # 黨章第八條 names 党章 too
-        if (ref.article or ref.part) and follows and not ref.docs and not ref.missing:
-            ref = self.names.refer(tokens.normalize(f"《{follows}》{query}")[0])
         if ref.article or ref.part:
             return self._numbered(query, ref, top_k, offset, with_highlights)
         if ref.missing:
@@ -179,6 +174,20 @@ class Searcher:
         ]
         related = self._page(query, weak[:RELATED], words, RELATED, 0, with_highlights).hits
         return replace(answer, related=related)
+
+    def document_named(self, text: str) -> int | None:
+        """The document `text` names (监察法, 《党章》), if it names one."""
+        docs = self.names.refer(tokens.normalize(clean_question(text))[0]).docs
+        return docs[0] if docs else None
+
+    def within(self, question: str, title: str) -> str:
+        """`question` as asked after an answer from the document `title`: a follow-up
+        naming an article or chapter but no document (那第十五条呢) is asked of that
+        document (《title》那第十五条呢); any other question is left as it is."""
+        ref = self.names.refer(tokens.normalize(clean_question(question))[0])
+        if (ref.article or ref.part) and not ref.docs and not ref.missing and title:
+            return f"《{title}》{question.strip()}"
+        return question
 
     def words_shared(self, words: Sequence[str], positions: Sequence[int]) -> np.ndarray:
         """For each passage, how many of the question's words it holds."""
@@ -289,8 +298,32 @@ class Searcher:
                 doc = int(self.store.doc_of[p])
                 best[doc] = max(best.get(doc, 0.0), float(scores[p]))
             chosen.sort(key=lambda p: (-best[int(self.store.doc_of[p])], p))
-        ranked = [(p, float(scores[p]) if scores is not None else 0.0) for p in chosen]
-        return self._page(query, ranked, words, top_k, offset, with_highlights, dedupe=False)
+        ranked, last_of = [], {}
+        for p in chosen:  # an article cut into several passages is given whole, once
+            previous = ranked[-1][0] if ranked else None
+            if (
+                previous is not None
+                and last_of.get(previous, previous) + 1 == p
+                and (self.store.label_of[p] == self.store.label_of[previous] != self._no_label)
+            ):
+                last_of[previous] = p
+                continue
+            ranked.append((p, float(scores[p]) if scores is not None else 0.0))
+        answer = self._page(
+            query, ranked, words, top_k, offset, with_highlights, dedupe=False, last_of=last_of
+        )
+        return replace(answer, exact=True)
+
+    @cached_property
+    def _no_label(self) -> int:
+        """The label index of passages in no article (-1 when every passage is in one)."""
+        return self.store.labels.index("") if "" in self.store.labels else -1
+
+    def _joined(self, first: int, last: int) -> Chunk:
+        """Passages first..last of one document as one passage (an article cut in parts)."""
+        start, end = int(self.store.starts[first]), int(self.store.ends[last])
+        text = self.store.document_text(int(self.store.doc_of[first]))[start:end]
+        return replace(self.store[first], text=text, start=start, end=end)
 
     def _paths_with_part(self, part: tuple[str, int]) -> list[int]:
         """Heading paths that sit in a 第N章 (节, 编) of that number."""
@@ -309,8 +342,10 @@ class Searcher:
         offset: int,
         with_highlights: bool,
         dedupe: bool = True,
+        last_of: dict[int, int] | None = None,
     ) -> Answer:
-        """One page of ranked passages (overlapping ones left out), with highlights."""
+        """One page of ranked passages (overlapping ones left out), with highlights;
+        `last_of` joins a passage with those up to its last part."""
         relevant: list[tuple[int, float]] = []
         for position, score in ranked:
             if not dedupe or not any(self.overlaps(position, other) for other, _ in relevant):
@@ -319,7 +354,8 @@ class Searcher:
         term_set = set(words)
         hits = []
         for position, score in page:
-            chunk = self.store[position]
+            last = (last_of or {}).get(position)
+            chunk = self.store[position] if last is None else self._joined(position, last)
             marks = highlights(chunk.text, term_set) if with_highlights and term_set else ()
             hits.append(Hit(chunk, score, marks))
         return Answer(query, tuple(hits), total=len(relevant))

@@ -45,7 +45,9 @@ def key(text: str) -> str:
 def is_acknowledgement(text: str) -> bool:
     """谢谢, 收到, 好的, 👍, 哈哈 and the like: nothing to answer."""
     words = key(text)
-    return not words or bool(ACKNOWLEDGEMENT.match(words))
+    if not words:  # emoji, punctuation: a 👍 is thanks, a lone ？ asks something
+        return not any(mark in text for mark in "?？")
+    return bool(ACKNOWLEDGEMENT.match(words))
 
 
 def is_greeting(text: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from telegram import (
@@ -46,7 +47,14 @@ from bot.telegram.replies import (
     services,
     with_retries,
 )
-from bot.telegram.views import View, contents_view, passage_view, section_view, source_text
+from bot.telegram.views import (
+    View,
+    contents_view,
+    echoed_question,
+    passage_view,
+    section_view,
+    source_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +62,7 @@ INLINE_PAGE = 20  # results per inline answer (Telegram allows 50)
 SNIPPET_CHARS = 60
 INLINE_TITLE_CHARS = 12  # the document's title in an inline result's title
 LIBRARY_TITLES = 4  # documents named on the welcome screen
+AGAIN = "again"  # the start parameter for "press that button again, now that we have a chat"
 
 
 def mentions(message: Message, username: str, bot_id: int) -> str | None:
@@ -67,7 +76,7 @@ def mentions(message: Message, username: str, bot_id: int) -> str | None:
             entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id
         )
         if mentioned:
-            return text.replace(message.parse_entity(entity), " ").strip()
+            return " ".join(text.replace(message.parse_entity(entity), " ").split())
     return None
 
 
@@ -114,6 +123,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
     library = library_name(service.searcher, lang)
     examples = service.examples()
+    if is_private(chat) and context.args == [AGAIN]:
+        await send(update, context, say(lang, "come_back"))
+        return
     if is_private(chat):
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton(q, callback_data=callbacks.question_data(q))] for q in examples]
@@ -133,8 +145,15 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def toc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The table of contents to browse: documents, sections, passages, by buttons."""
-    view = contents_view(services(context).searcher, Press("t"), lang_of(update))
+    """The table of contents to browse: documents, sections, passages, by buttons;
+    `/toc 监察法` opens at that document."""
+    searcher = services(context).searcher
+    named = searcher.document_named(" ".join(context.args or [])) if context.args else None
+    press = Press("t")
+    if named is not None:
+        title = searcher.contents.roots[named].heading
+        press = Press("t", doc=named, tag=callbacks.title_tag(title))
+    view = contents_view(searcher, press, lang_of(update))
     if view is not None:
         await send(update, context, view.text, view.keyboard)
 
@@ -150,10 +169,16 @@ async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         "about",
         documents=len(roots),
         passages=len(searcher),
-        built_at=built.strftime("%Y-%m-%d %H:%M %Z (UTC%z)"),
+        built_at=built.strftime("%Y-%m-%d %H:%M ") + utc_offset(built),
         titles=titles,
     )
     await send(update, context, text)
+
+
+def utc_offset(moment: datetime) -> str:
+    """UTC+08:00, UTC-05:00, UTC+00:00."""
+    offset = moment.strftime("%z") or "+0000"
+    return f"UTC{offset[:3]}:{offset[3:]}"
 
 
 # --- questions --------------------------------------------------------------------------
@@ -207,9 +232,10 @@ async def take_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text
         example = html.escape((service.examples() or ["年轻干部 历练"])[0])
         await send(update, context, say(lang, key, example=example, username=context.bot.username))
         return
-    cited = chatter.citations(replied_answer(update.effective_message, context.bot.id))
-    if cited and chatter.asks_source(text):
-        await send(update, context, source_text(cited, lang))
+    replied = replied_answer(update.effective_message, context.bot.id)
+    cited = chatter.citations(replied)
+    if replied is not None and chatter.asks_source(text):
+        await send(update, context, source_text(cited, lang) if cited else say(lang, "no_source"))
         return
     if (
         chatter.is_foreign(text)
@@ -217,8 +243,9 @@ async def take_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text
     ):
         await send(update, context, say(lang, "foreign"))
         return
-    follows = chatter.cited_title(cited[0]) if cited else ""
-    await reply_with_answer(update, context, text, follows=follows)
+    if cited:  # a follow-up (那第十五条呢) is asked of the document the answer came from
+        text = service.searcher.within(text, chatter.cited_title(cited[0]))
+    await reply_with_answer(update, context, text)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -274,12 +301,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = query.message if isinstance(query.message, Message) else None
     chat = query.message.chat if query.message is not None else None
     private_chat = chat is None or chat.type == ChatType.PRIVATE
-    if press is None:
+    if press is None or chat is None:
         await with_retries(lambda: query.answer(say(lang, "stale_button")))
         return
-    if press.kind in ("m", "q") and service.limiter.check(query.from_user.id) == "drop":
-        await with_retries(lambda: query.answer(say(lang, "rate_limited", seconds=60)))
+    if press.kind in ("m", "q") and service.limiter.check(query.from_user.id) != "allow":
+        service.stats["limited"] += 1
+        wait = max(1, service.limiter.retry_after(query.from_user.id))
+        await with_retries(lambda: query.answer(say(lang, "rate_limited", seconds=wait)))
         return
+    if press.question and message is not None:  # the message carries the whole question
+        press = replace(press, question=echoed_question(message.text, press.question))
     by_asker = not private_chat and asker_of(message) == query.from_user.id
     elsewhere = not private_chat and not by_asker
     view = await press_view(service, press, lang, private=private_chat or elsewhere)
@@ -292,6 +323,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await with_retries(query.answer)
         await context.bot.send_message(chat.id, view.text, reply_markup=view.keyboard)
     elif press.kind == "c" and by_asker:
+        shown = (chat.id, message.message_id, press.passage)
+        if shown in service.sections_shown:
+            await with_retries(lambda: query.answer(say(lang, "section_shown")))
+            return
+        service.sections_shown.add(shown)
         await with_retries(query.answer)
         reply = ReplyParameters(message.message_id, allow_sending_without_reply=True)
         await with_retries(
@@ -331,7 +367,7 @@ async def send_privately(
             )
         )
     except (Forbidden, BadRequest):
-        payload = callbacks.deep_link(press) or "start"
+        payload = callbacks.deep_link(press) or AGAIN
         url = f"https://t.me/{context.bot.username}?start={payload}"
         await with_retries(lambda: query.answer(say(lang, "open_private"), url=url))
         return

@@ -35,7 +35,6 @@ TEXTS: dict[str, dict[str, str]] = {
             "答案下方：<b>全文</b>看段落所在的整节，<b>更多结果</b>翻页；📎 后面的出处点一下即可复制。\n"
             "/toc 浏览目录 · /about 关于资料库"
         ),
-        "question": "🔎 {question}",
         "no_result": "没有找到相关内容。换个说法试试，或发送 /toc 查看目录。",
         "no_more": "没有更多结果了。",
         "missing": "资料库中没有{missing}。发送 /toc 查看已收录的文档。",
@@ -50,8 +49,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "previous": "◀ 上一页",
         "back": "◀ 返回结果",
         "context": "全文 {marker}",
-        "context_title": "📄 <b>全文</b>",
+        "context_title": "📄 全文",
         "sent_privately": "已私信发给你。",
+        "section_shown": "全文已经发在群里了，就在这条回答下面。",
+        "come_back": "好了！现在回到群里，再点一次刚才的按钮，结果就会私信发到这里。",
         "open_private": "请先私聊我并点“开始”，再点这个按钮。",
         "not_modified": "已经是这一页了。",
         "toc_title": "📚 <b>目录</b>：{count} 篇文档，点一篇查看它的结构。",
@@ -134,7 +135,6 @@ TEXTS: dict[str, dict[str, str]] = {
             "the source after 📎 to copy it.\n"
             "/toc browse the contents · /about the library"
         ),
-        "question": "🔎 {question}",
         "no_result": "Nothing found. Try other words, or send /toc to see the outline.",
         "no_more": "No more results.",
         "missing": "The library has no {missing}. Send /toc to see the documents it holds.",
@@ -149,8 +149,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "previous": "◀ Previous",
         "back": "◀ Back to results",
         "context": "Full text {marker}",
-        "context_title": "📄 <b>Full text</b>",
+        "context_title": "📄 Full text",
         "sent_privately": "Sent to you in a private chat.",
+        "section_shown": "The full text is already in the group, right below this answer.",
+        "come_back": "Done! Go back to the group and tap that button again; the result will come here.",
         "open_private": "Open a private chat with me and tap Start, then tap this button again.",
         "not_modified": "This page is already shown.",
         "toc_title": "📚 <b>Contents</b>: {count} documents; tap one to see its outline.",

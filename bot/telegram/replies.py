@@ -57,6 +57,7 @@ class Services:
     # an edit then gets a new answer)
     answers: OrderedDict[tuple[int, int], int] = field(default_factory=OrderedDict)
     unanswered: UnansweredLog | None = None
+    sections_shown: set[tuple[int, int, str]] = field(default_factory=set)  # 全文 in groups
     _examples: tuple[int, list[str]] = (0, [])
 
     def __post_init__(self) -> None:
@@ -97,6 +98,8 @@ class Services:
             limiter.forget_idle()
         if len(self.told_not_allowed) > 100_000:
             self.told_not_allowed.clear()
+        if len(self.sections_shown) > REMEMBERED_ANSWERS:
+            self.sections_shown.clear()
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -137,13 +140,9 @@ async def reply_with_answer(
     context: ContextTypes.DEFAULT_TYPE,
     question: str,
     offset: int = 0,
-    follows: str = "",
 ) -> None:
     """Search, render and send the answer where the question was asked; an edited
-    question replaces the answer it got before, where that answer is known.
-
-    `follows` is the document an answer being replied to came from (see Searcher.search).
-    """
+    question replaces the answer it got before, where that answer is known."""
     service = services(context)
     lang = lang_of(update)
     chat = update.effective_chat
@@ -164,7 +163,7 @@ async def reply_with_answer(
         service.pseudonym(chat.id if chat else None),
         question,
     )
-    view = await answer_view(service, question, offset, lang, is_private(chat), follows)
+    view = await answer_view(service, question, offset, lang, is_private(chat))
     message = update.effective_message
     earlier = (
         service.answer_to(chat, message)
@@ -192,14 +191,14 @@ async def reply_with_answer(
 
 
 async def answer_view(
-    service: Services, question: str, offset: int, lang: str, private: bool, follows: str = ""
+    service: Services, question: str, offset: int, lang: str, private: bool
 ) -> View:
     """Search and render one page of the answer to `question`, with its buttons; a
     question that found nothing is logged (text only) when LOG_UNANSWERED is on."""
     began = time.perf_counter()
     page = service.settings.top_k
     searcher = service.searcher
-    answer = searcher.search(question, page, offset, follows=follows)
+    answer = searcher.search(question, page, offset)
     service.latencies.append(time.perf_counter() - began)
     service.stats["answered"] += 1
     service.stats["empty"] += not answer.hits

@@ -20,10 +20,11 @@ from bot.render import (
 from bot.search.contents import Section
 from bot.search.searcher import Searcher, highlights
 from bot.telegram import callbacks
-from bot.telegram.callbacks import Press
+from bot.telegram.callbacks import Press, compact_question
 from bot.telegram.messages import say
 
-QUESTION_ECHO_CHARS = 60
+QUESTION_ECHO = "🔎 "
+QUESTION_ECHO_CHARS = 300  # a longer question is echoed shortened, and buttons carry it
 BUTTON_CHARS = 20  # a section's button label; longer headings are shortened in the middle
 WIDE_BUTTON = 8  # labels up to this long go two to a row
 
@@ -44,15 +45,32 @@ def button(text: str, data: str) -> InlineKeyboardButton:
 def answer_text(answer: Answer, lang: str, offset: int = 0, private: bool = False) -> str:
     """The reply to a question: the question echoed, then the passages, or a short no
     (in a private chat followed by the weak matches, marked as such)."""
-    echo = html.escape(shorten_middle(answer.query.strip(), QUESTION_ECHO_CHARS))
-    header = say(lang, "question", question=echo)
+    header = echo_line(answer.query)
     if not answer.hits:
         if answer.missing and offset == 0:
             return f"{header}\n\n{say(lang, 'missing', missing=html.escape(answer.missing))}"
         if answer.related and offset == 0 and private:
             return telegram_answer(answer.related, f"{header}\n\n{say(lang, 'weak_only')}")
         return f"{header}\n\n{say(lang, 'no_result' if offset == 0 else 'no_more')}"
-    return telegram_answer(answer.hits, header, first_rank=offset + 1)
+    return telegram_answer(answer.hits, header, first_rank=offset + 1, named=answer.exact)
+
+
+def echo_line(question: str) -> str:
+    """The first line of an answer: the question as asked (escaped), so the message itself
+    carries it for its buttons."""
+    return QUESTION_ECHO + html.escape(
+        shorten_middle(" ".join(question.split()), QUESTION_ECHO_CHARS)
+    )
+
+
+def echoed_question(text: str | None, carried: str) -> str:
+    """The question a message of ours echoes on its first line, when the question its
+    button carries (`carried`, possibly shortened) is that one's; else `carried`."""
+    if not text or not text.startswith(QUESTION_ECHO):
+        return carried
+    echoed = text[len(QUESTION_ECHO) :].split("\n", 1)[0].strip()
+    budget = len(carried.encode())
+    return echoed if carried and compact_question(echoed, max(budget, 1)) == carried else carried
 
 
 def answer_keyboard(
@@ -104,7 +122,10 @@ def section_view(searcher: Searcher, press: Press, lang: str) -> View | None:
     spans: tuple[tuple[int, int], ...] = ()
     if press.question:
         spans = highlights(passage.text, set(searcher.query_terms(press.question)[1]))
-    text = f"{say(lang, 'context_title')}\n{telegram_section(section, passage, spans)}"
+    title = say(lang, "context_title")
+    text = telegram_section(section, passage, spans, title)
+    if press.question:
+        text = f"{echo_line(press.question)}\n\n{text}"
     keyboard = None
     if press.question:
         back = button(say(lang, "back"), callbacks.page_data(press.question, press.offset))
@@ -194,7 +215,7 @@ def passage_view(searcher: Searcher, passage_id: str, lang: str) -> View | None:
     before, after = contents.neighbours(position)
     begin, end = searcher.store.doc_range(int(searcher.store.doc_of[position]))
     where = say(lang, "passage_of", number=position - begin + 1, total=end - begin)
-    text = f"{telegram_passage(chunk)}\n<i>{where}</i>"
+    text = f"{telegram_passage(chunk, fold=False)}\n<i>{where}</i>"
     paging = []
     if before is not None:
         paging.append(
