@@ -223,7 +223,7 @@ async def test_full_text_button_shows_the_whole_section(
     assert full.params["text"].count("<blockquote>👉 ") == 1  # the tapped passage, open
     back = full.params["reply_markup"]["inline_keyboard"]
     assert back == [[{"text": "◀ 返回结果", "callback_data": "m:0:选拔使用要坚持事业为上"}]]
-    again = await ask(fake, press(first, back[0][0]["callback_data"]), "editMessageText")
+    again = await ask(fake, press(full, back[0][0]["callback_data"]), "editMessageText")
     assert again.params["text"] == first.params["text"]
 
 

@@ -53,6 +53,7 @@ from bot.telegram.views import (
     echoed_question,
     passage_view,
     section_view,
+    shows,
     source_text,
 )
 
@@ -341,7 +342,10 @@ async def edit_in_place(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, view: View, lang: str
 ) -> None:
     """Show `view` in the pressed message; a message that cannot be edited any more gets
-    it as a new message."""
+    it as a new message, and one that shows it already a notice."""
+    if shows(query.message, view):
+        await with_retries(lambda: query.answer(say(lang, "not_modified")))
+        return
     try:
         await with_retries(lambda: query.edit_message_text(view.text, reply_markup=view.keyboard))
     except BadRequest as error:
@@ -356,7 +360,7 @@ async def edit_in_place(
 
 
 async def send_privately(
-    query, context: ContextTypes.DEFAULT_TYPE, view: View, press: Press, lang: str
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, view: View, press: Press, lang: str
 ) -> None:
     """Send what a group member pressed for to them alone; one who never opened a private
     chat with the bot is sent there (with a deep link when the press fits in one)."""

@@ -55,7 +55,7 @@ class Services:
     watcher: asyncio.Task[None] | None = None
     # which message answered which question, for edited questions (lost on a restart:
     # an edit then gets a new answer)
-    answers: OrderedDict[tuple[int, int], int] = field(default_factory=OrderedDict)
+    answers: OrderedDict[tuple[int, int], tuple[int, int]] = field(default_factory=OrderedDict)
     unanswered: UnansweredLog | None = None
     sections_shown: set[tuple[int, int, str]] = field(default_factory=set)  # 全文 in groups
     _examples: tuple[int, list[str]] = (0, [])
@@ -67,18 +67,19 @@ class Services:
         if self.settings.log_unanswered:
             self.unanswered = UnansweredLog(indexfile.location(self.settings) / UNANSWERED_FILE)
 
-    def remember_answer(self, chat_id: int, question_id: int, answer_id: int) -> None:
-        """Note which message answered a question (the last REMEMBERED_ANSWERS kept)."""
-        self.answers[(chat_id, question_id)] = answer_id
+    def remember_answer(self, chat_id: int, question_id: int, answer_id: int, view: View) -> None:
+        """Note which message answered a question, and what it shows (the last
+        REMEMBERED_ANSWERS kept)."""
+        self.answers[(chat_id, question_id)] = (answer_id, view.digest())
+        self.answers.move_to_end((chat_id, question_id))
         while len(self.answers) > REMEMBERED_ANSWERS:
             self.answers.popitem(last=False)
 
     def answer_to(self, chat: Chat | None, message: Message | None) -> tuple[int, int] | None:
-        """(chat id, message id) of the answer a question got, if known."""
+        """(message id, what it shows) of the answer a question got, if known."""
         if chat is None or message is None:
             return None
-        answer_id = self.answers.get((chat.id, message.message_id))
-        return None if answer_id is None else (chat.id, answer_id)
+        return self.answers.get((chat.id, message.message_id))
 
     def examples(self) -> list[str]:
         """The welcome screen's example questions for the index being served."""
@@ -170,16 +171,17 @@ async def reply_with_answer(
         if update.edited_message or update.edited_channel_post
         else None
     )
-    if earlier is not None:
+    if earlier is not None and chat is not None and message is not None:
+        answer_id, shown = earlier
+        if shown == view.digest():
+            return  # the edit changed nothing the answer shows
         try:
             await with_retries(
                 lambda: context.bot.edit_message_text(
-                    view.text,
-                    chat_id=earlier[0],
-                    message_id=earlier[1],
-                    reply_markup=view.keyboard,
+                    view.text, chat_id=chat.id, message_id=answer_id, reply_markup=view.keyboard
                 )
             )
+            service.remember_answer(chat.id, message.message_id, answer_id, view)
             return
         except BadRequest as error:
             if "not modified" in str(error).lower():
@@ -187,7 +189,7 @@ async def reply_with_answer(
             log.info("Could not edit the earlier answer (%s); sending a new one", error)
     sent = await send(update, context, view.text, view.keyboard)
     if sent is not None and message is not None and chat is not None:
-        service.remember_answer(chat.id, message.message_id, sent.message_id)
+        service.remember_answer(chat.id, message.message_id, sent.message_id, view)
 
 
 async def answer_view(

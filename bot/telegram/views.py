@@ -5,9 +5,15 @@ the table of contents, one passage of it. Each view is built from what a button 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+)
 
 from bot.models import Answer
 from bot.render import (
@@ -35,6 +41,22 @@ class View:
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
+
+    def digest(self) -> int:
+        """A fingerprint of what the message shows, to tell whether an edit changes it."""
+        return hash((self.text, self.keyboard.to_json() if self.keyboard else ""))
+
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def shows(message: MaybeInaccessibleMessage | None, view: View) -> bool:
+    """Whether a message already shows `view` (editing it would change nothing, which
+    Telegram refuses)."""
+    if not isinstance(message, Message):
+        return False
+    plain = html.unescape(TAG.sub("", view.text))
+    return message.text == plain and message.reply_markup == view.keyboard
 
 
 def button(text: str, data: str) -> InlineKeyboardButton:
