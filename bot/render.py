@@ -112,6 +112,7 @@ FOLDED_EXCERPT = 600  # characters of a further passage, folded after three line
 SENTENCE_ENDS = "。！？；!?;\n"
 CLOSERS = "”’」』）)"
 CITATION_MARK = "📎"
+FOLDS_PAST = 3 * 17  # an expandable quote shows three phone lines; a shorter one is not folded
 MARKERS = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
@@ -257,7 +258,7 @@ def html_quote(
     `folded`; `lead` (escaped) opens it."""
     spans = word_spans(spans)
     start, end = focus(text, spans, limit, context_before=not folded)
-    opening = "<blockquote expandable>" if folded and end - start > 3 * 17 else "<blockquote>"
+    opening = "<blockquote expandable>" if folded and end - start > FOLDS_PAST else "<blockquote>"
     return f"{opening}{lead}{html_excerpt(text, spans, start, end)}</blockquote>"
 
 
@@ -339,7 +340,7 @@ def telegram_section(
     citation."""
     before = section.text[: passage.start - section.start]
     after = section.text[passage.end - section.start :]
-    room = (TELEGRAM_TEXT_LIMIT - 400 - len(passage.text)) // 2
+    room = (TELEGRAM_TEXT_LIMIT - 400 - utf16_len(title) - utf16_len(passage.text)) // 2
     parts = [f"{title} · <b>{html.escape(section_line(passage))}</b>"]
     if before.strip():
         kept = before[-max(room, 100) :]

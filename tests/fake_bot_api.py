@@ -312,6 +312,7 @@ class FakeBotAPI:
                 if kind in update:
                     posted = update[kind]
                     self.messages[(posted["chat"]["id"], posted["message_id"])] = posted
+                    self.chat_types[posted["chat"]["id"]] = posted["chat"]["type"]
             self._updates.append(update)
             self._cond.notify_all()
             return update["update_id"]
@@ -543,6 +544,8 @@ class FakeBotAPI:
             earlier = self.messages.get(key)  # type: ignore[arg-type]
             if earlier is None:
                 raise BadRequest("message to edit not found")
+            if earlier.get("from", {}).get("id") != self.bot_id:
+                raise BadRequest("message can't be edited")
             markup = params.get("reply_markup") or None
             if (earlier["text"], earlier.get("entities", []), earlier.get("reply_markup")) == (
                 plain,

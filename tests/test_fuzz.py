@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.search import tokens
-from bot.search.searcher import Searcher, clean_question
+from bot.search.question import clean_question
+from bot.search.searcher import Searcher
 from bot.telegram.callbacks import CALLBACK_LIMIT, compact_question, parse
 from bot.telegram.handlers import inline_articles
 from bot.telegram.views import answer_keyboard, answer_text

@@ -84,6 +84,7 @@ async def test_the_askers_press_edits_the_answer_in_place(
     assert full.params["chat_id"] == GROUP["id"]  # 全文 comes as a reply to the answer
     assert full.params["reply_parameters"]["message_id"] == answer.result["message_id"]
     assert full.params["text"].startswith("🔎 干部\n\n📄 全文 · <b>")
+    await asyncio.to_thread(fake.wait_for, "answerCallbackQuery", 2, 10.0, since)
     again = await ask(fake, press(answer, data_of(answer, "全文 ①")), "answerCallbackQuery")
     assert again.params["text"] == "全文已经发在群里了，就在这条回答下面。"
     assert len(fake.posts(GROUP["id"], since)) == 1
@@ -138,7 +139,8 @@ async def test_stale_forged_and_repeated_presses_get_an_answer(
     fake: FakeBotAPI, bot: Application
 ) -> None:
     answer = await ask(fake, {"message": message("灯下黑")})
-    for data in ("c:000000000000", "t:0:ffff", "t:9:0000:1", "r:zz", "m:x:y"):
+    forged = ("c:000000000000", "t:0:ffff", "t:9:0000:1", "r:zz", "m:x:y", "m:²:干部")
+    for data in (*forged, "c:0123456789ab:x:q", "t:²:abcd", "t:0:1:2:3:4", "m:9999999999999:a"):
         toast = await ask(fake, press(answer, data), "answerCallbackQuery")
         assert toast.params["text"] == "这个按钮已过期，请重新提问。"
     full = data_of(answer, "全文")
@@ -174,12 +176,41 @@ async def test_buttons_keep_the_whole_question_and_its_context(
 
 
 # --- group manners ----------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["谢谢", "收到", "好的", "👍", "哈哈哈", "谢谢你的解答！", "OK"])
+@pytest.mark.parametrize(
+    "text",
+    ["谢谢", "收到", "好的", "👍", "哈哈哈", "谢谢你的解答！", "OK", "好的，谢谢", "收到，谢谢！"],
+)
 async def test_acknowledgements_get_nothing(fake: FakeBotAPI, bot: Application, text: str) -> None:
     answer = await ask(fake, group_ask("/ask 灯下黑"))
     reply = message(text, chat=GROUP, reply_to_message=answer.result)
     assert await quiet(fake, {"message": reply}, 0.6) == []
     assert await quiet(fake, {"message": message(text)}, 0.6) == []  # in private too
+
+
+async def test_thanks_inside_a_question_is_a_question(fake: FakeBotAPI, bot: Application) -> None:
+    for text in ("感谢信怎么写", "❓"):
+        call = await ask(fake, {"message": message(text)})
+        assert call.params["text"].startswith(f"🔎 {text}\n\n")
+
+
+async def test_anonymous_admins_are_people_and_bots_are_not(
+    fake: FakeBotAPI, bot: Application
+) -> None:
+    anonymous = {
+        "id": 1087968824,
+        "is_bot": True,
+        "first_name": "Group",
+        "username": "GroupAnonymousBot",
+    }
+    update = mention("灯下黑")
+    update["from"], update["sender_chat"] = anonymous, GROUP
+    call = await ask(fake, {"message": update})
+    assert "<b>灯下黑</b>" in call.params["text"]
+    other_bot = {"id": 777, "is_bot": True, "first_name": "Other", "username": "other_bot"}
+    assert await quiet(fake, group_ask("/ask 灯下黑", user=other_bot), 0.6) == []
+    forward = message("/ask 灯下黑", chat=GROUP, user=None, is_automatic_forward=True)
+    forward["sender_chat"] = CHANNEL  # a channel's post copied into its discussion group
+    assert await quiet(fake, {"message": forward}, 0.6) == []
 
 
 async def test_other_bots_and_stickers_get_nothing(fake: FakeBotAPI, bot: Application) -> None:
@@ -318,6 +349,8 @@ async def test_contents_open_at_a_named_document(
     )
     chapter = await ask(fake, press(toc, buttons(toc)[0]["callback_data"]), "editMessageText")
     assert "<blockquote expandable>" not in chapter.params["text"]  # read open, page by page
+    up = await ask(fake, press(chapter, data_of(chapter, "⬆ 目录")), "editMessageText")
+    assert up.params["text"] == toc.params["text"]  # a chapter of articles: up is the outline
 
 
 async def test_one_document_opens_at_its_outline(fake: FakeBotAPI, bot: Application) -> None:
@@ -372,6 +405,26 @@ async def test_no_promotional_header_reaches_a_message(fake: FakeBotAPI, bot: Ap
 
 
 # --- owners -------------------------------------------------------------------------------
+async def test_stats_stays_out_of_groups(fake: FakeBotAPI, seed_searcher: Searcher) -> None:
+    admin = {"id": 9001, "is_bot": False, "first_name": "Admin"}
+    application = await with_bot(fake, seed_searcher, admin_ids=frozenset({admin["id"]}))
+    try:
+        for user in (admin, USER):  # what users asked is not for a group's eyes
+            assert await quiet(fake, group_ask("/stats", user=user), 0.6) == []
+    finally:
+        await stop_bot(application)
+
+
+async def test_a_long_question_still_fits_the_full_text_view(
+    fake: FakeBotAPI, library_bot: Application
+) -> None:
+    question = "干部" + "😀" * 290
+    answer = await ask(fake, {"message": message(question)})
+    for label in ("全文 ①", "全文 ②", "全文 ③"):
+        await ask(fake, press(answer, data_of(answer, label)), "editMessageText")
+    assert fake.refusals == []
+
+
 async def test_stats_lists_unanswered_questions_without_ids(
     fake: FakeBotAPI, seed_searcher: Searcher, tmp_path: Path
 ) -> None:

@@ -13,7 +13,8 @@ from bot.models import Chunk, Document
 from bot.render import answer_dict
 from bot.search import tokens
 from bot.search.build import build_searcher, searcher_from_chunks
-from bot.search.searcher import Searcher, merge_spans
+from bot.search.searcher import Searcher
+from bot.search.tokens import merge_spans
 from tests.conftest import LIBRARY, ROOT, SPEECH
 
 OUT_OF_CORPUS = [

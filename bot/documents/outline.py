@@ -176,6 +176,14 @@ def heading_label(heading: str) -> str:
     return ""
 
 
+def heading_numbering(heading: str) -> str:
+    """The numbering a heading opens with, of any style (一、, （三）, 一要, ——), or ""."""
+    for _, _, pattern in HEADING_STYLES:
+        if match := pattern.match(heading):
+            return match.group(0)
+    return ""
+
+
 def is_meta(line: str, byline: bool = True) -> bool:
     """A subtitle, byline, date or note line of a title block (——2020年5月22日在…,
     国务院总理 李克强, （2017年10月24日通过）); `byline=False` leaves bylines out."""

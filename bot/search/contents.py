@@ -54,14 +54,16 @@ class Contents:
         return node
 
     def path_of(self, position: int) -> tuple[int, ...]:
-        """The document and top-level section index of a passage (the document alone when
-        it sits before the first heading)."""
+        """Where to browse up to from a passage: its document and top-level section, or
+        the document alone when the passage sits before the first heading or its section
+        has no subsections (its page is the passages themselves)."""
         doc = int(self.store.doc_of[position])
         headings = self.store.heading_paths[int(self.store.headings_of[position])]
         if not headings:
             return (doc,)
         children = self.roots[doc].children
-        return (doc, max(i for i, child in enumerate(children) if child.first <= position))
+        top = max(i for i, child in enumerate(children) if child.first <= position)
+        return (doc, top) if children[top].children else (doc,)
 
     def neighbours(self, position: int) -> tuple[int | None, int | None]:
         """The passages before and after `position` in its document."""

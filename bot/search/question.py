@@ -14,6 +14,17 @@ from typing import NamedTuple
 
 from bot.search import abbreviations, tokens, typos
 
+MAX_QUERY_CHARS = 1000
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_question(text: str) -> str:
+    """A question as the pipeline takes it: lone surrogates (which JSON allows and UTF-8
+    does not) replaced, control characters blanked, at most MAX_QUERY_CHARS long."""
+    text = text[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8")
+    return CONTROL.sub(" ", text)
+
+
 # A question asking for a list, and the noun it asks for: 有哪些权利, 哪几种处分, 处分有哪些.
 LIST_AFTER = re.compile(r"(?:哪些|哪几[种个项类]|几种|几项)([\u4e00-\u9fff]{2})")
 LIST_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:有|包括|分为)(?:哪些|哪几[种个项类]|几种)")
@@ -79,3 +90,20 @@ def list_pattern(question: str) -> re.Pattern[str] | None:
             rf"(?:下列|以下|如下)[^，。；：]{{0,6}}{n}|{n}[^，。；]{{0,4}}[：:]" for n in nouns
         )
     )
+
+
+def compact_question(question: str, max_bytes: int) -> str:
+    """The question within `max_bytes` of UTF-8: as asked when it fits, else its content
+    words (stopwords and punctuation dropped) as long as whole words fit: it searches the
+    same, and no word is cut in half."""
+    question = clean_question(question).strip()
+    if len(question.encode()) <= max_bytes:
+        return question
+    spans = tokens.merge_spans([(t.start, t.end) for t in tokens.tokenize_with_spans(question)])
+    kept = ""
+    for start, end in spans:
+        longer = f"{kept} {question[start:end]}".strip()
+        if len(longer.encode()) > max_bytes:
+            break
+        kept = longer
+    return kept

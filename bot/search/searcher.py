@@ -13,7 +13,6 @@ of it are left out too. When nothing passes, the best weak matches are kept apar
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -25,8 +24,9 @@ from bot.search import tokens
 from bot.search.contents import Contents
 from bot.search.index import BM25Index
 from bot.search.lookup import DocumentNames, Reference, article_number, part_number
-from bot.search.question import Terms, list_pattern, question_terms
+from bot.search.question import Terms, clean_question, list_pattern, question_terms
 from bot.search.store import ChunkStore
+from bot.search.tokens import merge_spans
 
 CANDIDATES = 100  # passages scored for the relevance rule and paging
 RELATED = 2  # weak matches shown (apart, marked weak) when nothing answers…
@@ -37,17 +37,6 @@ RELATIVE_FLOOR = 0.5
 PHRASE_CHARS = 3
 PHRASE_COVERAGE = 0.75
 LIST_BONUS = 0.5  # a passage listing what a question asks for scores this much more
-MAX_QUERY_CHARS = 1000
-
-
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_question(text: str) -> str:
-    """A question as the pipeline takes it: lone surrogates (which JSON allows and UTF-8
-    does not) replaced, control characters blanked, at most MAX_QUERY_CHARS long."""
-    text = text[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8")
-    return CONTROL.sub(" ", text)
 
 
 def index_text(chunk: Chunk) -> str:
@@ -57,17 +46,6 @@ def index_text(chunk: Chunk) -> str:
     return "\n".join(
         filter(None, (chunk.title, *chunk.headings, label, chunk.context, chunk.text))
     )
-
-
-def merge_spans(spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """Sorted, non-overlapping union of spans (touching spans are joined)."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return tuple(merged)
 
 
 def highlights(text: str, query_terms: set[str]) -> tuple[tuple[int, int], ...]:
@@ -179,6 +157,10 @@ class Searcher:
         """The document `text` names (监察法, 《党章》), if it names one."""
         docs = self.names.refer(tokens.normalize(clean_question(text))[0]).docs
         return docs[0] if docs else None
+
+    def highlight(self, text: str, question: str) -> tuple[tuple[int, int], ...]:
+        """The spans of `text` holding the question's words."""
+        return highlights(text, set(self.query_terms(clean_question(question))[1]))
 
     def within(self, question: str, title: str) -> str:
         """`question` as asked after an answer from the document `title`: a follow-up

@@ -12,7 +12,7 @@ import logging
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -203,3 +203,14 @@ def tokenize_both(text: str) -> tuple[list[str], list[Token]]:
     normalized, origin = normalize(text)
     spans = _words(normalized, origin)
     return [token.word for token in spans] + cjk_bigrams(normalized), spans
+
+
+def merge_spans(spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Sorted, non-overlapping union of spans (touching spans are joined)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)

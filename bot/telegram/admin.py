@@ -62,10 +62,13 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/stats (admins only): what the bot has done since it started."""
+    """/stats (admins only, in a private chat): what the bot has done since it started,
+    and the questions that found no answer."""
     service = services(context)
     lang = lang_of(update)
     user = update.effective_user
+    if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+        return  # what users asked is for the owner's eyes, not a group's
     if user is None or user.id not in service.settings.admin_ids:
         await send(update, context, say(lang, "admins_only"))
         return

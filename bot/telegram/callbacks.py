@@ -18,8 +18,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from bot.search import tokens
-from bot.search.searcher import clean_question, merge_spans
+from bot.search.question import compact_question
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback data
 PASSAGE_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -37,23 +36,6 @@ class Press:
     doc: int = -1
     tag: str = ""
     path: tuple[int, ...] = ()
-
-
-def compact_question(question: str, max_bytes: int) -> str:
-    """The question within `max_bytes` of UTF-8: as asked when it fits, else its content
-    words (stopwords and punctuation dropped) as long as whole words fit: it searches the
-    same, and no word is cut in half."""
-    question = clean_question(question).strip()
-    if len(question.encode()) <= max_bytes:
-        return question
-    spans = merge_spans([(t.start, t.end) for t in tokens.tokenize_with_spans(question)])
-    kept = ""
-    for start, end in spans:
-        longer = f"{kept} {question[start:end]}".strip()
-        if len(longer.encode()) > max_bytes:
-            break
-        kept = longer
-    return kept
 
 
 def title_tag(title: str) -> str:
@@ -91,18 +73,24 @@ def passage_data(passage: str) -> str:
     return f"r:{passage}"
 
 
+def number(text: str) -> int | None:
+    """A small whole number written in ASCII digits (not ², not ٣), else None."""
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= 6 else None
+
+
 def parse(data: str) -> Press | None:
     """The button behind callback data, or None for data no button of ours carries."""
     kind, _, rest = data.partition(":")
     if kind == "m":
         offset, _, question = rest.partition(":")
-        if offset.isdigit() and question.strip():
+        if number(offset) is not None and question.strip():
             return Press("m", question=question, offset=int(offset))
     elif kind == "c":
         passage, _, back = rest.partition(":")
         offset, _, question = back.partition(":")
-        if PASSAGE_ID.match(passage):
-            return Press("c", passage=passage, offset=int(offset or 0), question=question)
+        start = number(offset) if offset else 0
+        if PASSAGE_ID.match(passage) and start is not None:
+            return Press("c", passage=passage, offset=start, question=question)
     elif kind == "q" and rest.strip():
         return Press("q", question=rest)
     elif kind == "r" and PASSAGE_ID.match(rest):
@@ -117,14 +105,15 @@ def parse_contents(rest: str) -> Press | None:
     if not rest:
         return Press("t")
     parts = rest.split(":")
-    if len(parts) < 2 or not all(p.isdigit() for p in [parts[0], *parts[2:]]) or len(parts) > 4:
+    numbers = [number(p) for p in [parts[0], *parts[2:]]]
+    if not 2 <= len(parts) <= 4 or None in numbers:
         return None
     return Press("t", doc=int(parts[0]), tag=parts[1], path=tuple(int(p) for p in parts[2:]))
 
 
 def deep_link(press: Press) -> str:
     """The start parameter that opens this press in a private chat ("" if none fits)."""
-    return f"{press.kind}_{press.passage}" if press.kind in "cr" and press.passage else ""
+    return f"{press.kind}_{press.passage}" if press.kind in ("c", "r") and press.passage else ""
 
 
 def from_deep_link(payload: str) -> Press | None:

@@ -9,12 +9,15 @@ import unicodedata
 
 from telegram import Message, MessageEntity
 
-ACKNOWLEDGEMENT = re.compile(
-    r"^(?:(?:非常|十分|太)?(?:谢谢|感谢|多谢|谢)(?:你|您|啦|了|大家|老师)*|收到(?:了|啦)?"
-    r"|好(?:的|吧|啊|嘞|哒)?|嗯+|哦+|噢+|喔+|哈+|呵+|嘿+|ok|okay|行|可以|明白(?:了)?|了解(?:了)?|知道(?:了|啦)?|懂(?:了)?"
-    r"|赞|棒|牛|厉害|辛苦(?:了|啦)?|对|是的|没错|thanks?(?: you)?|thx|ty|got it|cool|nice|great)$"
-    r"|^(?:谢谢|感谢|多谢)\w{0,8}$"
+ACKNOWLEDGEMENT = re.compile(  # one clause of a message: 谢谢, 收到了, 好的 …
+    r"^(?:(?:非常|十分|太)?(?:谢谢|感谢|多谢|谢)(?:你|您|啦|了|大家|老师)*(?:的)?"
+    r"(?:回答|解答|帮助|分享|回复|指导|解释)?(?:了|啦)?|收到(?:了|啦)?"
+    r"|好(?:的|吧|啊|嘞|哒)?|嗯+|哦+|噢+|喔+|哈+|呵+|嘿+|ok|okay|行|可以|明白(?:了)?|了解(?:了)?"
+    r"|知道(?:了|啦)?|懂(?:了)?|赞|棒|牛|厉害|辛苦(?:了|啦)?|对|是的|没错"
+    r"|thanks?(?: you)?|thx|ty|got it|cool|nice|great)$"
 )
+CLAUSE_BREAK = re.compile(r"[\s，,。.!！~～、;；…]+")
+QUESTION_MARKS = "?？❓❔"
 GREETING = re.compile(
     r"^(?:你好|您好|大家好|嗨|哈喽|哈啰|在吗|在不在|早|早上好|上午好|中午好|下午好|晚上好"
     r"|hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?:呀|啊|哇|吗)?$"
@@ -22,6 +25,7 @@ GREETING = re.compile(
 ASKS_SOURCE = re.compile(
     r"出处|出自|来源|源自|哪里说的|哪儿说的|在哪里说|原文在哪|哪个文件|哪份文件|哪篇|怎么引用|引用格式|出自哪"
 )
+CITED_TITLE = re.compile(r"《(.+?)》")  # a citation opens with its document's title
 MAX_SOURCE_QUESTION = 20  # characters; a longer message is a question of its own
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -43,11 +47,11 @@ def key(text: str) -> str:
 
 
 def is_acknowledgement(text: str) -> bool:
-    """谢谢, 收到, 好的, 👍, 哈哈 and the like: nothing to answer."""
-    words = key(text)
-    if not words:  # emoji, punctuation: a 👍 is thanks, a lone ？ asks something
-        return not any(mark in text for mark in "?？")
-    return bool(ACKNOWLEDGEMENT.match(words))
+    """谢谢, 收到，谢谢, 好的, 👍, 哈哈 and the like, clause by clause: nothing to answer."""
+    if any(mark in text for mark in QUESTION_MARKS):
+        return False
+    clauses = [key(clause) for clause in CLAUSE_BREAK.split(text)]
+    return all(ACKNOWLEDGEMENT.match(clause) for clause in clauses if clause)
 
 
 def is_greeting(text: str) -> bool:
@@ -70,10 +74,10 @@ def citations(message: Message | None) -> list[str]:
     if message is None or not message.text:
         return []
     spans = message.parse_entities([MessageEntity.CODE]).values()
-    return list(dict.fromkeys(text for text in spans if re.match(r"《.+?》", text)))
+    return list(dict.fromkeys(text for text in spans if CITED_TITLE.match(text)))
 
 
 def cited_title(citation: str) -> str:
     """The document title of a citation (《监察法》第十四条 → 监察法)."""
-    match = re.match(r"《(.+?)》", citation)
+    match = CITED_TITLE.match(citation)
     return match.group(1) if match else ""

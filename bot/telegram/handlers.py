@@ -3,6 +3,7 @@ channels, buttons, inline mode, and the one error handler. No search logic here.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 from dataclasses import replace
@@ -79,6 +80,16 @@ def mentions(message: Message, username: str, bot_id: int) -> str | None:
         if mentioned:
             return " ".join(text.replace(message.parse_entity(entity), " ").split())
     return None
+
+
+def from_a_person(message: Message) -> bool:
+    """False for another bot's message and for a channel post Telegram copied into its
+    discussion group (answered in the channel already); an anonymous admin or someone
+    posting as a channel (sender_chat set) is a person."""
+    if message.is_automatic_forward:
+        return False
+    user = message.from_user
+    return message.sender_chat is not None or user is None or not user.is_bot
 
 
 def replied_answer(message: Message | None, bot_id: int) -> Message | None:
@@ -187,6 +198,8 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/ask 问题 (private, group, channel); as a reply, the replied message is the question."""
     question = " ".join(context.args or [])
     message = update.effective_message
+    if message is not None and not from_a_person(message):
+        return
     replied = message.reply_to_message if message is not None else None
     if (
         not question.strip()
@@ -208,7 +221,7 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """In a group: answer a mention of the bot or a reply to it; stay silent otherwise,
     and always for other bots."""
     message = update.effective_message
-    if message.from_user is not None and message.from_user.is_bot:
+    if not from_a_person(message):
         return
     question = addressed_text(message, context.bot.username, context.bot.id)
     if question is not None:
@@ -221,7 +234,8 @@ async def take_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text
     another language; else a question, read in the context of the answer it replies to."""
     service, lang, chat = services(context), lang_of(update), update.effective_chat
     if not text.strip():
-        if update.message and update.message.text and not update.message.text.startswith("/"):
+        typed = update.effective_message.text if update.effective_message else ""
+        if typed and not typed.startswith("/"):
             await send(update, context, say(lang, "mention_only", username=context.bot.username))
         else:
             await reply_with_answer(update, context, text)
@@ -322,18 +336,20 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_privately(query, context, view, press, lang)
     elif press.kind == "q" or message is None:
         await with_retries(query.answer)
-        await context.bot.send_message(chat.id, view.text, reply_markup=view.keyboard)
+        await with_retries(
+            lambda: context.bot.send_message(chat.id, view.text, reply_markup=view.keyboard)
+        )
     elif press.kind == "c" and by_asker:
         shown = (chat.id, message.message_id, press.passage)
         if shown in service.sections_shown:
             await with_retries(lambda: query.answer(say(lang, "section_shown")))
             return
-        service.sections_shown.add(shown)
-        await with_retries(query.answer)
         reply = ReplyParameters(message.message_id, allow_sending_without_reply=True)
         await with_retries(
             lambda: context.bot.send_message(chat.id, view.text, reply_parameters=reply)
         )
+        service.sections_shown.add(shown)
+        await with_retries(query.answer)
     else:
         await edit_in_place(query, context, view, lang)
 
@@ -353,8 +369,9 @@ async def edit_in_place(
             await with_retries(lambda: query.answer(say(lang, "not_modified")))
             return
         log.info("Could not edit the pressed message (%s); sending a new one", error)
-        await context.bot.send_message(
-            query.message.chat.id, view.text, reply_markup=view.keyboard
+        chat_id = query.message.chat.id
+        await with_retries(
+            lambda: context.bot.send_message(chat_id, view.text, reply_markup=view.keyboard)
         )
     await with_retries(query.answer)
 
@@ -390,7 +407,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     service.stats["inline"] += 1
     lang = lang_of(update)
     text = query.query.strip()
-    offset = int(query.offset) if query.offset.isdigit() else 0
+    offset = callbacks.number(query.offset) or 0
     answer = service.searcher.search(text, INLINE_PAGE, offset) if text else None
     if answer is None or (not answer.hits and offset == 0):
         key = "inline_nothing" if text else "inline_start"
@@ -450,6 +467,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
         where = f"update {update.update_id} in chat {service.pseudonym(chat.id if chat else None)}"
     log.error("Error handling %s", where, exc_info=context.error)
+    if isinstance(update, Update) and update.callback_query is not None:
+        with contextlib.suppress(TelegramError):  # already answered, or too late
+            await update.callback_query.answer(say(lang_of(update), "error"))
     chat = update.effective_chat if isinstance(update, Update) else None
     if chat is None or chat.type != ChatType.PRIVATE:
         return

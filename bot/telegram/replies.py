@@ -58,7 +58,7 @@ class Services:
     answers: OrderedDict[tuple[int, int], tuple[int, int]] = field(default_factory=OrderedDict)
     unanswered: UnansweredLog | None = None
     sections_shown: set[tuple[int, int, str]] = field(default_factory=set)  # 全文 in groups
-    _examples: tuple[int, list[str]] = (0, [])
+    _examples: tuple[Searcher | None, list[str]] = (None, [])
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.settings.user_rate_limit, 60.0)
@@ -83,8 +83,8 @@ class Services:
 
     def examples(self) -> list[str]:
         """The welcome screen's example questions for the index being served."""
-        if self._examples[0] != id(self.searcher):
-            self._examples = (id(self.searcher), example_questions(self.searcher))
+        if self._examples[0] is not self.searcher:
+            self._examples = (self.searcher, example_questions(self.searcher))
         return self._examples[1]
 
     def pseudonym(self, value: int | None) -> str:

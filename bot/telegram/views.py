@@ -24,7 +24,7 @@ from bot.render import (
     telegram_section,
 )
 from bot.search.contents import Section
-from bot.search.searcher import Searcher, highlights
+from bot.search.searcher import Searcher
 from bot.telegram import callbacks
 from bot.telegram.callbacks import Press, compact_question
 from bot.telegram.messages import say
@@ -141,13 +141,11 @@ def section_view(searcher: Searcher, press: Press, lang: str) -> View | None:
     if found is None or section is None:
         return None
     _, passage = found
-    spans: tuple[tuple[int, int], ...] = ()
-    if press.question:
-        spans = highlights(passage.text, set(searcher.query_terms(press.question)[1]))
+    spans = searcher.highlight(passage.text, press.question) if press.question else ()
     title = say(lang, "context_title")
-    text = telegram_section(section, passage, spans, title)
     if press.question:
-        text = f"{echo_line(press.question)}\n\n{text}"
+        title = f"{echo_line(press.question)}\n\n{title}"
+    text = telegram_section(section, passage, spans, title)
     keyboard = None
     if press.question:
         back = button(say(lang, "back"), callbacks.page_data(press.question, press.offset))

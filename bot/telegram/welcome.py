@@ -7,22 +7,19 @@ import itertools
 import logging
 import re
 
+from bot.documents.outline import heading_numbering
 from bot.search.searcher import Searcher
 
 log = logging.getLogger(__name__)
 
 EXAMPLES = 4
 TOPIC_CHARS = (4, 14)  # a heading's topic this long makes a button that reads well
-NUMBERING = re.compile(
-    r"^(?:第[一二三四五六七八九十百\d]+[章节条编]\s*|[一二三四五六七八九十]+[、是要]|"
-    r"[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|——)"
-)
 
 
 def heading_topic(heading: str) -> str:
     """The topic of a heading without its numbering and after its first clause
     (（三）坚持在基层一线历练干部，… → 坚持在基层一线历练干部)."""
-    topic = NUMBERING.sub("", heading).strip()
+    topic = heading[len(heading_numbering(heading)) :].strip()
     return re.split(r"[，。；：,;:]", topic)[0].strip()
 
 
