@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import pytest
@@ -325,6 +326,8 @@ async def test_inline_titles_tell_results_apart(fake: FakeBotAPI, bot: Applicati
     assert len(titles) >= 10
     assert len(set(titles)) == len(titles)
     assert all(t.startswith("《在全市组织系统…上的讲话》") for t in titles)
+    shared = [t for t in titles if re.search(r"（\d+/\d+）$", t)]  # place in a shared section
+    assert shared and "《在全市组织系统…上的讲话》二、（三）坚持事业为上（1/9）" in titles
     texts = [r["input_message_content"]["message_text"] for r in call.params["results"]]
     assert all(text.count("📎 <code>《") == 1 and "①" not in text for text in texts)
 
