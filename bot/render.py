@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.documents.outline import heading_label
+from bot.documents.outline import heading_label, heading_numbering
 from bot.models import Answer, Chunk, Hit
 
 BOLD, RESET, DIM = "\033[1m", "\033[0m", "\033[2m"
@@ -151,8 +151,8 @@ def topic_of(chunk: Chunk) -> str:
     if chunk.article or not chunk.headings:
         return ""
     heading = chunk.headings[-1]
-    label = heading_label(heading)
-    return CLAUSE_BREAK.split(heading[len(label) :].strip(), maxsplit=1)[0] if label else ""
+    topic = heading[len(heading_numbering(heading)) :].strip()
+    return CLAUSE_BREAK.split(topic, maxsplit=1)[0].rstrip("。")
 
 
 SECTION_LINE_CHARS = 24  # two phone lines at most

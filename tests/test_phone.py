@@ -15,6 +15,7 @@ from telegram.ext import Application
 
 from bot.search.searcher import Searcher
 from bot.telegram.callbacks import CALLBACK_LIMIT
+from bot.telegram.handlers import inline_articles
 from tests.fake_bot_api import Call, FakeBotAPI
 from tests.phone_screen import answer_screens, figures
 from tests.telegram_harness import (
@@ -448,3 +449,12 @@ async def test_stats_lists_unanswered_questions_without_ids(
     )
     database = (tmp_path / "index" / "unanswered.sqlite3").read_bytes()
     assert str(USER["id"]).encode() not in database
+
+
+@pytest.mark.parametrize("word", ["干部", "发展", "工作", "建设", "组织", "要求"])
+def test_inline_titles_are_distinct_for_frequent_words(
+    seed_searcher: Searcher, library_searcher: Searcher, word: str
+) -> None:
+    for searcher in (seed_searcher, library_searcher):
+        titles = [r.title for r in inline_articles(searcher, searcher.search(word, 20).hits)]
+        assert len(titles) == 20 and len(set(titles)) == 20, titles
