@@ -81,3 +81,4 @@ class Answer:
     missing: str = ""  # what the question names that the library lacks: 《民法典》, 第九十条
     related: tuple[Hit, ...] = ()  # weak matches, shown apart from an answer, never as one
     exact: bool = False  # the passages are what the question named (an article, a chapter)
+    listing: bool = False  # the question asks for a list (党员有哪些权利)

@@ -107,7 +107,7 @@ def terminal_chunk(chunk: Chunk) -> str:
 TELEGRAM_TEXT_LIMIT = 4096  # UTF-16 code units, Telegram's limit for a message
 HEADING_CHARS = 26
 FIRST_EXCERPT = 160  # characters of the best passage shown open: about ten phone lines
-NAMED_EXCERPT = 600  # …of an article or chapter the question named, shown open
+NAMED_EXCERPT = 600  # …of an article or chapter the question named, or a list it asks for
 FOLDED_EXCERPT = 600  # characters of a further passage, folded after three lines
 SENTENCE_ENDS = "。！？；!?;\n"
 CLOSERS = "”’」』）)"
@@ -283,8 +283,8 @@ def telegram_answer(
 
     The best passage is open and trimmed around its best-matching sentence; the others
     are folded. A heading is printed once for consecutive passages under it, and each
-    source ends with its citation line. An article or chapter the question `named` opens
-    with more of its text.
+    source ends with its citation line. An article or chapter the question `named`, or
+    a list it asks for, opens with more of its text.
     """
     blocks = [header] if header else []
     marks = rank_markers(len(hits), first_rank)

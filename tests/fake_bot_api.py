@@ -264,6 +264,7 @@ class FakeBotAPI:
         self.strangers: set[int] = set()  # users who never opened a chat with the bot
         self.chat_types: dict[int, str] = {}  # chat id → type, for chats not private
         self._answered_queries: set[str] = set()
+        self.confirmed = 0  # the highest update id the bot has confirmed receiving
 
     # --- control -------------------------------------------------------------------------
     def start(self) -> FakeBotAPI:
@@ -336,6 +337,16 @@ class FakeBotAPI:
                 if left <= 0:
                     made = [c.method for c in self.calls[since:]]
                     raise AssertionError(f"no {count}× {method} in {timeout}s; calls: {made}")
+                self._cond.wait(left)
+
+    def wait_received(self, update_id: int, timeout: float = 10.0) -> None:
+        """Block until the bot has confirmed receiving update `update_id`."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self.confirmed < update_id:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"update {update_id} not received in {timeout}s")
                 self._cond.wait(left)
 
     def posts(self, chat_id: int, since: int = 0) -> list[Call]:
@@ -475,6 +486,9 @@ class FakeBotAPI:
 
     def api_getUpdates(self, params: dict[str, Any]) -> Any:
         offset = int(params.get("offset") or 0)
+        with self._cond:  # the bot confirms every update below its offset as received
+            self.confirmed = max(self.confirmed, offset - 1)
+            self._cond.notify_all()
         timeout = min(float(params.get("timeout") or 0), 2.0)
         deadline = time.monotonic() + timeout
         with self._cond:

@@ -104,9 +104,11 @@ async def ask(fake: FakeBotAPI, update: dict[str, Any], method: str = "sendMessa
 
 
 async def quiet(fake: FakeBotAPI, update: dict[str, Any], seconds: float = 1.0) -> list[Any]:
-    """Push an update and return whatever the bot sent within `seconds` (expected: nothing)."""
+    """Push an update and return whatever the bot sent within `seconds` of receiving it
+    (expected: nothing)."""
     since = len(fake.calls)
-    fake.push(update)
+    update_id = fake.push(update)
+    await asyncio.to_thread(fake.wait_received, update_id)
     await asyncio.sleep(seconds)
     return [c for c in fake.calls[since:] if c.method != "getUpdates"]
 

@@ -246,6 +246,9 @@ async def test_a_follow_up_article_stays_in_the_same_document(
     text = follow_up.params["text"]
     assert "第十五条　监察机关对下列公职人员和有关人员进行监察" in text.replace(" ", "　")
     assert text.endswith("<code>《中华人民共和国监察法》第十五条</code>")
+    rights = await ask(fake, {"message": message("党员有哪些权利")})  # a list, shown open
+    opened = rights.params["text"].split("<blockquote>", 1)[1].split("</blockquote>")[0]
+    assert opened.startswith("① 第四条　<b>党员</b>享有下列<b>权利</b>：") and "（四）" in opened
     whole = await ask(fake, {"message": message("个保法第13条")})  # one article, one passage
     assert (
         "②" not in whole.params["text"]

@@ -143,6 +143,7 @@ class Searcher:
         candidates = self._candidates(query, terms, None)
         ranked = self._answering(query, words, candidates)
         answer = self._page(query, ranked, words, top_k, offset, with_highlights)
+        answer = replace(answer, listing=list_pattern(query) is not None)
         if answer.hits or offset:
             return answer
         longer = [word for word in words if len(word) > 1]  # 人, 大: too slight to share

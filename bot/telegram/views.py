@@ -74,7 +74,9 @@ def answer_text(answer: Answer, lang: str, offset: int = 0, private: bool = Fals
         if answer.related and offset == 0 and private:
             return telegram_answer(answer.related, f"{header}\n\n{say(lang, 'weak_only')}")
         return f"{header}\n\n{say(lang, 'no_result' if offset == 0 else 'no_more')}"
-    return telegram_answer(answer.hits, header, first_rank=offset + 1, named=answer.exact)
+    return telegram_answer(
+        answer.hits, header, first_rank=offset + 1, named=answer.exact or answer.listing
+    )
 
 
 def echo_line(question: str) -> str:
