@@ -40,6 +40,8 @@ class Settings:
     webhook_port: int = 8443
     user_rate_limit: int = 20  # questions per user (or chat) per minute
     max_file_mb: int = 20  # a corpus file larger than this is skipped
+    max_inflated_mb: int = 100  # a .docx whose parts inflate past this is skipped (zip bomb)
+    max_archive_entries: int = 1000  # a .docx with more parts than this is skipped
     index_dir: Path | None = None  # default: <corpus_dir>/.index
     build_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     admin_ids: frozenset[int] = frozenset()
@@ -175,6 +177,8 @@ def load_settings(
         webhook_port=_int(env, "WEBHOOK_PORT", 8443, 1, 65535),
         user_rate_limit=_int(env, "USER_RATE_LIMIT", 20, 1, 10000),
         max_file_mb=_int(env, "MAX_FILE_MB", 20, 1, 2048),
+        max_inflated_mb=_int(env, "MAX_INFLATED_MB", 100, 1, 4096),
+        max_archive_entries=_int(env, "MAX_ARCHIVE_ENTRIES", 1000, 10, 100_000),
         index_dir=Path(env["INDEX_DIR"].strip()) if env.get("INDEX_DIR", "").strip() else None,
         build_workers=_int(env, "BUILD_WORKERS", os.cpu_count() or 1, 1, 256),
         admin_ids=_ids(env, "ADMIN_IDS"),
