@@ -7,8 +7,10 @@ errors into `Error: …` on stderr with exit code 1.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
+import stat
 import sys
 import time
 from dataclasses import replace
@@ -17,7 +19,8 @@ from typing import TextIO
 
 import numpy as np
 
-from bot.config import ConfigError, Settings, load_settings
+from bot import redaction
+from bot.config import ConfigError, Settings, StartupError, load_settings
 from bot.documents.corpus import CorpusError, load_corpus
 from bot.evaluation import DatasetError, evaluate_beir, evaluate_questions, read_jsonl
 from bot.passages import chunk_corpus
@@ -60,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     run.add_argument("--corpus", type=Path, help="corpus folder")
+
+    check = commands.add_parser(
+        "check", help="check settings, corpus, index and the token (getMe); exit 0 or 1"
+    )
+    check.add_argument("--corpus", type=Path, help="corpus folder")
 
     evaluate = commands.add_parser(
         "eval", help="score ranking on a BEIR folder or on a question set (.jsonl) of the corpus"
@@ -246,6 +254,40 @@ def metrics_table(rows: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Check what the bot needs, one line each, for monitoring: 0 when all is well."""
+    failures = 0
+
+    def report(ok: bool, line: str) -> None:
+        nonlocal failures
+        failures += not ok
+        out.write(f"{'ok  ' if ok else 'FAIL'} {line}\n")
+
+    report(True, f"settings: {settings!r}")
+    try:
+        opened = open_index(settings)
+    except CorpusError as error:
+        report(False, f"corpus: {error}")
+    else:
+        docs = len(opened.searcher.store.docs)
+        how = "loaded" if opened.loaded else f"built ({opened.reason})"
+        report(
+            True, f"corpus {settings.corpus_dir}: {docs} documents, {len(opened.skipped)} skipped"
+        )
+        report(True, f"index: {len(opened.searcher)} passages, {how}")
+    if settings.telegram_bot_token:
+        from bot.telegram import app as telegram_app  # imported here: search commands start fast
+
+        try:
+            name = asyncio.run(telegram_app.verify_token(replace(settings, startup_timeout=0)))
+            report(True, f"Telegram: the token is accepted (@{name})")
+        except StartupError as error:
+            report(False, f"Telegram: {error}")
+    else:
+        report(True, "Telegram: TELEGRAM_BOT_TOKEN is not set (the terminal chat runs)")
+    return 1 if failures else 0
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Run the Telegram bot until it is stopped."""
     if not settings.telegram_bot_token:
@@ -259,38 +301,15 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return telegram_app.run(settings, opened.searcher, opened.corpus)
 
 
-class RedactSecrets(logging.Filter):
-    """Replaces secrets (the bot token) in every log record before it is written."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message with each secret replaced."""
-        message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "[REDACTED]")
-            record.msg, record.args = message, None
-        if record.exc_info and record.exc_info[1] is not None:
-            text = logging.Formatter().formatException(record.exc_info)
-            if any(secret in text for secret in self.secrets):
-                for secret in self.secrets:
-                    text = text.replace(secret, "[REDACTED]")
-                record.msg = f"{record.getMessage()}\n{text}"
-                record.args, record.exc_info, record.exc_text = None, None, None
-        return True
-
-
 def configure_logging(settings: Settings, command: str) -> None:
     """Log to stderr: the bot at LOG_LEVEL, other commands only warnings (unless DEBUG).
 
-    HTTP client request lines (they hold the token) are off.
+    HTTP client request lines (they hold the token) are off, and the token and the
+    webhook secret are redacted from every record.
     """
+    redaction.install([settings.telegram_bot_token, settings.webhook_secret])
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets([settings.telegram_bot_token or ""]))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
@@ -303,6 +322,7 @@ def configure_logging(settings: Settings, command: str) -> None:
 
 COMMANDS = {
     "run": cmd_run,
+    "check": cmd_check,
     "ask": cmd_ask,
     "chunks": cmd_chunks,
     "index": cmd_index,
@@ -311,11 +331,26 @@ COMMANDS = {
 }
 
 
+def warn_if_readable(path: Path) -> None:
+    """Warn when the file holding the token can be read by every user of the machine."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & stat.S_IROTH:
+        print(
+            f"Warning: {path} is readable by every user of this machine "
+            f"(mode {stat.S_IMODE(mode):o}); it holds the bot token: chmod 600 {path}",
+            file=sys.stderr,
+        )
+
+
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     """Run one command; returns the process exit code."""
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:
+        warn_if_readable(Path(".env"))
         settings = load_settings()
         if getattr(args, "corpus", None) is not None:
             settings = replace(settings, corpus_dir=args.corpus)
@@ -327,6 +362,6 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         if args.command is None and command == "chat":
             print("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat.", file=sys.stderr)
         return COMMANDS[command](args, settings, out)
-    except (ConfigError, CorpusError, DatasetError, UsageError) as error:
-        print(f"Error: {error}", file=sys.stderr)
+    except (ConfigError, CorpusError, DatasetError, UsageError, StartupError) as error:
+        print(f"Error: {redaction.redact(str(error))}", file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 from dotenv import dotenv_values
 
@@ -19,6 +20,11 @@ class ConfigError(ValueError):
     def __init__(self, key: str, problem: str) -> None:
         super().__init__(f"{key}: {problem}")
         self.key = key
+
+
+class StartupError(Exception):
+    """Start-up failed for a reason the owner can act on; the message names it and the
+    setting involved."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class Settings:
     log_level: str = "INFO"
     cache_dir: Path | None = None  # jieba's dictionary cache; None: ~/.cache/docbot
     log_unanswered: bool = False  # keep questions that got no answer (no ids) for /stats
+    startup_timeout: float = 120.0  # seconds to keep retrying an unreachable Bot API at start
 
     def __repr__(self) -> str:
         token = "set" if self.telegram_bot_token else "unset"
@@ -131,6 +138,35 @@ def _url(env: Mapping[str, str], key: str) -> str | None:
     return value
 
 
+WEBHOOK_PORTS = (443, 80, 88, 8443)  # the ports Telegram posts webhooks to
+
+
+def check_webhook(settings: Settings) -> None:
+    """In webhook mode: an https:// URL on a port Telegram posts to, and a secret, without
+    which anyone who finds the port could post forged updates. Raises ConfigError."""
+    if not settings.webhook_url:
+        return
+    url = urlparse(settings.webhook_url)
+    if url.scheme != "https":
+        raise ConfigError(
+            "WEBHOOK_URL",
+            f"must be https:// (Telegram posts only there), got {settings.webhook_url!r}",
+        )
+    try:
+        port = url.port or 443
+    except ValueError:
+        raise ConfigError("WEBHOOK_URL", f"has a bad port: {settings.webhook_url!r}") from None
+    if port not in WEBHOOK_PORTS:
+        ports = ", ".join(map(str, WEBHOOK_PORTS))
+        raise ConfigError("WEBHOOK_URL", f"port {port} is not one Telegram posts to ({ports})")
+    if not settings.webhook_secret:
+        raise ConfigError(
+            "WEBHOOK_SECRET",
+            "is required in webhook mode, or anyone could post forged updates to the port; "
+            "set 1-256 characters from A-Z, a-z, 0-9, _ and - (e.g. `openssl rand -hex 32`)",
+        )
+
+
 def _cache_dir(env: Mapping[str, str]) -> Path:
     raw = env.get("BOT_CACHE_DIR", "").strip()
     base = env.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
@@ -161,7 +197,7 @@ def load_settings(
     webhook_secret = _optional(env, "WEBHOOK_SECRET")
     if webhook_secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook_secret):
         raise ConfigError("WEBHOOK_SECRET", "use 1-256 characters from A-Z, a-z, 0-9, _ and -")
-    return Settings(
+    settings = Settings(
         corpus_dir=Path(env.get("CORPUS_DIR", "").strip() or "corpus"),
         top_k=_int(env, "TOP_K", 3, 1, 20),
         max_chunk_chars=_int(env, "MAX_CHUNK_CHARS", 300, 50, 3000),
@@ -191,4 +227,7 @@ def load_settings(
         log_level=log_level,
         cache_dir=_cache_dir(env),
         log_unanswered=_flag(env, "LOG_UNANSWERED"),
+        startup_timeout=_float(env, "STARTUP_TIMEOUT", 120.0, 0.0, 3600.0),
     )
+    check_webhook(settings)
+    return settings

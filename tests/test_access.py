@@ -155,3 +155,47 @@ async def test_query_logs_hold_no_ids_or_questions_below_debug(
         assert not [r for r in caplog.records if "绝密" in r.getMessage()]
     finally:
         await stop_bot(application)
+
+
+async def test_admins_are_always_allowed_and_id_helps_the_owner(
+    fake: FakeBotAPI, seed_searcher: Searcher
+) -> None:
+    application = await with_bot(
+        fake,
+        seed_searcher,
+        admin_ids=frozenset({ADMIN["id"]}),
+        allowed_user_ids=frozenset({USER["id"]}),
+    )
+    admin_chat = {"id": ADMIN["id"], "type": "private", "first_name": "Admin"}
+    try:
+        answer = await ask(fake, {"message": message("灯下黑", admin_chat, ADMIN)})
+        assert "<b>灯下黑</b>" in answer.params["text"]  # not on the allow-list, but an admin
+        stranger_chat = {"id": STRANGER["id"], "type": "private", "first_name": "X"}
+        ids = await ask(fake, {"message": message("/id", stranger_chat, STRANGER)})
+        assert ids.params["text"] == (
+            "🆔 你的用户 ID：<code>666</code>\n这个聊天（private）的 ID：<code>666</code>"
+        )  # anyone may learn their own id, to ask for access
+        in_group = await ask(fake, {"message": message("/id", chat=GROUP, user=ADMIN)})
+        assert in_group.params["chat_id"] == ADMIN["id"]  # the group's id, told privately
+        assert "<code>-100123</code>" in in_group.params["text"]
+        assert await quiet(fake, {"message": message("/id", chat=GROUP, user=USER)}, 0.6) == []
+    finally:
+        await stop_bot(application)
+
+
+async def test_the_token_is_redacted_wherever_the_application_is_built(
+    fake: FakeBotAPI, seed_searcher: Searcher, caplog: pytest.LogCaptureFixture
+) -> None:
+    application = await with_bot(fake, seed_searcher)
+    try:
+        logging.getLogger("somewhere.else").warning("calling https://x/bot%s/getMe", TOKEN)
+        try:
+            raise RuntimeError(f"failed at /bot{TOKEN}/sendMessage")
+        except RuntimeError:
+            logging.getLogger("another").exception("while sending")
+    finally:
+        await stop_bot(application)
+    text = "\n".join(logging.Formatter("%(message)s").format(record) for record in caplog.records)
+    assert "calling https://x/bot[REDACTED]/getMe" in text
+    assert "failed at /bot[REDACTED]/sendMessage" in text
+    assert TOKEN not in text and TOKEN.split(":")[1] not in text

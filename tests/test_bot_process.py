@@ -169,3 +169,140 @@ def test_webhook_mode_checks_the_secret_and_answers(fake: FakeBotAPI, tmp_path: 
     assert TOKEN not in output
     assert "WRONG-SECRET-XYZ" not in output and "ECHO-MARKER" not in output
     assert "xxxxxxxx" not in output
+
+
+def run_to_end(tmp_path: Path, *command: str, **env: str) -> tuple[int, str]:
+    """Run `python -m bot <command>` to its end; its exit code and every byte it wrote."""
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "CORPUS_DIR": str(SEED_CORPUS),
+        "LOG_LEVEL": "DEBUG",
+        "INDEX_DIR": str(tmp_path / "index"),
+        **env,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *command],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def error_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("Error:")]
+
+
+def test_a_rejected_token_is_one_line_and_never_printed(fake: FakeBotAPI, tmp_path: Path) -> None:
+    other = "111111111:AAOtherTokenTelegramWillRejectxxxxxxx"
+    code, output = run_to_end(
+        tmp_path, "run", TELEGRAM_BOT_TOKEN=other, TELEGRAM_API_BASE_URL=fake.base_url
+    )
+    assert code == 1
+    assert error_lines(output) == [
+        "Error: Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized): copy the token again "
+        "from @BotFather (/mybots → API Token); it may have been revoked"
+    ]
+    assert "Traceback" not in output
+    assert other not in output and other.split(":")[1] not in output
+
+
+def test_an_unreachable_bot_api_is_retried_then_one_line(tmp_path: Path) -> None:
+    closed = f"http://127.0.0.1:{free_port()}/bot"  # nothing listens there
+    began = time.monotonic()
+    code, output = run_to_end(
+        tmp_path,
+        "run",
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=closed,
+        STARTUP_TIMEOUT="3",
+    )
+    assert code == 1 and time.monotonic() - began < 30
+    (line,) = error_lines(output)
+    assert line.startswith(f"Error: cannot reach the Telegram Bot API at {closed}")
+    assert line.endswith("after 3 s; check the network, a proxy, or TELEGRAM_API_BASE_URL")
+    assert "retrying in 1 s" in output and "retrying in 2 s" in output  # backed off
+    assert "Traceback" not in output and TOKEN not in output
+
+
+def test_a_webhook_port_in_use_is_named_before_set_webhook(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        code, output = run_to_end(
+            tmp_path,
+            "run",
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=fake.base_url,
+            WEBHOOK_URL="https://bot.example.org/hook",
+            WEBHOOK_SECRET="s3cret-value",
+            WEBHOOK_PORT=str(port),
+        )
+    assert code == 1
+    (line,) = error_lines(output)
+    assert line.startswith(f"Error: WEBHOOK_PORT {port} is in use on 127.0.0.1")
+    assert not fake.sent("setWebhook") and TOKEN not in output and "s3cret-value" not in output
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"WEBHOOK_URL": "https://bot.example.org/hook"}, "Error: WEBHOOK_SECRET: is required"),
+        (
+            {"WEBHOOK_URL": "http://bot.example.org/hook", "WEBHOOK_SECRET": "abc"},
+            "Error: WEBHOOK_URL: must be https://",
+        ),
+        (
+            {"WEBHOOK_URL": "https://bot.example.org:8080/hook", "WEBHOOK_SECRET": "abc"},
+            "Error: WEBHOOK_URL: port 8080 is not one Telegram posts to (443, 80, 88, 8443)",
+        ),
+        ({"CORPUS_DIR": "/nonexistent/corpus"}, "Error: "),
+    ],
+)
+def test_a_bad_start_is_one_line_naming_the_setting(
+    fake: FakeBotAPI, tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    code, output = run_to_end(
+        tmp_path, "run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url, **env
+    )
+    assert code == 1
+    (line,) = error_lines(output)
+    assert line.startswith(expected), output
+    assert "Traceback" not in output and TOKEN not in output and "abc" not in output
+    assert not fake.sent("setWebhook")
+
+
+def test_check_reports_and_exits_for_monitoring(fake: FakeBotAPI, tmp_path: Path) -> None:
+    code, output = run_to_end(
+        tmp_path, "check", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url
+    )
+    assert code == 0, output
+    lines = [line for line in output.splitlines() if line[:4] in ("ok  ", "FAIL")]
+    assert [line[:4] for line in lines] == ["ok  "] * 4
+    assert lines[1].startswith(f"ok   corpus {SEED_CORPUS}: 1 documents, 0 skipped")
+    assert lines[3] == "ok   Telegram: the token is accepted (@docs_test_bot)"
+    other = "111111111:AAOtherTokenTelegramWillRejectxxxxxxx"
+    code, output = run_to_end(
+        tmp_path, "check", TELEGRAM_BOT_TOKEN=other, TELEGRAM_API_BASE_URL=fake.base_url
+    )
+    assert code == 1 and "FAIL Telegram: Telegram rejected TELEGRAM_BOT_TOKEN" in output
+    assert other not in output
+    code, output = run_to_end(tmp_path, "check", CORPUS_DIR=str(tmp_path / "nothing"))
+    assert code == 1 and "FAIL corpus:" in output
+
+
+def test_a_world_readable_env_file_gets_a_warning(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("TOP_K=3\n", encoding="utf-8")
+    env_file.chmod(0o644)
+    _, output = run_to_end(tmp_path, "ask", "灯下黑")
+    assert "Warning: .env is readable by every user of this machine (mode 644)" in output
+    env_file.chmod(0o600)
+    _, output = run_to_end(tmp_path, "ask", "灯下黑")
+    assert "Warning" not in output

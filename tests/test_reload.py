@@ -124,3 +124,20 @@ async def test_the_watcher_notices_a_changed_corpus(fake: FakeBotAPI, settings: 
         assert answers(await ask(fake, {"message": message("蹲点调研", user=USER)}))
     finally:
         await stop_bot(application)
+
+
+async def test_a_vanished_corpus_is_one_warning_and_the_bot_goes_on(
+    fake: FakeBotAPI, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    import shutil
+    from dataclasses import replace
+
+    application = await running(replace(settings, reload_interval=0.1))
+    try:
+        shutil.rmtree(settings.corpus_dir)
+        await asyncio.sleep(1.0)  # ten checks of a missing folder
+        warnings = [r for r in caplog.records if "is missing or empty" in r.getMessage()]
+        assert len(warnings) == 1 and not [r for r in caplog.records if r.exc_info]
+        assert answers(await ask(fake, {"message": message("灯下黑", user=USER)}))
+    finally:
+        await stop_bot(application)

@@ -7,9 +7,11 @@ import asyncio
 import html
 import logging
 import time
+from pathlib import Path
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatType
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.config import Settings
@@ -23,12 +25,19 @@ log = logging.getLogger(__name__)
 
 
 def allowed(settings: Settings, update: Update) -> bool:
-    """Whether the allow-lists (if any) admit this update's user or chat."""
+    """Whether the allow-lists (if any) admit this update's user or chat; admins always."""
     users, chats = settings.allowed_user_ids, settings.allowed_chat_ids
-    if not users and not chats:
-        return True
     user, chat = update.effective_user, update.effective_chat
+    if (not users and not chats) or (user is not None and user.id in settings.admin_ids):
+        return True
     return bool((user and user.id in users) or (chat and chat.id in chats))
+
+
+def asks_own_id(update: Update) -> bool:
+    """/id in a private chat: anyone may learn their own id, to ask the owner for access."""
+    message, chat = update.message, update.effective_chat
+    text = message.text if message is not None and message.text else ""
+    return chat is not None and chat.type == ChatType.PRIVATE and text.split(" ")[0] == "/id"
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -38,7 +47,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service.stats["updates"] += 1
     if service.stats["updates"] % 1000 == 0:
         service.forget_idle()
-    if allowed(service.settings, update):
+    if allowed(service.settings, update) or asks_own_id(update):
         return
     service.stats["refused"] += 1
     user, chat = update.effective_user, update.effective_chat
@@ -103,6 +112,39 @@ async def unanswered_text(service: Services, lang: str) -> str:
     return say(lang, "unanswered", lines=lines)
 
 
+ID_REPLY_SECONDS = 60  # an /id reply in a group is deleted after this long
+
+
+async def id_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/id: the sender's user id and the chat's id, for ADMIN_IDS and the allow-lists.
+    In a private chat anyone may ask; in a group only an admin, who gets them privately
+    (or, before opening a private chat, as a reply the bot deletes a minute later)."""
+    user, chat, lang = update.effective_user, update.effective_chat, lang_of(update)
+    if user is None or chat is None:
+        return
+    text = say(lang, "ids", user_id=user.id, chat_id=chat.id, chat_type=chat.type)
+    if chat.type == ChatType.PRIVATE:
+        await send(update, context, text)
+        return
+    if user.id not in services(context).settings.admin_ids:
+        return
+    try:
+        await with_retries(lambda: context.bot.send_message(user.id, text))
+    except Forbidden:
+        sent = await send(update, context, text)
+        if sent is not None:
+            asyncio.get_running_loop().create_task(delete_later(sent, ID_REPLY_SECONDS))
+
+
+async def delete_later(message: Message, seconds: float) -> None:
+    """Delete one of the bot's messages after `seconds`."""
+    await asyncio.sleep(seconds)
+    try:
+        await message.delete()
+    except TelegramError as error:
+        log.info("Could not delete the /id reply: %s", error)
+
+
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload (admins in ADMIN_IDS only): re-read the corpus and swap in the new index."""
     lang = lang_of(update)
@@ -142,15 +184,30 @@ async def reload_index(application: Application, lang: str = "zh", rebuild: bool
 
 
 async def watch_corpus(application: Application) -> None:
-    """Every RELOAD_INTERVAL seconds, re-index when a corpus file was added, changed or removed."""
+    """Every RELOAD_INTERVAL seconds, re-index when a corpus file was added, changed or
+    removed. A corpus folder that is gone or emptied is one warning when that happens
+    (the index in memory keeps serving), not a failed rebuild a minute."""
     service: Services = application.bot_data["services"]
+    missing = False
     while True:
         await asyncio.sleep(service.settings.reload_interval)
+        folder = service.settings.corpus_dir
+        gone = not await asyncio.to_thread(has_files, folder)
+        if gone:
+            if not missing:
+                log.warning(
+                    "The corpus folder %s is missing or empty (CORPUS_DIR); still serving "
+                    "the index in memory",
+                    folder,
+                )
+            missing = True
+            continue
+        if missing:
+            log.info("The corpus folder %s is back; checking it for changes", folder)
+            missing = False
         try:
             if service.corpus is None:
-                service.corpus = await asyncio.to_thread(
-                    indexfile.corpus_state, service.settings.corpus_dir
-                )
+                service.corpus = await asyncio.to_thread(indexfile.corpus_state, folder)
                 continue
             changed = await asyncio.to_thread(corpus_changed, service.settings, service.corpus)
         except OSError as error:
@@ -159,3 +216,11 @@ async def watch_corpus(application: Application) -> None:
         if changed:
             log.info("The corpus changed; re-indexing")
             await reload_index(application)
+
+
+def has_files(folder: Path) -> bool:
+    """Whether `folder` exists and holds at least one file (in any subfolder)."""
+    try:
+        return folder.is_dir() and any(path.is_file() for path in folder.rglob("*"))
+    except OSError:
+        return False

@@ -7,11 +7,14 @@ import asyncio
 import contextlib
 import html
 import logging
+import socket
+import time
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -25,9 +28,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Settings
+from bot import redaction
+from bot.config import ConfigError, Settings, StartupError, check_webhook
 from bot.search.searcher import Searcher
-from bot.telegram.admin import gate, reload_command, stats_command, watch_corpus
+from bot.telegram.admin import gate, id_command, reload_command, stats_command, watch_corpus
 from bot.telegram.handlers import (
     about,
     ask,
@@ -47,6 +51,7 @@ from bot.telegram.messages import say
 from bot.telegram.replies import Services
 
 COMMANDS = ("start", "help", "ask", "toc", "about")
+log = logging.getLogger(__name__)
 
 
 # --- wiring -----------------------------------------------------------------------------
@@ -75,15 +80,23 @@ async def post_stop(application: Application) -> None:
             await watcher
 
 
+def api_base_url(settings: Settings) -> str:
+    """The Bot API base URL python-telegram-bot expects (…/bot, the token appended)."""
+    base = (settings.telegram_api_base_url or "https://api.telegram.org").rstrip("/")
+    return base if base.endswith("/bot") else base + "/bot"
+
+
 def build_application(
     settings: Settings, searcher: Searcher, corpus: dict[str, Any] | None = None
 ) -> Application:
-    """The configured Application: handlers wired in order, services in bot_data.
+    """The configured Application: handlers wired in order, services in bot_data, and
+    the token redacted from every log record from now on.
 
     `corpus` is the corpus state the searcher reflects (for the change watcher).
     """
     if not settings.telegram_bot_token:
-        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        raise ConfigError("TELEGRAM_BOT_TOKEN", "is not set")
+    redaction.install([settings.telegram_bot_token, settings.webhook_secret])
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
@@ -99,8 +112,7 @@ def build_application(
         .post_stop(post_stop)
     )
     if settings.telegram_api_base_url:
-        base = settings.telegram_api_base_url.rstrip("/")
-        builder = builder.base_url(base if base.endswith("/bot") else base + "/bot")
+        builder = builder.base_url(api_base_url(settings))
     application = builder.build()
     application.bot_data["services"] = Services(settings, searcher, corpus)
 
@@ -115,6 +127,7 @@ def build_application(
     application.add_handler(CommandHandler("about", about, filters=messages))
     application.add_handler(CommandHandler("reload", reload_command, filters=messages))
     application.add_handler(CommandHandler("stats", stats_command, filters=messages))
+    application.add_handler(CommandHandler("id", id_command, filters=messages))
     channel = filters.UpdateType.CHANNEL_POST | filters.UpdateType.EDITED_CHANNEL_POST
     application.add_handler(CommandHandler("ask", ask, filters=asked | channel))
     # 2. plain text: every message in private chats; mentions and replies in groups
@@ -161,9 +174,17 @@ def harden_webhook(max_body: int) -> None:
 
 
 def run(settings: Settings, searcher: Searcher, corpus: dict[str, Any] | None = None) -> int:
-    """Run the bot until SIGINT/SIGTERM: long polling, or a webhook when WEBHOOK_URL is set."""
+    """Run the bot until SIGINT/SIGTERM: long polling, or a webhook when WEBHOOK_URL is set.
+
+    Raises StartupError, with one line an owner can act on, when Telegram rejects the
+    token, the Bot API stays unreachable for STARTUP_TIMEOUT, or the webhook port is taken.
+    """
+    check_webhook(settings)
+    redaction.install([settings.telegram_bot_token, settings.webhook_secret])
+    asyncio.run(verify_token(settings))
     application = build_application(settings, searcher, corpus)
     if settings.webhook_url:
+        check_port_free(settings.webhook_listen, settings.webhook_port)
         harden_webhook(settings.webhook_max_body)
         application.run_webhook(
             listen=settings.webhook_listen,
@@ -176,3 +197,51 @@ def run(settings: Settings, searcher: Searcher, corpus: dict[str, Any] | None = 
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+async def verify_token(settings: Settings) -> str:
+    """Ask Telegram who the bot is (getMe) and return its username: a rejected token stops
+    start-up at once; an unreachable Bot API is retried with back-off (1, 2, 4 … 30 s) for
+    STARTUP_TIMEOUT. Raises StartupError."""
+    bot = Bot(settings.telegram_bot_token or "", base_url=api_base_url(settings))
+    deadline = time.monotonic() + settings.startup_timeout
+    delay = 1.0
+    while True:
+        try:
+            await bot.initialize()  # asks getMe
+            return bot.username
+        except InvalidToken:
+            raise StartupError(
+                "Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized): copy the token again "
+                "from @BotFather (/mybots → API Token); it may have been revoked"
+            ) from None
+        except NetworkError as error:
+            reason = redaction.redact(str(error)) or type(error).__name__
+            left = deadline - time.monotonic()
+            if left <= 0:
+                where = settings.telegram_api_base_url or "api.telegram.org"
+                raise StartupError(
+                    f"cannot reach the Telegram Bot API at {where} ({reason}) after "
+                    f"{settings.startup_timeout:.0f} s; check the network, a proxy, or "
+                    "TELEGRAM_API_BASE_URL"
+                ) from None
+            wait = min(delay, left)
+            log.warning("The Bot API cannot be reached (%s); retrying in %.0f s", reason, wait)
+            await asyncio.sleep(wait)
+            delay = min(delay * 2, 30.0)
+        finally:
+            with contextlib.suppress(Exception):
+                await bot.shutdown()
+
+
+def check_port_free(listen: str, port: int) -> None:
+    """Raise StartupError when the webhook's address is taken, before setWebhook is sent."""
+    with socket.socket(socket.AF_INET6 if ":" in listen else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as tornado binds
+        try:
+            probe.bind((listen, port))
+        except OSError as error:
+            raise StartupError(
+                f"WEBHOOK_PORT {port} is in use on {listen} ({error.strerror}); stop what "
+                "holds it or set another WEBHOOK_PORT"
+            ) from None

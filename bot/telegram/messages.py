@@ -80,6 +80,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "error": "抱歉，处理时出了点问题，请稍后再试。",
         "admins_only": "这个命令只有管理员可以使用。",
         "not_allowed": "抱歉，这个机器人只对指定的用户和群组开放。",
+        "ids": "🆔 你的用户 ID：<code>{user_id}</code>\n这个聊天（{chat_type}）的 ID：<code>{chat_id}</code>",
         "stats": (
             "📊 <b>运行情况</b>\n运行时间：{uptime}\n收到更新：{updates}\n回答问题：{answered}"
             "（无结果 {empty}）\n内联查询：{inline}\n限流拒绝：{limited}\n"
@@ -180,6 +181,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "error": "Sorry, something went wrong. Please try again later.",
         "admins_only": "Only admins can use this command.",
         "not_allowed": "Sorry, this bot is only open to selected users and groups.",
+        "ids": "🆔 Your user id: <code>{user_id}</code>\nThis chat ({chat_type}): <code>{chat_id}</code>",
         "stats": (
             "📊 <b>Status</b>\nUp: {uptime}\nUpdates: {updates}\nQuestions answered: {answered}"
             " ({empty} without result)\nInline queries: {inline}\nRate-limited: {limited}\n"

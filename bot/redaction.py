@@ -1,0 +1,57 @@
+"""Secrets (the bot token) kept out of every output: log records, their tracebacks, and
+uncaught exceptions, wherever the logging is configured."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Iterable
+from types import TracebackType
+
+REDACTED = "[REDACTED]"
+_secrets: set[str] = set()
+_installed = False
+
+
+def redact(text: str) -> str:
+    """`text` with every known secret replaced."""
+    for secret in _secrets:
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def install(secrets: Iterable[str | None]) -> None:
+    """Redact these secrets from every log record created from now on (message, arguments
+    and traceback) and from uncaught exceptions. Safe to call more than once."""
+    global _installed
+    _secrets.update(s for s in secrets if s)
+    if _installed:
+        return
+    _installed = True
+    make_record = logging.getLogRecordFactory()
+
+    def redacting_record(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        message = record.getMessage()
+        if redact(message) != message:
+            record.msg, record.args = redact(message), None
+        if record.exc_info and record.exc_info[1] is not None:
+            text = "".join(traceback.format_exception(*record.exc_info))
+            if redact(text) != text:
+                record.exc_text = redact(text).rstrip("\n")
+        return record
+
+    logging.setLogRecordFactory(redacting_record)
+    shown = sys.excepthook
+
+    def redacting_hook(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        text = "".join(traceback.format_exception(kind, error, trace))
+        if redact(text) == text:
+            shown(kind, error, trace)
+        else:
+            sys.stderr.write(redact(text))
+
+    sys.excepthook = redacting_hook
