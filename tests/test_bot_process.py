@@ -134,6 +134,22 @@ def post_update(port: int, update: dict, secret: str | None) -> int:
         return error.code
 
 
+def post_raw(port: int, body: bytes, content_type: str, secret: str) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/hook",
+        data=body,
+        method="POST",
+        headers={"Content-Type": content_type, "X-Telegram-Bot-Api-Secret-Token": secret},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (ConnectionError, urllib.error.URLError):
+        return 413  # the server hung up on a body over its limit
+
+
 def test_webhook_mode_checks_the_secret_and_answers(fake: FakeBotAPI, tmp_path: Path) -> None:
     port = free_port()
     process = start(
@@ -157,6 +173,12 @@ def test_webhook_mode_checks_the_secret_and_answers(fake: FakeBotAPI, tmp_path: 
             except OSError:
                 time.sleep(0.1)
         assert status == 403
+        assert post_update(port, update, None) == 403  # no secret at all
+        assert post_raw(port, b"{}", "text/plain", "s3cret-value") == 403  # not JSON
+        assert post_raw(port, b"{ECHO-MARKER", "application/json", "s3cret-value") >= 400
+        assert post_raw(port, b"[1, 2]", "application/json", "s3cret-value") >= 400
+        big = json.dumps({"update_id": 9, "x": "ECHO-MARKER" * 200_000}).encode()
+        assert post_raw(port, big, "application/json", "s3cret-value") in (400, 413)  # > 1 MiB
         assert (
             post_update(port, {"update_id": 2, **private_message("灯下黑")}, "s3cret-value") == 200
         )
