@@ -131,7 +131,13 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def cmd_chunks(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Print every passage as indexed."""
-    corpus = load_corpus(settings.corpus_dir, settings.max_file_mb * 2**20)
+    corpus = load_corpus(
+        settings.corpus_dir,
+        settings.max_file_mb * 2**20,
+        max_inflated_bytes=settings.max_inflated_mb * 2**20,
+        max_entries=settings.max_archive_entries,
+        max_ratio=settings.max_inflate_ratio,
+    )
     for skipped in corpus.skipped:
         print(f"Skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
     for chunk in chunk_corpus(corpus.documents, settings.max_chunk_chars):

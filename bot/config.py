@@ -48,6 +48,7 @@ class Settings:
     max_file_mb: int = 20  # a corpus file larger than this is skipped
     max_inflated_mb: int = 100  # a .docx whose parts inflate past this is skipped (zip bomb)
     max_archive_entries: int = 1000  # a .docx with more parts than this is skipped
+    max_inflate_ratio: int = 100  # …or that unpacks (past 10 MB) to this many times its size
     index_dir: Path | None = None  # default: <corpus_dir>/.index
     build_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     admin_ids: frozenset[int] = frozenset()
@@ -215,6 +216,7 @@ def load_settings(
         max_file_mb=_int(env, "MAX_FILE_MB", 20, 1, 2048),
         max_inflated_mb=_int(env, "MAX_INFLATED_MB", 100, 1, 4096),
         max_archive_entries=_int(env, "MAX_ARCHIVE_ENTRIES", 1000, 10, 100_000),
+        max_inflate_ratio=_int(env, "MAX_INFLATE_RATIO", 100, 10, 100_000),
         index_dir=Path(env["INDEX_DIR"].strip()) if env.get("INDEX_DIR", "").strip() else None,
         build_workers=_int(env, "BUILD_WORKERS", os.cpu_count() or 1, 1, 256),
         admin_ids=_ids(env, "ADMIN_IDS"),

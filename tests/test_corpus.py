@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable
+import re
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import docx
 import pytest
 
-from bot.documents.corpus import CorpusError, corpus_files, load_corpus
+from bot.documents.corpus import (
+    CorpusError,
+    UnreadableFile,
+    corpus_files,
+    inflate_within,
+    load_corpus,
+)
 
 SPEECH = "学习讲话\n一、总体要求\n（一）提高认识。要深刻认识学习的重要意义。\n"
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
+BOMB_PARAGRAPH = "<w:p><w:r><w:t>字</w:t></w:r></w:p>"
+LONG_PARAGRAPH = "<w:p><w:r><w:t>" + "全年完成各项任务。" * 50 + "</w:t></w:r></w:p>"
 
 
 def test_utf8_bom_and_gb18030_are_decoded(write_corpus: WriteCorpus) -> None:
@@ -215,3 +226,175 @@ def test_docx_tables_are_read_in_place_with_their_headers(tmp_path: Path) -> Non
     bodies = [doc.text[b.start : b.end] for b in doc.blocks if b.kind == "body"]
     assert any("干部培训" in body for body in bodies)
     assert all(b.headings == ("经费安排",) for b in doc.blocks if b.kind == "body")
+
+
+def minimal_docx(path: Path) -> Path:
+    """A valid one-paragraph .docx, as python-docx writes it."""
+    document = docx.Document()
+    document.add_paragraph("全年完成各项任务。")
+    document.save(str(path))
+    return path
+
+
+def repeated(paragraph: str, megabytes: int) -> Iterator[bytes]:
+    """`paragraph` repeated to `megabytes` MB of XML (to a few bytes), a megabyte at a time."""
+    block = paragraph.encode() * (2**20 // len(paragraph.encode()))
+    for _ in range(megabytes):
+        yield block
+
+
+def rewrite_docx(
+    source: Path,
+    target: Path,
+    body: Iterable[bytes] = (),
+    extra_parts: int = 0,
+    encrypted: bool = False,
+) -> Path:
+    """A copy of the .docx `source` whose word/document.xml body also holds `body`
+    (streamed in, compressed with ZIP_DEFLATED), with `extra_parts` tiny entries added,
+    and with the encrypted flag set on word/document.xml if `encrypted`."""
+    with (
+        zipfile.ZipFile(source) as old,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as new,
+    ):
+        for entry in old.infolist():
+            data = old.read(entry)
+            if entry.filename != "word/document.xml":
+                new.writestr(entry.filename, data)
+                continue
+            opening = data.index(b"<w:body>") + len(b"<w:body>")
+            with new.open("word/document.xml", "w") as part:
+                part.write(data[:opening])
+                for block in body:
+                    part.write(block)
+                part.write(data[opening:])
+        for number in range(extra_parts):
+            new.writestr(f"extra/part{number}.xml", "<a/>")
+        if encrypted:  # ZipFile clears the flag while writing; set it in the directory
+            new.getinfo("word/document.xml").flag_bits |= 0x1
+    return target
+
+
+def test_a_zip_bomb_is_skipped_within_two_seconds(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    good = minimal_docx(root / "good.docx")
+    bomb = rewrite_docx(good, root / "bomb.docx", repeated(BOMB_PARAGRAPH, 120))
+    assert bomb.stat().st_size < 600_000  # a small file...
+    began = time.perf_counter()
+    corpus = load_corpus(root)  # ...that inflates past the default 100 MB
+    elapsed = time.perf_counter() - began
+    assert [d.path for d in corpus.documents] == ["good.docx"]
+    assert [s.path for s in corpus.skipped] == ["bomb.docx"]
+    with zipfile.ZipFile(bomb) as archive:
+        inflated = sum(entry.file_size for entry in archive.infolist()) / 2**20
+    assert 120 < inflated < 121  # the XML, and python-docx's styles and theme
+    assert corpus.skipped[0].reason == (
+        f"would inflate to {inflated:.1f} MB (> 100 MB, set by MAX_INFLATED_MB); a zip bomb?"
+    )
+    assert elapsed < 2.0
+
+
+def test_a_small_bomb_under_the_size_limit_is_skipped_by_its_ratio(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    good = minimal_docx(tmp_path / "good.docx")
+    bomb = rewrite_docx(good, root / "bomb.docx", repeated(BOMB_PARAGRAPH, 40))
+    assert 100_000 < bomb.stat().st_size < 200_000  # the size of the file in the issue
+    (root / "good.txt").write_text(SPEECH, encoding="utf-8")
+    began = time.perf_counter()
+    corpus = load_corpus(root)  # the default limits: 100 MB, and 100 times the file's size
+    elapsed = time.perf_counter() - began
+    assert [d.path for d in corpus.documents] == ["good.txt"]
+    assert corpus.skipped[0].path == "bomb.docx"
+    reason = corpus.skipped[0].reason
+    assert re.fullmatch(
+        r"would inflate \d{3} times, to 40\.8 MB \(> 100 times, set by MAX_INFLATE_RATIO\); "
+        r"a zip bomb\?",
+        reason,
+    ), reason
+    assert elapsed < 2.0
+    lower = load_corpus(root, max_inflated_bytes=30 * 2**20, max_ratio=1000)
+    assert lower.skipped[0].reason.startswith("would inflate to 40.8 MB (> 30 MB")
+
+
+def test_raising_the_inflate_limit_lets_a_large_docx_in(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    good = minimal_docx(tmp_path / "good.docx")
+    rewrite_docx(good, root / "long.docx", repeated(LONG_PARAGRAPH, 3))
+    (root / "good.txt").write_text(SPEECH, encoding="utf-8")
+    low = load_corpus(root, max_inflated_bytes=2 * 2**20)
+    assert [s.path for s in low.skipped] == ["long.docx"]
+    assert low.skipped[0].reason.startswith("would inflate to 3.8 MB (> 2 MB")
+    high = load_corpus(root, max_inflated_bytes=5 * 2**20)
+    assert [d.path for d in high.documents] == ["good.txt", "long.docx"]
+    assert "全年完成各项任务。" * 50 in high.documents[1].text
+    assert not high.skipped
+
+
+def test_the_running_budget_stops_unpacking_at_the_limit(tmp_path: Path) -> None:
+    long = rewrite_docx(
+        minimal_docx(tmp_path / "good.docx"), tmp_path / "long.docx", repeated(LONG_PARAGRAPH, 3)
+    )
+    with zipfile.ZipFile(long) as archive:
+        with pytest.raises(UnreadableFile, match=r"^would inflate to over 1 MB \(> 1 MB"):
+            inflate_within(archive, 2**20)  # what stops an archive whose sizes lie
+        inflate_within(archive, 5 * 2**20)
+
+
+def test_a_docx_with_too_many_parts_is_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    good = minimal_docx(root / "good.docx")
+    rewrite_docx(good, root / "parts.docx", extra_parts=2000)
+    corpus = load_corpus(root)
+    assert [d.path for d in corpus.documents] == ["good.docx"]
+    assert corpus.skipped[0].path == "parts.docx"
+    with zipfile.ZipFile(root / "parts.docx") as archive:
+        parts = len(archive.infolist())
+    assert corpus.skipped[0].reason == (
+        f"too many parts in the archive ({parts} > 1000, set by MAX_ARCHIVE_ENTRIES)"
+    )
+    assert [d.path for d in load_corpus(root, max_entries=5000).documents] == [
+        "good.docx",
+        "parts.docx",
+    ]
+
+
+def test_an_encrypted_docx_is_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    good = minimal_docx(root / "good.docx")
+    rewrite_docx(good, root / "locked.docx", encrypted=True)
+    # what Word saves for a .docx with a password: an OLE file holding EncryptedPackage
+    ole_header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    stream_name = "EncryptedPackage".encode("utf-16-le")
+    (root / "protected.docx").write_bytes(ole_header + stream_name + bytes(1024))
+    corpus = load_corpus(root)
+    assert [d.path for d in corpus.documents] == ["good.docx"]
+    reasons = {s.path: s.reason for s in corpus.skipped}
+    assert reasons == {
+        "locked.docx": "encrypted .docx; save it without a password",
+        "protected.docx": "encrypted .docx; save it without a password",
+    }
+
+
+def test_a_docx_whose_sizes_lie_is_stopped(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    good = minimal_docx(tmp_path / "good.docx")
+    bomb = rewrite_docx(good, root / "liar.docx", repeated(BOMB_PARAGRAPH, 40))
+    data = bytearray(bomb.read_bytes())
+    record = data.index(b"PK\x01\x02")  # the central directory: what ZipFile believes
+    while data[record + 46 : record + 63] != b"word/document.xml":
+        record = data.index(b"PK\x01\x02", record + 4)
+    data[record + 24 : record + 28] = (1000).to_bytes(4, "little")  # "inflates to 1000 bytes"
+    bomb.write_bytes(bytes(data))
+    (root / "good.txt").write_text(SPEECH, encoding="utf-8")
+    began = time.perf_counter()
+    corpus = load_corpus(root)
+    elapsed = time.perf_counter() - began
+    assert [d.path for d in corpus.documents] == ["good.txt"]
+    assert corpus.skipped[0].reason == "not a valid .docx file (BadZipFile)"  # its CRC fails
+    assert elapsed < 2.0

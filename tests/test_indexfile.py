@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import docx
 import numpy as np
 import pytest
 
@@ -81,12 +83,38 @@ def test_touching_a_file_without_changing_it_keeps_the_index(settings: Settings)
 
 
 @pytest.mark.parametrize(
-    "changes", [{"max_chunk_chars": 120}, {"bm25_k1": 1.5}, {"bm25_b": 0.9}, {"bm25_epsilon": 0.5}]
+    "changes",
+    [
+        {"max_chunk_chars": 120},
+        {"bm25_k1": 1.5},
+        {"bm25_b": 0.9},
+        {"bm25_epsilon": 0.5},
+        {"max_file_mb": 5},
+        {"max_inflated_mb": 50},
+        {"max_archive_entries": 500},
+    ],
 )
 def test_a_settings_change_triggers_a_rebuild(settings: Settings, changes: dict) -> None:
     open_searcher(settings)
     again = open_searcher(replace(settings, **changes))
     assert not again.loaded and again.reason == "settings or tokenizer changed"
+
+
+def test_raising_a_file_limit_takes_in_a_file_skipped_before(settings: Settings) -> None:
+    path = settings.corpus_dir / "report.docx"
+    document = docx.Document()
+    document.add_paragraph("年度报告：全年完成各项任务。")
+    document.save(str(path))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("extra/padding.bin", bytes(3 * 2**20))  # unpacks to over 3 MB
+    strict = replace(settings, max_inflated_mb=2)
+    assert [s.path for s in open_searcher(strict).skipped] == ["report.docx"]
+    stored = open_searcher(strict)
+    assert stored.loaded and [s.path for s in stored.skipped] == ["report.docx"]
+    relaxed = open_searcher(replace(settings, max_inflated_mb=4))
+    assert not relaxed.loaded and relaxed.reason == "settings or tokenizer changed"
+    assert not relaxed.skipped
+    assert relaxed.searcher.search("年度报告").hits
 
 
 def index_folder(settings: Settings) -> Path:

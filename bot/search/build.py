@@ -139,7 +139,13 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
         reason = loaded
         log.info("Building the index: %s", reason)
     state = indexfile.corpus_state(settings.corpus_dir)
-    corpus = load_corpus(settings.corpus_dir, settings.max_file_mb * 2**20)
+    corpus = load_corpus(
+        settings.corpus_dir,
+        settings.max_file_mb * 2**20,
+        max_inflated_bytes=settings.max_inflated_mb * 2**20,
+        max_entries=settings.max_archive_entries,
+        max_ratio=settings.max_inflate_ratio,
+    )
     searcher = build_searcher(corpus, settings, progress)
     try:
         indexfile.save(directory, searcher, settings, state, corpus.skipped)

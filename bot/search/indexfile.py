@@ -1,12 +1,12 @@
 """The index on disk: .npy arrays (memory-mapped at load) in a versioned folder, and a
 manifest that says what they were built from.
 
-The manifest records the format version, the settings that shape tokenization and
-ranking, and the size, modification time and SHA-256 of every corpus file; the index is
-used only while all of them still match. Each array's size and CRC-32 are recorded too,
-so a truncated or damaged file is noticed and the index rebuilt. Writes are atomic: the
-arrays go to a new folder, then the manifest is replaced in one rename, so a crash
-mid-write leaves the previous index in force.
+The manifest records the format version, the settings that shape reading (the file
+limits), tokenization and ranking, and the size, modification time and SHA-256 of every
+corpus file; the index is used only while all of them still match. Each array's size and
+CRC-32 are recorded too, so a truncated or damaged file is noticed and the index rebuilt.
+Writes are atomic: the arrays go to a new folder, then the manifest is replaced in one
+rename, so a crash mid-write leaves the previous index in force.
 """
 
 from __future__ import annotations
@@ -69,6 +69,14 @@ def settings_fingerprint(settings: Settings) -> dict[str, Any]:
         "max_chunk_chars": settings.max_chunk_chars,
         "bm25": [settings.bm25_k1, settings.bm25_b, settings.bm25_epsilon],
         "tokenizer": tokens.fingerprint(),
+        # the file limits decide which files are read: a file skipped under the old
+        # limits is taken in (or one read before is left out) after a rebuild
+        "limits": [
+            settings.max_file_mb,
+            settings.max_inflated_mb,
+            settings.max_archive_entries,
+            settings.max_inflate_ratio,
+        ],
     }
 
 
