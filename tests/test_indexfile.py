@@ -179,3 +179,16 @@ def test_the_seed_corpus_index_stays_small(tmp_path: Path) -> None:
     open_searcher(settings)
     size = sum(p.stat().st_size for p in (tmp_path / "index").rglob("*") if p.is_file())
     assert size < 2_000_000
+
+
+def test_raising_max_file_mb_takes_in_a_large_file(settings: Settings) -> None:
+    big = settings.corpus_dir / "big.txt"
+    big.write_text(
+        "大文件\n一、要求\n" + "要认真学习大文件里的要求。\n" * 50_000, encoding="utf-8"
+    )
+    assert 2**20 < big.stat().st_size < 3 * 2**20
+    strict = open_searcher(replace(settings, max_file_mb=1))
+    assert [s.path for s in strict.skipped] == ["big.txt"]
+    relaxed = open_searcher(replace(settings, max_file_mb=3))
+    assert not relaxed.loaded and not relaxed.skipped
+    assert relaxed.searcher.search("大文件").hits
