@@ -187,7 +187,13 @@ def check_markup(markup: Any) -> None:
 
 @dataclass
 class Chaos:
-    """Random faults for soak runs: each call of a listed method fails with these odds."""
+    """Random faults for soak runs: each call of a listed method fails with these odds.
+
+    The first four strike before the call is carried out (nothing is sent); the `_after`
+    ones after it: the message exists and the call is recorded as delivered (status 200,
+    `Call.fault_after` set), but the bot gets a dropped connection or a 500 instead of the
+    answer, as when Telegram's reply is lost on the way back.
+    """
 
     too_many: float = 0.0  # 429 with retry_after
     server_error: float = 0.0  # 500
@@ -199,6 +205,8 @@ class Chaos:
         {"sendMessage", "answerInlineQuery", "answerCallbackQuery", "getUpdates"}
     )
     seed: int = 1
+    dropped_after: float = 0.0  # carried out, then the connection closed without an answer
+    server_error_after: float = 0.0  # carried out, then answered 500
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -215,6 +223,8 @@ class Chaos:
             (self.server_error, Fault(status=500)),
             (self.slow, Fault(status=200, delay=self.delay)),
             (self.dropped, Fault(drop=True)),
+            (self.dropped_after, Fault(drop=True, after=True)),
+            (self.server_error_after, Fault(status=500, after=True)),
         ):
             if roll < odds:
                 return fault
@@ -231,6 +241,8 @@ class Call:
     status: int
     at: float = field(default_factory=time.monotonic)
     result: Any = None  # what a successful call returned (the Message sent, …)
+    # a call carried out (delivered) whose answer the bot did not get: "dropped" or "500"
+    fault_after: str | None = None
 
 
 @dataclass
@@ -241,6 +253,11 @@ class Fault:
     retry_after: int = 0
     delay: float = 0.0
     drop: bool = False  # close the connection without an answer
+    after: bool = False  # fail only after carrying the call out (it is delivered)
+
+    def kind(self) -> str:
+        """How the bot sees this fault: "dropped" or the HTTP status."""
+        return "dropped" if self.drop else str(self.status)
 
 
 class FakeBotAPI:
@@ -382,23 +399,19 @@ class FakeBotAPI:
             fault = faults.pop(0) if faults else None
         if fault is None and self.chaos is not None:
             fault = self.chaos.draw(method)
+        after = None
+        if fault is not None and fault.after:
+            after, fault = fault, None
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
             if fault.drop:
                 self.record(method, params, 0)
-                request.close_connection = True
-                request.connection.shutdown(2)
+                self.hang_up(request)
                 return
             if fault.status != 200:
                 self.record(method, params, fault.status)
-                payload: dict[str, Any] = {"ok": False, "error_code": fault.status}
-                if fault.status == 429:
-                    payload["description"] = f"Too Many Requests: retry after {fault.retry_after}"
-                    payload["parameters"] = {"retry_after": fault.retry_after}
-                else:
-                    payload["description"] = "Internal Server Error"
-                self.reply(request, fault.status, payload)
+                self.fail(request, fault)
                 return
         try:
             result = self.dispatch(method, params)
@@ -415,14 +428,48 @@ class FakeBotAPI:
                 {"ok": False, "error_code": status, "description": f"{name}: {error}"},
             )
             return
+        if after is not None:  # carried out and recorded as delivered; the answer is lost
+            self.record(method, params, 200, result, fault_after=after.kind())
+            if after.delay:
+                time.sleep(after.delay)
+            if after.drop:
+                self.hang_up(request)
+            elif after.status != 200:
+                self.fail(request, after)
+            else:  # only late
+                self.reply(request, 200, {"ok": True, "result": result})
+            return
         if method != "getUpdates" or result:
             self.record(method, params, 200, result)
         self.reply(request, 200, {"ok": True, "result": result})
 
-    def record(self, method: str, params: dict[str, Any], status: int, result: Any = None) -> None:
+    def record(
+        self,
+        method: str,
+        params: dict[str, Any],
+        status: int,
+        result: Any = None,
+        fault_after: str | None = None,
+    ) -> None:
         with self._cond:
-            self.calls.append(Call(method, params, status, result=result))
+            self.calls.append(Call(method, params, status, result=result, fault_after=fault_after))
             self._cond.notify_all()
+
+    @staticmethod
+    def hang_up(request: BaseHTTPRequestHandler) -> None:
+        """Close the connection without an answer."""
+        request.close_connection = True
+        request.connection.shutdown(2)
+
+    def fail(self, request: BaseHTTPRequestHandler, fault: Fault) -> None:
+        """Answer with the fault's error status (429 with its retry_after)."""
+        payload: dict[str, Any] = {"ok": False, "error_code": fault.status}
+        if fault.status == 429:
+            payload["description"] = f"Too Many Requests: retry after {fault.retry_after}"
+            payload["parameters"] = {"retry_after": fault.retry_after}
+        else:
+            payload["description"] = "Internal Server Error"
+        self.reply(request, fault.status, payload)
 
     @staticmethod
     def reply(request: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
