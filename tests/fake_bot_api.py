@@ -646,6 +646,17 @@ class FakeBotAPI:
             raise BadRequest("URL_INVALID")
         return True
 
+    def api_deleteMessage(self, params: dict[str, Any]) -> Any:
+        key = (params.get("chat_id"), params.get("message_id"))
+        with self._cond:
+            message = self.messages.get(key)  # type: ignore[arg-type]
+            if message is None:
+                raise BadRequest("message to delete not found")
+            if message.get("from", {}).get("id") != self.bot_id:
+                raise BadRequest("message can't be deleted")  # no admin rights in the fake
+            del self.messages[key]  # type: ignore[arg-type]
+        return True
+
     def api_setMyDescription(self, params: dict[str, Any]) -> Any:
         if len(params.get("description") or "") > 512:
             raise BadRequest("BOT_DESCRIPTION_INVALID")

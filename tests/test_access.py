@@ -199,3 +199,20 @@ async def test_the_token_is_redacted_wherever_the_application_is_built(
     assert "calling https://x/bot[REDACTED]/getMe" in text
     assert "failed at /bot[REDACTED]/sendMessage" in text
     assert TOKEN not in text and TOKEN.split(":")[1] not in text
+
+
+async def test_an_admins_id_in_a_group_is_deleted_when_it_could_not_go_privately(
+    fake: FakeBotAPI, seed_searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.telegram import admin
+
+    monkeypatch.setattr(admin, "ID_REPLY_SECONDS", 0.3)
+    fake.strangers.add(ADMIN["id"])  # never opened a private chat with the bot
+    application = await with_bot(fake, seed_searcher, admin_ids=frozenset({ADMIN["id"]}))
+    try:
+        reply = await ask(fake, {"message": message("/id", chat=GROUP, user=ADMIN)})
+        assert reply.params["chat_id"] == GROUP["id"] and "-100123" in reply.params["text"]
+        deleted = await ask(fake, {"message": message("灯下黑", chat=GROUP)}, "deleteMessage")
+        assert deleted.params == {"chat_id": GROUP["id"], "message_id": reply.result["message_id"]}
+    finally:
+        await stop_bot(application)
