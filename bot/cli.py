@@ -21,12 +21,12 @@ import numpy as np
 
 from bot import redaction
 from bot.config import ConfigError, Settings, StartupError, load_settings
-from bot.documents.corpus import CorpusError, load_corpus
+from bot.documents.corpus import CorpusError
 from bot.evaluation import DatasetError, evaluate_beir, evaluate_questions, read_jsonl
 from bot.passages import chunk_corpus
 from bot.render import answer_dict, chunk_dict, terminal_answer, terminal_chunk
 from bot.search import indexfile, tokens
-from bot.search.build import Opened, open_searcher
+from bot.search.build import Opened, corpus_of, open_searcher
 
 log = logging.getLogger("bot")
 MAX_LISTED = 50  # documents listed by `index`
@@ -131,13 +131,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def cmd_chunks(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Print every passage as indexed."""
-    corpus = load_corpus(
-        settings.corpus_dir,
-        settings.max_file_mb * 2**20,
-        max_inflated_bytes=settings.max_inflated_mb * 2**20,
-        max_entries=settings.max_archive_entries,
-        max_ratio=settings.max_inflate_ratio,
-    )
+    corpus = corpus_of(settings)
     for skipped in corpus.skipped:
         print(f"Skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
     for chunk in chunk_corpus(corpus.documents, settings.max_chunk_chars):

@@ -35,8 +35,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
-    environment = {
+def process_env(tmp_path: Path, **env: str) -> dict[str, str]:
+    """A clean environment for `python -m bot`: the seed corpus, DEBUG logs, `env` on top."""
+    return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(tmp_path),
         "CORPUS_DIR": str(SEED_CORPUS),
@@ -44,6 +45,10 @@ def start(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
         "INDEX_DIR": str(tmp_path / "index"),
         **env,
     }
+
+
+def start(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
+    environment = process_env(tmp_path, **env)
     return subprocess.Popen(
         [sys.executable, "-m", "bot", *(["run"] if "NO_SUBCOMMAND" not in env else [])],
         cwd=tmp_path,
@@ -195,14 +200,7 @@ def test_webhook_mode_checks_the_secret_and_answers(fake: FakeBotAPI, tmp_path: 
 
 def run_to_end(tmp_path: Path, *command: str, **env: str) -> tuple[int, str]:
     """Run `python -m bot <command>` to its end; its exit code and every byte it wrote."""
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "CORPUS_DIR": str(SEED_CORPUS),
-        "LOG_LEVEL": "DEBUG",
-        "INDEX_DIR": str(tmp_path / "index"),
-        **env,
-    }
+    environment = process_env(tmp_path, **env)
     done = subprocess.run(
         [sys.executable, "-m", "bot", *command],
         cwd=tmp_path,

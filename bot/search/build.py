@@ -101,6 +101,17 @@ def searcher_from_chunks(
     return Searcher(store, index, settings.min_coverage, time.time(), list(quoted_terms))
 
 
+def corpus_of(settings: Settings) -> Corpus:
+    """The settings' corpus, read within the settings' file and archive limits."""
+    return load_corpus(
+        settings.corpus_dir,
+        settings.max_file_mb * 2**20,
+        max_inflated_bytes=settings.max_inflated_mb * 2**20,
+        max_entries=settings.max_archive_entries,
+        max_ratio=settings.max_inflate_ratio,
+    )
+
+
 def build_searcher(corpus: Corpus, settings: Settings, progress: bool = False) -> Searcher:
     """Teach the tokenizer the corpus's domain terms, then chunk and index it."""
     quoted = list(
@@ -139,13 +150,7 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
         reason = loaded
         log.info("Building the index: %s", reason)
     state = indexfile.corpus_state(settings.corpus_dir)
-    corpus = load_corpus(
-        settings.corpus_dir,
-        settings.max_file_mb * 2**20,
-        max_inflated_bytes=settings.max_inflated_mb * 2**20,
-        max_entries=settings.max_archive_entries,
-        max_ratio=settings.max_inflate_ratio,
-    )
+    corpus = corpus_of(settings)
     searcher = build_searcher(corpus, settings, progress)
     try:
         indexfile.save(directory, searcher, settings, state, corpus.skipped)
