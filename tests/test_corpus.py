@@ -398,3 +398,30 @@ def test_a_docx_whose_sizes_lie_is_stopped(tmp_path: Path) -> None:
     assert [d.path for d in corpus.documents] == ["good.txt"]
     assert corpus.skipped[0].reason == "not a valid .docx file (BadZipFile)"  # its CRC fails
     assert elapsed < 2.0
+
+
+def test_a_corrupt_lzma_docx_is_skipped_and_a_typeless_style_is_read(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    source = minimal_docx(tmp_path / "source.docx")
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    lzma_file = root / "lzma.docx"
+    with zipfile.ZipFile(lzma_file, "w", zipfile.ZIP_LZMA) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    raw = bytearray(lzma_file.read_bytes())
+    middle = raw.index(b"word/document.xml") + 60  # inside that part's compressed bytes
+    raw[middle : middle + 40] = b"\xff" * 40
+    lzma_file.write_bytes(bytes(raw))
+    styles = parts["word/styles.xml"].replace(
+        b"</w:styles>", b'<w:style w:styleId="Extra"><w:name w:val="Extra"/></w:style></w:styles>'
+    )
+    with zipfile.ZipFile(root / "typeless.docx", "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, styles if name == "word/styles.xml" else data)
+    corpus = load_corpus(root)
+    assert [d.path for d in corpus.documents] == ["typeless.docx"]
+    assert "全年完成各项任务。" in corpus.documents[0].text
+    assert [s.path for s in corpus.skipped] == ["lzma.docx"]
+    assert corpus.skipped[0].reason.startswith("not a valid .docx file (")

@@ -6,7 +6,6 @@ import codecs
 import os
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,7 +110,9 @@ def check_docx_archive(
             check_entries(archive.infolist(), max_inflated_bytes, max_entries)
             check_ratio(archive.infolist(), path.stat().st_size, max_ratio)
             inflate_within(archive, max_inflated_bytes)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as error:
+    except UnreadableFile:
+        raise
+    except Exception as error:  # zipfile, zlib, lzma, bz2 raise many types on a bad archive
         raise UnreadableFile(f"not a valid .docx file ({type(error).__name__})") from None
 
 
@@ -212,13 +213,18 @@ def paragraph_styles(document: DocxDocument) -> tuple[dict[str, str], str]:
     name (what a paragraph naming no style, or an unknown one, has), as python-docx
     resolves them."""
     from docx.enum.style import WD_STYLE_TYPE
+    from docx.styles import BabelFish
 
     names: dict[str, str] = {}
-    for style in document.styles:
-        if style.type == WD_STYLE_TYPE.PARAGRAPH:
-            names.setdefault(style.style_id, style.name or "")
-    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-    return names, (default.name if default is not None else "") or ""
+    default = ""
+    for element in document.styles.element.style_lst:  # XML: a style may omit w:type
+        if element.type not in (None, WD_STYLE_TYPE.PARAGRAPH) or element.styleId is None:
+            continue
+        name = BabelFish.internal2ui(element.name_val or "")
+        names.setdefault(element.styleId, name)
+        if element.default and not default:
+            default = name
+    return names, default
 
 
 def one_line(text: str) -> str:
