@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import stat
 import sys
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
+from dotenv import dotenv_values
 
 from bot import redaction
 from bot.config import ConfigError, Settings, StartupError, load_settings
@@ -331,6 +333,14 @@ COMMANDS = {
 }
 
 
+def raw_token() -> str | None:
+    """TELEGRAM_BOT_TOKEN as given (the environment, else .env), before any validation."""
+    token = os.environ.get("TELEGRAM_BOT_TOKEN")
+    if token is None:
+        token = dotenv_values(".env").get("TELEGRAM_BOT_TOKEN")
+    return token.strip() if token else None
+
+
 def warn_if_readable(path: Path) -> None:
     """Warn when the file holding the token can be read by every user of the machine."""
     try:
@@ -351,6 +361,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         warn_if_readable(Path(".env"))
+        redaction.install([raw_token()])  # before settings load: their errors quote values
         settings = load_settings()
         if getattr(args, "corpus", None) is not None:
             settings = replace(settings, corpus_dir=args.corpus)

@@ -1,15 +1,17 @@
-"""Secrets (the bot token) kept out of every output: log records, their tracebacks, and
-uncaught exceptions, wherever the logging is configured."""
+"""Secrets (the bot token) kept out of every output: log records, their tracebacks,
+warnings, and uncaught exceptions (in threads too), wherever the logging is configured."""
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
 import traceback
 from collections.abc import Iterable
 from types import TracebackType
 
 REDACTED = "[REDACTED]"
+MIN_SECRET = 8  # shorter "secrets" would blank ordinary words in the logs
 _secrets: set[str] = set()
 _installed = False
 
@@ -25,7 +27,7 @@ def install(secrets: Iterable[str | None]) -> None:
     """Redact these secrets from every log record created from now on (message, arguments
     and traceback) and from uncaught exceptions. Safe to call more than once."""
     global _installed
-    _secrets.update(s for s in secrets if s)
+    _secrets.update(s for s in secrets if s and len(s) >= MIN_SECRET)
     if _installed:
         return
     _installed = True
@@ -33,7 +35,10 @@ def install(secrets: Iterable[str | None]) -> None:
 
     def redacting_record(*args: object, **kwargs: object) -> logging.LogRecord:
         record = make_record(*args, **kwargs)
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # bad format arguments: the handler reports them, as ever
+            return record
         if redact(message) != message:
             record.msg, record.args = redact(message), None
         if record.exc_info and record.exc_info[1] is not None:
@@ -55,3 +60,16 @@ def install(secrets: Iterable[str | None]) -> None:
             sys.stderr.write(redact(text))
 
     sys.excepthook = redacting_hook
+    shown_in_thread = threading.excepthook
+
+    def redacting_thread_hook(failure: threading.ExceptHookArgs) -> None:
+        text = "".join(
+            traceback.format_exception(failure.exc_type, failure.exc_value, failure.exc_traceback)
+        )
+        if redact(text) == text:
+            shown_in_thread(failure)
+        else:
+            sys.stderr.write(redact(text))
+
+    threading.excepthook = redacting_thread_hook
+    logging.captureWarnings(True)  # warnings become log records, redacted like the rest

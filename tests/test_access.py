@@ -189,6 +189,8 @@ async def test_the_token_is_redacted_wherever_the_application_is_built(
     application = await with_bot(fake, seed_searcher)
     try:
         logging.getLogger("somewhere.else").warning("calling https://x/bot%s/getMe", TOKEN)
+        make = logging.getLogRecordFactory()  # a careless call is reported, never raised
+        assert make("careless", logging.WARNING, "x.py", 1, "%d items", ("x",), None).msg
         try:
             raise RuntimeError(f"failed at /bot{TOKEN}/sendMessage")
         except RuntimeError:

@@ -283,6 +283,11 @@ def test_a_webhook_port_in_use_is_named_before_set_webhook(
             "Error: WEBHOOK_URL: port 8080 is not one Telegram posts to (443, 80, 88, 8443)",
         ),
         ({"CORPUS_DIR": "/nonexistent/corpus"}, "Error: "),
+        (
+            {"WEBHOOK_URL": f"http://bot.example.org/{TOKEN}", "WEBHOOK_SECRET": "abcdefgh"},
+            "Error: WEBHOOK_URL: must be https:// (Telegram posts only there), got "
+            "'http://bot.example.org/[REDACTED]'",
+        ),
     ],
 )
 def test_a_bad_start_is_one_line_naming_the_setting(

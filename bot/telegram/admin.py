@@ -218,9 +218,19 @@ async def watch_corpus(application: Application) -> None:
             await reload_index(application)
 
 
+def hidden(relative: Path) -> bool:
+    """Whether a path inside the corpus is hidden (it or a folder above it starts with .)."""
+    return any(part.startswith(".") for part in relative.parts)
+
+
 def has_files(folder: Path) -> bool:
-    """Whether `folder` exists and holds at least one file (in any subfolder)."""
+    """Whether `folder` exists and holds a document: a file, in any subfolder, that is
+    not hidden (the default index lives in `<corpus>/.index`)."""
     try:
-        return folder.is_dir() and any(path.is_file() for path in folder.rglob("*"))
+        return folder.is_dir() and any(
+            path.is_file()
+            and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+            for path in folder.rglob("*")
+        )
     except OSError:
         return False

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -215,7 +215,7 @@ async def verify_token(settings: Settings) -> str:
                 "Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized): copy the token again "
                 "from @BotFather (/mybots → API Token); it may have been revoked"
             ) from None
-        except NetworkError as error:
+        except TelegramError as error:  # unreachable (NetworkError), 429, a proxy's HTML
             reason = redaction.redact(str(error)) or type(error).__name__
             left = deadline - time.monotonic()
             if left <= 0:
@@ -236,8 +236,11 @@ async def verify_token(settings: Settings) -> str:
 
 def check_port_free(listen: str, port: int) -> None:
     """Raise StartupError when the webhook's address is taken, before setWebhook is sent."""
-    with socket.socket(socket.AF_INET6 if ":" in listen else socket.AF_INET) as probe:
+    family = socket.AF_INET6 if ":" in listen else socket.AF_INET
+    with socket.socket(family) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as tornado binds
+        if family == socket.AF_INET6:
+            probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)  # as tornado does
         try:
             probe.bind((listen, port))
         except OSError as error:
