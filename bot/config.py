@@ -168,10 +168,18 @@ def check_webhook(settings: Settings) -> None:
         )
 
 
+def _index_dir(env: Mapping[str, str]) -> Path | None:
+    """INDEX_DIR; under systemd with StateDirectory= (and no INDEX_DIR), its folder's index."""
+    raw = env.get("INDEX_DIR", "").strip()
+    service = env.get("STATE_DIRECTORY", "").strip().split(":")[0]
+    return Path(raw) if raw else Path(service) / "index" if service else None
+
+
 def _cache_dir(env: Mapping[str, str]) -> Path:
     raw = env.get("BOT_CACHE_DIR", "").strip()
+    service = env.get("CACHE_DIRECTORY", "").strip()  # set by systemd's CacheDirectory=
     base = env.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
-    path = Path(raw) if raw else Path(base) / "docbot"
+    path = Path(raw) if raw else Path(service) if service else Path(base) / "docbot"
     if path.exists() and not path.is_dir():
         raise ConfigError("BOT_CACHE_DIR", f"{path} exists and is not a folder")
     return path
@@ -217,7 +225,7 @@ def load_settings(
         max_inflated_mb=_int(env, "MAX_INFLATED_MB", 100, 1, 4096),
         max_archive_entries=_int(env, "MAX_ARCHIVE_ENTRIES", 1000, 10, 100_000),
         max_inflate_ratio=_int(env, "MAX_INFLATE_RATIO", 100, 10, 100_000),
-        index_dir=Path(env["INDEX_DIR"].strip()) if env.get("INDEX_DIR", "").strip() else None,
+        index_dir=_index_dir(env),
         build_workers=_int(env, "BUILD_WORKERS", os.cpu_count() or 1, 1, 256),
         admin_ids=_ids(env, "ADMIN_IDS"),
         allowed_user_ids=_ids(env, "ALLOWED_USER_IDS"),

@@ -93,6 +93,16 @@ def test_every_setting_is_documented_in_env_example() -> None:
     env = RecordingEnv()
     load_settings(env)
     example = dotenv_values(ROOT / ".env.example")
-    assert env.asked - {"XDG_CACHE_HOME"} <= set(example), env.asked - set(example)
+    set_by_others = {"XDG_CACHE_HOME", "STATE_DIRECTORY", "CACHE_DIRECTORY"}  # XDG, systemd
+    assert env.asked - set_by_others <= set(example), env.asked - set(example)
     assert len(env.asked) >= 20
     load_settings({k: v for k, v in example.items() if v})  # and its values are valid
+
+
+def test_under_systemd_the_index_and_cache_go_to_the_service_folders() -> None:
+    systemd = {"STATE_DIRECTORY": "/var/lib/docbot", "CACHE_DIRECTORY": "/var/cache/docbot"}
+    settings = load_settings({**systemd, "INDEX_DIR": "", "BOT_CACHE_DIR": ""})  # empty in .env
+    assert settings.index_dir == Path("/var/lib/docbot/index")
+    assert settings.cache_dir == Path("/var/cache/docbot")
+    chosen = load_settings({**systemd, "INDEX_DIR": "/srv/index", "BOT_CACHE_DIR": "/srv/cache"})
+    assert (chosen.index_dir, chosen.cache_dir) == (Path("/srv/index"), Path("/srv/cache"))
