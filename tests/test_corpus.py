@@ -425,3 +425,17 @@ def test_a_corrupt_lzma_docx_is_skipped_and_a_typeless_style_is_read(tmp_path: P
     assert "全年完成各项任务。" in corpus.documents[0].text
     assert [s.path for s in corpus.skipped] == ["lzma.docx"]
     assert corpus.skipped[0].reason.startswith("not a valid .docx file (")
+
+
+def test_old_word_and_wps_files_are_refused_with_a_hint(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "通知.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    (root / "讲话.WPS").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(512))
+    (root / "good.txt").write_text(SPEECH, encoding="utf-8")
+    corpus = load_corpus(root)
+    assert [d.path for d in corpus.documents] == ["good.txt"]
+    assert {(s.path, s.reason) for s in corpus.skipped} == {
+        ("通知.doc", "an old Word or WPS file; open it and save it as .docx"),
+        ("讲话.WPS", "an old Word or WPS file; open it and save it as .docx"),
+    }

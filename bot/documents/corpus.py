@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 DOCX_SUFFIXES = {".docx"}
+OLD_WORD_SUFFIXES = {".doc", ".wps"}  # Word 97-2003 and WPS files: binary formats
+OLD_WORD_REASON = "an old Word or WPS file; open it and save it as .docx"
 USER_DICT_NAME = "userdict.txt"
 MAX_FILE_BYTES = 20 * 2**20  # a speech or report is far smaller; anything bigger is a mistake
 MAX_INFLATED_BYTES = 100 * 2**20  # a .docx's parts, unpacked (MAX_INFLATED_MB's default)
@@ -337,6 +339,9 @@ def load_corpus(
             continue
         if path.is_symlink() and path.is_dir():
             skipped.append(SkippedFile(relative, "link to a folder (not followed)"))
+            continue
+        if path.suffix.lower() in OLD_WORD_SUFFIXES:
+            skipped.append(SkippedFile(relative, OLD_WORD_REASON))
             continue
         if path.suffix.lower() not in TEXT_SUFFIXES | DOCX_SUFFIXES:
             skipped.append(SkippedFile(relative, "unsupported file type (use .txt, .md or .docx)"))
