@@ -127,7 +127,7 @@ def admission(service: Services, user_id: int | None, chat: Chat | None) -> int 
     verdict = service.limiter.check(user_key)
     if verdict == "drop":
         return 0
-    if chat is not None and chat.type != ChatType.PRIVATE:
+    if chat is not None and not is_private(chat):
         chat_verdict = service.chat_limiter.check(chat.id)
         if chat_verdict != "allow":
             return service.chat_limiter.retry_after(chat.id) if chat_verdict == "warn" else 0
@@ -175,13 +175,14 @@ async def reply_with_answer(
         answer_id, shown = earlier
         if shown == view.digest():
             return  # the edit changed nothing the answer shows
+        # noted before the edit is sent, so an edit arriving meanwhile compares with it
+        service.remember_answer(chat.id, message.message_id, answer_id, view)
         try:
             await with_retries(
                 lambda: context.bot.edit_message_text(
                     view.text, chat_id=chat.id, message_id=answer_id, reply_markup=view.keyboard
                 )
             )
-            service.remember_answer(chat.id, message.message_id, answer_id, view)
             return
         except BadRequest as error:
             if "not modified" in str(error).lower():
