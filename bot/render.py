@@ -237,6 +237,13 @@ def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def plain_excerpt(text: str, spans: Sequence[tuple[int, int]], limit: int) -> str:
+    """The best stretch of `text` (see `focus`) as plain text, "…" where it was cut."""
+    start, end = focus(text, spans, limit, context_before=False)
+    body = text[start:end].strip().lstrip("，、；：,;:")
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
 def html_excerpt(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> str:
     """Escaped text[start:end] with its highlights in bold, "…" where it was cut."""
     cut_before, cut_after = start > 0, end < len(text)

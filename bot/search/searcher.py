@@ -405,22 +405,6 @@ class Searcher:
         return first, last
 
     @cached_property
-    def _outline(self) -> list[tuple[str, list[str]]]:
-        toc: dict[int, list[str]] = {}
-        paths = self.store.heading_paths
-        for doc, path in zip(
-            self.store.doc_of.tolist(), self.store.headings_of.tolist(), strict=True
-        ):
-            headings = toc.setdefault(doc, [])
-            if paths[path] and paths[path][0] not in headings:
-                headings.append(paths[path][0])
-        return [(self.store.docs[doc]["title"], headings) for doc, headings in toc.items()]
-
-    def outline(self) -> list[tuple[str, list[str]]]:
-        """Each document's title with its top-level headings, in corpus order."""
-        return self._outline
-
-    @cached_property
     def contents(self) -> Contents:
         """The library's table of contents, for browsing."""
         return Contents(self.store)

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 from telegram import Message, Update
-from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
@@ -19,7 +18,7 @@ from bot.render import shorten_middle
 from bot.search import indexfile
 from bot.search.build import corpus_changed, open_searcher
 from bot.telegram.messages import say
-from bot.telegram.replies import Services, lang_of, send, services, with_retries
+from bot.telegram.replies import Services, is_private, lang_of, send, services, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ def asks_own_id(update: Update) -> bool:
     """/id in a private chat: anyone may learn their own id, to ask the owner for access."""
     message, chat = update.message, update.effective_chat
     text = message.text if message is not None and message.text else ""
-    return chat is not None and chat.type == ChatType.PRIVATE and text.split(" ")[0] == "/id"
+    return is_private(chat) and text.split(" ")[0] == "/id"
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -76,7 +75,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     service = services(context)
     lang = lang_of(update)
     user = update.effective_user
-    if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+    if not is_private(update.effective_chat):
         return  # what users asked is for the owner's eyes, not a group's
     if user is None or user.id not in service.settings.admin_ids:
         await send(update, context, say(lang, "admins_only"))
@@ -123,7 +122,7 @@ async def id_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if user is None or chat is None:
         return
     text = say(lang, "ids", user_id=user.id, chat_id=chat.id, chat_type=chat.type)
-    if chat.type == ChatType.PRIVATE:
+    if is_private(chat):
         await send(update, context, text)
         return
     if user.id not in services(context).settings.admin_ids:
@@ -150,7 +149,7 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     lang = lang_of(update)
     user = update.effective_user
     if user is None or user.id not in services(context).settings.admin_ids:
-        if update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+        if is_private(update.effective_chat):
             await send(update, context, say(lang, "admins_only"))
         return
     await send(update, context, say(lang, "reloading"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime
 
@@ -21,14 +22,13 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.models import Hit
 from bot.render import (
     citation,
-    focus,
+    plain_excerpt,
     shorten_middle,
     telegram_passage,
     topic_of,
@@ -315,7 +315,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     press = callbacks.parse(query.data or "")
     message = query.message if isinstance(query.message, Message) else None
     chat = query.message.chat if query.message is not None else None
-    private_chat = chat is None or chat.type == ChatType.PRIVATE
+    private_chat = chat is None or is_private(chat)
     if press is None or chat is None:
         await with_retries(lambda: query.answer(say(lang, "stale_button")))
         return
@@ -429,7 +429,7 @@ def inline_articles(searcher: Searcher, hits: tuple[Hit, ...]) -> list[InlineQue
         shorten_middle(f"{citation(hit.chunk, INLINE_TITLE_CHARS)}{topic_of(hit.chunk)}", 48)
         for hit in hits
     ]
-    repeated = {t for t in titles if titles.count(t) > 1}
+    repeated = {t for t, n in Counter(titles).items() if n > 1}
     results = []
     for title, hit in zip(titles, hits, strict=True):
         if title in repeated:
@@ -443,9 +443,7 @@ def inline_article(hit: Hit, title: str) -> InlineQueryResultArticle:
     """One passage as an inline result."""
     chunk = hit.chunk
     spans = word_spans(hit.highlights)
-    start, end = focus(chunk.text, spans, SNIPPET_CHARS, context_before=False)
-    snippet = chunk.text[start:end].strip().lstrip("，、；：,;:")
-    snippet = ("…" if start else "") + snippet + ("…" if end < len(chunk.text) else "")
+    snippet = plain_excerpt(chunk.text, spans, SNIPPET_CHARS)
     return InlineQueryResultArticle(
         id=chunk.id,
         title=title,
@@ -471,7 +469,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         with contextlib.suppress(TelegramError):  # already answered, or too late
             await update.callback_query.answer(say(lang_of(update), "error"))
     chat = update.effective_chat if isinstance(update, Update) else None
-    if chat is None or chat.type != ChatType.PRIVATE:
+    if not is_private(chat):
         return
     try:
         await context.bot.send_message(chat.id, say(lang_of(update), "error"))
