@@ -12,13 +12,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from bot.documents.corpus import (
-    CorpusError,
-    UnreadableFile,
-    corpus_files,
-    inflate_within,
-    load_corpus,
-)
+from bot.documents.corpus import CorpusError, corpus_files, load_corpus
+from bot.documents.reading import ReadLimits, UnreadableFile
+from bot.documents.word import inflate_within
 
 SPEECH = "学习讲话\n一、总体要求\n（一）提高认识。要深刻认识学习的重要意义。\n"
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
@@ -314,7 +310,7 @@ def test_a_small_bomb_under_the_size_limit_is_skipped_by_its_ratio(tmp_path: Pat
         reason,
     ), reason
     assert elapsed < 2.0
-    lower = load_corpus(root, max_inflated_bytes=30 * 2**20, max_ratio=1000)
+    lower = load_corpus(root, ReadLimits(max_inflated_bytes=30 * 2**20, max_ratio=1000))
     assert lower.skipped[0].reason.startswith("would inflate to 40.8 MB (> 30 MB")
 
 
@@ -324,10 +320,10 @@ def test_raising_the_inflate_limit_lets_a_large_docx_in(tmp_path: Path) -> None:
     good = minimal_docx(tmp_path / "good.docx")
     rewrite_docx(good, root / "long.docx", repeated(LONG_PARAGRAPH, 3))
     (root / "good.txt").write_text(SPEECH, encoding="utf-8")
-    low = load_corpus(root, max_inflated_bytes=2 * 2**20)
+    low = load_corpus(root, ReadLimits(max_inflated_bytes=2 * 2**20))
     assert [s.path for s in low.skipped] == ["long.docx"]
     assert low.skipped[0].reason.startswith("would inflate to 3.8 MB (> 2 MB")
-    high = load_corpus(root, max_inflated_bytes=5 * 2**20)
+    high = load_corpus(root, ReadLimits(max_inflated_bytes=5 * 2**20))
     assert [d.path for d in high.documents] == ["good.txt", "long.docx"]
     assert "全年完成各项任务。" * 50 in high.documents[1].text
     assert not high.skipped
@@ -356,7 +352,7 @@ def test_a_docx_with_too_many_parts_is_skipped(tmp_path: Path) -> None:
     assert corpus.skipped[0].reason == (
         f"too many parts in the archive ({parts} > 1000, set by MAX_ARCHIVE_ENTRIES)"
     )
-    assert [d.path for d in load_corpus(root, max_entries=5000).documents] == [
+    assert [d.path for d in load_corpus(root, ReadLimits(max_entries=5000)).documents] == [
         "good.docx",
         "parts.docx",
     ]

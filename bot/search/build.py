@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from bot.config import Settings
 from bot.documents.corpus import Corpus, load_corpus
+from bot.documents.reading import ReadLimits
 from bot.models import Chunk, Document, SkippedFile
 from bot.passages import chunk_corpus
 from bot.search import indexfile, tokens
@@ -103,9 +104,13 @@ def searcher_from_chunks(
 
 def corpus_of(settings: Settings) -> Corpus:
     """The settings' corpus, read within the settings' file and archive limits."""
-    return load_corpus(
-        settings.corpus_dir,
-        settings.max_file_mb * 2**20,
+    return load_corpus(settings.corpus_dir, read_limits(settings))
+
+
+def read_limits(settings: Settings) -> ReadLimits:
+    """The settings' limits on what a corpus file may hold."""
+    return ReadLimits(
+        max_bytes=settings.max_file_mb * 2**20,
         max_inflated_bytes=settings.max_inflated_mb * 2**20,
         max_entries=settings.max_archive_entries,
         max_ratio=settings.max_inflate_ratio,
