@@ -37,6 +37,7 @@ class Document:
     title: str
     text: str
     blocks: tuple[Block, ...] = ()
+    pages: tuple[int, ...] = ()  # where each physical page starts in `text` (PDF), else ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Chunk:
     end: int
     article: str = ""  # the article this passage belongs to (第十四条), else ""
     context: str = ""  # the topic sentence a continuing passage belongs to (indexed, not shown)
+    pages: tuple[int, ...] = ()  # the physical pages (from 1) the passage is printed on
 
 
 @dataclass(frozen=True)

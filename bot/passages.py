@@ -10,6 +10,7 @@ sentence and item ends, each knowing its article.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,16 @@ def chunk_id(doc: str, start: int, end: int, text: str) -> str:
     """A short id that is the same for the same passage of the same corpus."""
     key = f"{doc}\x00{start}\x00{end}\x00{text}".encode()
     return hashlib.blake2b(key, digest_size=6).hexdigest()
+
+
+def pages_of(page_starts: tuple[int, ...], start: int, end: int) -> tuple[int, ...]:
+    """The physical pages (from 1) that text[start:end] is printed on, given where each
+    page starts in the text; () for a document without pages."""
+    if not page_starts:
+        return ()
+    first = bisect.bisect_right(page_starts, start)
+    last = max(first, bisect.bisect_left(page_starts, end))
+    return tuple(range(first, last + 1))
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[Span]:
@@ -184,6 +195,7 @@ def chunk_document(doc: Document, max_chars: int = 300) -> list[Chunk]:
                     end=span.end,
                     article=block.label,
                     context=context_of(doc, topics, span),
+                    pages=pages_of(doc.pages, span.start, span.end),
                 )
             )
     return chunks

@@ -30,7 +30,17 @@ def chunk_dict(chunk: Chunk) -> dict[str, Any]:
         "text": chunk.text,
         "start": chunk.start,
         "end": chunk.end,
+        "pages": list(chunk.pages),
     }
+
+
+def page_label(pages: Sequence[int]) -> str:
+    """Where a passage is printed, as readers cite it: 第 5 页, 第 5–6 页 ("" without pages)."""
+    if not pages:
+        return ""
+    if pages[0] == pages[-1]:
+        return f"第 {pages[0]} 页"
+    return f"第 {pages[0]}–{pages[-1]} 页"
 
 
 def hit_dict(hit: Hit) -> dict[str, Any]:
@@ -84,6 +94,8 @@ def terminal_hits(hits: Sequence[Hit], color: bool) -> str:
     for rank, hit in enumerate(hits, 1):
         chunk = hit.chunk
         where = f"{chunk.doc}:{chunk.start}-{chunk.end}"
+        if chunk.pages:
+            where += f"  {page_label(chunk.pages)}"
         if hit.score > 0:  # an article looked up by its number has no score
             where += f"  score {hit.score:.2f}"
         head = f"[{rank}] {heading_path(chunk)}"
@@ -131,18 +143,20 @@ def shorten_middle(text: str, limit: int = HEADING_CHARS) -> str:
 
 
 def citation(chunk: Chunk, title_chars: int = 0) -> str:
-    """Where a passage is, as a reader cites it: 《title》二、（三）, 《title》第十四条
-    (the title shortened to `title_chars` when given)."""
+    """Where a passage is, as a reader cites it: 《title》二、（三）, 《title》第十四条, and
+    for a printed document its page: 《title》第十四条 第 5 页 (the title shortened to
+    `title_chars` when given)."""
     title = shorten_middle(chunk.title, title_chars) if title_chars else chunk.title
+    page = f" {page_label(chunk.pages)}" if chunk.pages else ""
     if chunk.article:
-        return f"《{title}》{chunk.article}"
+        return f"《{title}》{chunk.article}{page}"
     where = ""
     for label in filter(None, map(heading_label, chunk.headings)):
         joiner = "" if not where or where[-1] in "、．.）)" else " "
         where += joiner + label
     if not where and chunk.headings:
         where = " " + shorten_middle(chunk.headings[-1], HEADING_CHARS)
-    return f"《{title}》{where}"
+    return f"《{title}》{where}{page}"
 
 
 def topic_of(chunk: Chunk) -> str:

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 # Raise it whenever what is stored changes, including how documents are read and cut
 # (2: .docx tables are read; 3: front matter, whole articles and their labels), so
 # every stored index is rebuilt once.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 FOLDER_PREFIX = f"index-v{FORMAT_VERSION}-"
 BLOCK = 8 << 20

@@ -16,7 +16,7 @@ from bot.models import Chunk, Document
 
 ARRAYS = (
     "chunk_ids", "id_order", "doc_of", "headings_of", "label_of", "context_of", "starts", "ends",
-    "text_offsets", "text_blob", "doc_offsets", "doc_blob",
+    "first_pages", "last_pages", "text_offsets", "text_blob", "doc_offsets", "doc_blob",
 )  # fmt: skip
 
 
@@ -53,6 +53,8 @@ class ChunkStore:
     context_of: np.ndarray  # int32, into contexts
     starts: np.ndarray  # int64, character offsets into the document
     ends: np.ndarray
+    first_pages: np.ndarray  # int32, the first and last page a passage is on (0: no pages)
+    last_pages: np.ndarray
     text_offsets: np.ndarray  # int64, byte offsets into text_blob
     text_blob: np.ndarray  # uint8, UTF-8 passage texts
     doc_offsets: np.ndarray  # int64, byte offsets into doc_blob
@@ -85,6 +87,8 @@ class ChunkStore:
             context_of=np.array(context_of, dtype=np.int32),
             starts=np.array([c.start for c in chunks], dtype=np.int64),
             ends=np.array([c.end for c in chunks], dtype=np.int64),
+            first_pages=np.array([c.pages[0] if c.pages else 0 for c in chunks], dtype=np.int32),
+            last_pages=np.array([c.pages[-1] if c.pages else 0 for c in chunks], dtype=np.int32),
             text_offsets=text_offsets,
             text_blob=text_blob,
             doc_offsets=doc_offsets,
@@ -107,7 +111,13 @@ class ChunkStore:
             end=int(self.ends[position]),
             article=self.labels[int(self.label_of[position])],
             context=self.contexts[int(self.context_of[position])],
+            pages=self.pages(position),
         )
+
+    def pages(self, position: int) -> tuple[int, ...]:
+        """The physical pages a passage is printed on (() for a document without pages)."""
+        first, last = int(self.first_pages[position]), int(self.last_pages[position])
+        return tuple(range(first, last + 1)) if first else ()
 
     def __iter__(self) -> Iterator[Chunk]:
         return (self[i] for i in range(len(self)))
