@@ -8,10 +8,12 @@ import threading
 import time
 from pathlib import Path
 
+from bot import database
+
 log = logging.getLogger(__name__)
 
 _TRAILING = "？?。.!！，,、；;：:…~～ \t\r\n\u3000"
-_SCHEMA = "CREATE TABLE IF NOT EXISTS unanswered (question TEXT NOT NULL, asked REAL NOT NULL)"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS unanswered (question TEXT NOT NULL, asked REAL NOT NULL);"
 _TOP = (
     "SELECT question, COUNT(*) AS n FROM unanswered WHERE asked >= ?"
     " GROUP BY question ORDER BY n DESC, MAX(asked) DESC, question LIMIT ?"
@@ -36,10 +38,7 @@ class UnansweredLog:
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(self.path, check_same_thread=False)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute(_SCHEMA)
+            self._conn = database.connect(self.path, _SCHEMA)
         return self._conn
 
     def _prune(self, conn: sqlite3.Connection, now: float) -> float:

@@ -450,7 +450,7 @@ async def test_stats_lists_unanswered_questions_without_ids(
     assert stats.params["text"].endswith(
         "<b>近 7 天没有答案的问题</b>\n2 × 如何申请美国签证\n1 × 火星移民政策"
     )
-    database = (tmp_path / "index" / "unanswered.sqlite3").read_bytes()
+    database = (tmp_path / "index" / "bot.sqlite3").read_bytes()
     assert str(USER["id"]).encode() not in database
 
 

@@ -26,6 +26,7 @@ class Contents:
     """The outline of every document of a store."""
 
     store: ChunkStore
+    visible: frozenset[int] | None = None  # the documents shown (None: all)
     roots: list[Section] = field(init=False)  # one per document, its heading its title
 
     def __post_init__(self) -> None:
@@ -44,7 +45,7 @@ class Contents:
 
     def section(self, doc: int, path: tuple[int, ...] = ()) -> Section | None:
         """The section at `path` in document `doc`, or None when there is none."""
-        if not 0 <= doc < len(self.roots):
+        if not 0 <= doc < len(self.roots) or not self.shows(doc):
             return None
         node = self.roots[doc]
         for index in path:
@@ -52,6 +53,14 @@ class Contents:
                 return None
             node = node.children[index]
         return node
+
+    def shows(self, doc: int) -> bool:
+        """Whether the contents show document `doc`."""
+        return self.visible is None or doc in self.visible
+
+    def documents(self) -> list[tuple[int, Section]]:
+        """The documents shown, with their index, in corpus order."""
+        return [(doc, root) for doc, root in enumerate(self.roots) if self.shows(doc)]
 
     def path_of(self, position: int) -> tuple[int, ...]:
         """Where to browse up to from a passage: its document and top-level section, or

@@ -13,12 +13,13 @@ of it are left out too. When nothing passes, the best weak matches are kept apar
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 
+from bot.documents.corpus import collection_of
 from bot.models import Answer, Chunk, Hit
 from bot.search import tokens
 from bot.search.contents import Contents
@@ -63,6 +64,11 @@ def question_phrases(question: str) -> set[str]:
     }
 
 
+def spanned(first: tuple[int, ...], last: tuple[int, ...]) -> tuple[int, ...]:
+    """The pages from the first passage's first page to the last passage's last."""
+    return tuple(range(first[0], last[-1] + 1)) if first and last else ()
+
+
 def contains(postings: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """For each position, whether it is in the ascending `postings`."""
     if len(postings) == 0:
@@ -80,14 +86,56 @@ class Searcher:
     min_coverage: float = 0.4
     built_at: float = 0.0
     quoted_terms: list[str] = field(default_factory=list)
+    visible: frozenset[int] | None = None  # the documents this searcher sees (None: all)
+    _views: dict[frozenset[int], Searcher] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
-        return len(self.store)
+        return len(self.store) if self.visible is None else len(self._visible_positions)
+
+    def scoped(self, collections: Collection[str] | None) -> Searcher:
+        """This library seen through `collections` (subfolders of the corpus; "" is its
+        top folder): questions, look-ups, passages and the contents see only their
+        documents, as if the others were not there. None sees everything."""
+        if collections is None:
+            return self
+        docs = frozenset(
+            doc
+            for doc, meta in enumerate(self.store.docs)
+            if collection_of(meta["path"]) in collections
+        )
+        if len(docs) == len(self.store.docs):
+            return self
+        if docs not in self._views:
+            self._views[docs] = replace(self, visible=docs, _views=self._views)
+        return self._views[docs]
+
+    def collections(self) -> list[str]:
+        """The library's collections (those this searcher sees), sorted; "" is the top."""
+        return sorted({collection_of(self.store.docs[doc]["path"]) for doc in self._visible_docs})
+
+    def sees(self, position: int) -> bool:
+        """Whether this searcher's documents hold the passage at `position`."""
+        return self.visible is None or int(self.store.doc_of[position]) in self.visible
+
+    @cached_property
+    def _visible_positions(self) -> list[int]:
+        """Every passage position of the visible documents, in order."""
+        return self._doc_positions(self._visible_docs)
+
+    @cached_property
+    def _visible_docs(self) -> list[int]:
+        """The documents this searcher sees, in corpus order."""
+        every = range(len(self.store.docs))
+        return list(every) if self.visible is None else sorted(self.visible)
 
     @cached_property
     def names(self) -> DocumentNames:
-        """The library's document names, for questions that name a document."""
-        return DocumentNames([doc["title"] for doc in self.store.docs])
+        """The library's document names, for questions that name a document (a document
+        this searcher does not see has no name)."""
+        titles = [doc["title"] for doc in self.store.docs]
+        if self.visible is not None:
+            titles = [title if doc in self.visible else "" for doc, title in enumerate(titles)]
+        return DocumentNames(titles)
 
     @cached_property
     def _characters(self) -> frozenset[str]:
@@ -185,7 +233,9 @@ class Searcher:
     ) -> list[tuple[int, float]]:
         """The best CANDIDATES passages for the terms by BM25 (within `docs` if given),
         passages listing what a list question asks for lifted."""
-        if docs:
+        if docs is None and self.visible is not None:
+            docs = self._visible_docs
+        if docs is not None:
             scores = self.index.scores(terms)
             positions = np.array(self._doc_positions(docs), dtype=np.int64)
             order = positions[np.lexsort((positions, -scores[positions]))][:CANDIDATES]
@@ -258,7 +308,7 @@ class Searcher:
         """An article or chapter by number, from the named documents or from all."""
         if ref.missing:
             return Answer(query, missing=f"《{ref.missing}》")
-        docs = list(ref.docs) or list(range(len(self.store.docs)))
+        docs = list(ref.docs) or self._visible_docs
         if ref.article is not None:
             matches = self._article_of == ref.article
             label = f"第{ref.article}条"
@@ -266,8 +316,8 @@ class Searcher:
             assert ref.part is not None
             matches = np.isin(self.store.headings_of, self._paths_with_part(ref.part))
             label = f"第{ref.part[1]}{ref.part[0]}"
-        if ref.docs:
-            matches &= np.isin(self.store.doc_of, ref.docs)
+        if ref.docs or self.visible is not None:
+            matches &= np.isin(self.store.doc_of, docs)
         chosen = np.flatnonzero(matches).tolist()
         if not chosen:
             named = "、".join(f"《{self.store.docs[d]['title']}》" for d in ref.docs)
@@ -306,7 +356,8 @@ class Searcher:
         """Passages first..last of one document as one passage (an article cut in parts)."""
         start, end = int(self.store.starts[first]), int(self.store.ends[last])
         text = self.store.document_text(int(self.store.doc_of[first]))[start:end]
-        return replace(self.store[first], text=text, start=start, end=end)
+        pages = spanned(self.store.pages(first), self.store.pages(last))
+        return replace(self.store[first], text=text, start=start, end=end, pages=pages)
 
     def _paths_with_part(self, part: tuple[str, int]) -> list[int]:
         """Heading paths that sit in a 第N章 (节, 编) of that number."""
@@ -378,18 +429,19 @@ class Searcher:
         The result keeps the passage's id; its text is the document's text from the
         section's first passage to its last.
         """
-        position = self.store.position(chunk_id)
+        position = self._position(chunk_id)
         if position is None:
             return None
         first, last = self._section_range(position)
         start, end = int(self.store.starts[first]), int(self.store.ends[last])
         text = self.store.document_text(int(self.store.doc_of[position]))[start:end]
-        return replace(self.store[position], text=text, start=start, end=end)
+        pages = spanned(self.store.pages(first), self.store.pages(last))
+        return replace(self.store[position], text=text, start=start, end=end, pages=pages)
 
     def place_in_section(self, chunk_id: str) -> tuple[int, int]:
         """A passage's number within its section and the section's passage count (1, 1 for
         an unknown id)."""
-        position = self.store.position(chunk_id)
+        position = self._position(chunk_id)
         if position is None:
             return 1, 1
         first, last = self._section_range(position)
@@ -406,10 +458,15 @@ class Searcher:
 
     @cached_property
     def contents(self) -> Contents:
-        """The library's table of contents, for browsing."""
-        return Contents(self.store)
+        """The library's table of contents (of the documents this searcher sees)."""
+        return Contents(self.store, self.visible)
 
     def passage(self, chunk_id: str) -> tuple[int, Chunk] | None:
-        """The position and passage of an id, or None for an id this index lacks."""
-        position = self.store.position(chunk_id)
+        """The position and passage of an id, or None for an id this searcher lacks."""
+        position = self._position(chunk_id)
         return None if position is None else (position, self.store[position])
+
+    def _position(self, chunk_id: str) -> int | None:
+        """Where the passage with this id is, if this searcher sees it."""
+        position = self.store.position(chunk_id)
+        return position if position is not None and self.sees(position) else None

@@ -49,6 +49,7 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.messages import say
 from bot.telegram.replies import Services
+from bot.telegram.scope import public_library
 
 COMMANDS = ("start", "help", "ask", "toc", "about")
 log = logging.getLogger(__name__)
@@ -63,10 +64,10 @@ async def post_init(application: Application) -> None:
     for lang, code in (("zh", None), ("en", "en")):
         commands = [BotCommand(name, say(lang, f"cmd_{name}")) for name in COMMANDS]
         await bot.set_my_commands(commands, language_code=code)
-        library = html.unescape(library_name(service.searcher, lang))
+        library = html.unescape(library_name(public_library(service), lang))
         await bot.set_my_description(say(lang, "description", library=library)[:512], code)
         await bot.set_my_short_description(say(lang, "short_description"), code)
-    service.examples()  # chosen and checked now, so the first /start is quick
+    service.examples(public_library(service))  # chosen now, so the first /start is quick
     if service.settings.reload_interval > 0:
         service.watcher = asyncio.create_task(watch_corpus(application))
 

@@ -48,6 +48,7 @@ from bot.telegram.replies import (
     services,
     with_retries,
 )
+from bot.telegram.scope import searcher_for
 from bot.telegram.views import (
     View,
     contents_view,
@@ -114,7 +115,7 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
 
 def library_name(searcher: Searcher, lang: str) -> str:
     """The loaded documents, named for a welcome: one title, or how many and which."""
-    titles = [root.heading for root in searcher.contents.roots]
+    titles = [root.heading for _, root in searcher.contents.documents()]
     if len(titles) == 1:
         return say(lang, "library_one", title=html.escape(titles[0]))
     named = "、".join(f"《{html.escape(t)}》" for t in titles[:LIBRARY_TITLES])
@@ -127,14 +128,15 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome: the documents loaded and example questions (buttons in a private chat,
     `/ask` lines in a group). A deep link (/start c_<passage>) opens what it names."""
     service, lang, chat = services(context), lang_of(update), update.effective_chat
+    searcher = await searcher_for(update, context)
     press = callbacks.from_deep_link((context.args or [""])[0])
     if press is not None and is_private(chat):
-        view = await press_view(service, press, lang, private=True)
+        view = await press_view(service, searcher, press, lang, private=True)
         if view is not None:
             await send(update, context, view.text, view.keyboard)
             return
-    library = library_name(service.searcher, lang)
-    examples = service.examples()
+    library = library_name(searcher, lang)
+    examples = service.examples(searcher)
     if is_private(chat) and context.args == [AGAIN]:
         await send(update, context, say(lang, "come_back"))
         return
@@ -159,7 +161,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def toc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The table of contents to browse: documents, sections, passages, by buttons;
     `/toc 监察法` opens at that document."""
-    searcher = services(context).searcher
+    searcher = await searcher_for(update, context)
     named = searcher.document_named(" ".join(context.args or [])) if context.args else None
     press = Press("t")
     if named is not None:
@@ -172,8 +174,8 @@ async def toc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Documents, passages, and when the index was built (with its time zone)."""
-    searcher = services(context).searcher
-    roots = searcher.contents.roots
+    searcher = await searcher_for(update, context)
+    roots = [root for _, root in searcher.contents.documents()]
     titles = "\n".join(f"• {html.escape(root.heading)}" for root in roots[:20])
     built = datetime.fromtimestamp(searcher.built_at).astimezone()
     text = say(
@@ -233,18 +235,19 @@ async def take_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text
     greeting, the citations for a reply asking where an answer comes from, a hint for
     another language; else a question, read in the context of the answer it replies to."""
     service, lang, chat = services(context), lang_of(update), update.effective_chat
+    searcher = await searcher_for(update, context)
     if not text.strip():
         typed = update.effective_message.text if update.effective_message else ""
         if typed and not typed.startswith("/"):
             await send(update, context, say(lang, "mention_only", username=context.bot.username))
         else:
-            await reply_with_answer(update, context, text)
+            await reply_with_answer(update, context, text, searcher=searcher)
         return
     if chatter.is_acknowledgement(text):
         return
     if chatter.is_greeting(text):
         key = "greeting" if is_private(chat) else "greeting_group"
-        example = html.escape((service.examples() or ["年轻干部 历练"])[0])
+        example = html.escape((service.examples(searcher) or ["年轻干部 历练"])[0])
         await send(update, context, say(lang, key, example=example, username=context.bot.username))
         return
     replied = replied_answer(update.effective_message, context.bot.id)
@@ -254,13 +257,13 @@ async def take_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text
         return
     if (
         chatter.is_foreign(text)
-        and not service.searcher.search(text, 1, with_highlights=False).hits
+        and not searcher.search(text, 1, with_highlights=False).hits
     ):
         await send(update, context, say(lang, "foreign"))
         return
     if cited:  # a follow-up (那第十五条呢) is asked of the document the answer came from
-        text = service.searcher.within(text, chatter.cited_title(cited[0]))
-    await reply_with_answer(update, context, text)
+        text = searcher.within(text, chatter.cited_title(cited[0]))
+    await reply_with_answer(update, context, text, searcher=searcher)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -285,11 +288,12 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 # --- buttons ----------------------------------------------------------------------------
-async def press_view(service: Services, press: Press, lang: str, private: bool) -> View | None:
-    """What a button shows, or None when it points at nothing this index has."""
-    searcher = service.searcher
+async def press_view(
+    service: Services, searcher: Searcher, press: Press, lang: str, private: bool
+) -> View | None:
+    """What a button shows, or None when it points at nothing `searcher` has."""
     if press.kind in ("m", "q"):
-        return await answer_view(service, press.question, press.offset, lang, private)
+        return await answer_view(service, searcher, press.question, press.offset, lang, private)
     if press.kind == "c":
         return section_view(searcher, press, lang)
     if press.kind == "t":
@@ -328,7 +332,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         press = replace(press, question=echoed_question(message.text, press.question))
     by_asker = not private_chat and asker_of(message) == query.from_user.id
     elsewhere = not private_chat and not by_asker
-    view = await press_view(service, press, lang, private=private_chat or elsewhere)
+    searcher = await searcher_for(update, context)
+    view = await press_view(service, searcher, press, lang, private=private_chat or elsewhere)
     if view is None:
         await with_retries(lambda: query.answer(say(lang, "stale_button")))
         return
@@ -408,13 +413,14 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     lang = lang_of(update)
     text = query.query.strip()
     offset = callbacks.number(query.offset) or 0
-    answer = service.searcher.search(text, INLINE_PAGE, offset) if text else None
+    searcher = await searcher_for(update, context)
+    answer = searcher.search(text, INLINE_PAGE, offset) if text else None
     if answer is None or (not answer.hits and offset == 0):
         key = "inline_nothing" if text else "inline_start"
         start = InlineQueryResultsButton(say(lang, key), start_parameter="inline")
         await with_retries(lambda: query.answer([], button=start, cache_time=60 if text else 300))
         return
-    results = inline_articles(service.searcher, answer.hits)
+    results = inline_articles(searcher, answer.hits)
     following = offset + len(answer.hits)
     # None, not "": python-telegram-bot 22 sends "" as "[]", which clients would send back.
     next_offset = str(following) if answer.hits and following < answer.total else None

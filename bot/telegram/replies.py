@@ -19,7 +19,9 @@ from telegram.error import BadRequest, NetworkError
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
+from bot.database import database_path
 from bot.ratelimit import RateLimiter
+from bot.scopes import Scopes
 from bot.search import indexfile
 from bot.search.searcher import Searcher
 from bot.telegram.messages import language, say
@@ -30,7 +32,6 @@ from bot.unanswered import UnansweredLog
 log = logging.getLogger(__name__)
 
 REMEMBERED_ANSWERS = 5000
-UNANSWERED_FILE = "unanswered.sqlite3"
 T = TypeVar("T")
 SEND_ATTEMPTS = 5  # a 5xx or network error on one send is retried, then reported
 RETRY_DELAY = 0.5  # seconds before the first retry; doubled each time
@@ -57,15 +58,20 @@ class Services:
     # an edit then gets a new answer)
     answers: OrderedDict[tuple[int, int], tuple[int, int]] = field(default_factory=OrderedDict)
     unanswered: UnansweredLog | None = None
+    scopes: Scopes = field(init=False)  # which collections each chat searches
+    # (chat, user) → (member, when checked), for private collections; kept for minutes
+    memberships: dict[tuple[int, int], tuple[bool, float]] = field(default_factory=dict)
     sections_shown: set[tuple[int, int, str]] = field(default_factory=set)  # 全文 in groups
-    _examples: tuple[Searcher | None, list[str]] = (None, [])
+    _examples: dict[int, tuple[Searcher, list[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.settings.user_rate_limit, 60.0)
         self.chat_limiter = RateLimiter(self.settings.chat_rate_limit, 60.0)
         self.inline_limiter = RateLimiter(self.settings.inline_rate_limit, 60.0)
+        database = database_path(indexfile.location(self.settings))
+        self.scopes = Scopes(database)
         if self.settings.log_unanswered:
-            self.unanswered = UnansweredLog(indexfile.location(self.settings) / UNANSWERED_FILE)
+            self.unanswered = UnansweredLog(database)
 
     def remember_answer(self, chat_id: int, question_id: int, answer_id: int, view: View) -> None:
         """Note which message answered a question, and what it shows (the last
@@ -81,11 +87,16 @@ class Services:
             return None
         return self.answers.get((chat.id, message.message_id))
 
-    def examples(self) -> list[str]:
-        """The welcome screen's example questions for the index being served."""
-        if self._examples[0] is not self.searcher:
-            self._examples = (self.searcher, example_questions(self.searcher))
-        return self._examples[1]
+    def examples(self, searcher: Searcher | None = None) -> list[str]:
+        """The welcome screen's example questions for the index being served (as the
+        chat sees it: `searcher`, by default the whole library)."""
+        searcher = searcher or self.searcher
+        known = self._examples.get(id(searcher))
+        if known is None or known[0] is not searcher:
+            if len(self._examples) > 100:
+                self._examples.clear()
+            known = self._examples[id(searcher)] = (searcher, example_questions(searcher))
+        return known[1]
 
     def pseudonym(self, value: int | None) -> str:
         """A stable stand-in for a user or chat id in logs (salted per process)."""
@@ -101,6 +112,8 @@ class Services:
             self.told_not_allowed.clear()
         if len(self.sections_shown) > REMEMBERED_ANSWERS:
             self.sections_shown.clear()
+        if len(self.memberships) > 100_000:
+            self.memberships.clear()
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -141,9 +154,11 @@ async def reply_with_answer(
     context: ContextTypes.DEFAULT_TYPE,
     question: str,
     offset: int = 0,
+    searcher: Searcher | None = None,
 ) -> None:
-    """Search, render and send the answer where the question was asked; an edited
-    question replaces the answer it got before, where that answer is known."""
+    """Search (`searcher`: the library as this chat sees it), render and send the answer
+    where the question was asked; an edited question replaces the answer it got before,
+    where that answer is known."""
     service = services(context)
     lang = lang_of(update)
     chat = update.effective_chat
@@ -164,7 +179,9 @@ async def reply_with_answer(
         service.pseudonym(chat.id if chat else None),
         question,
     )
-    view = await answer_view(service, question, offset, lang, is_private(chat))
+    view = await answer_view(
+        service, searcher or service.searcher, question, offset, lang, is_private(chat)
+    )
     message = update.effective_message
     earlier = (
         service.answer_to(chat, message)
@@ -194,13 +211,12 @@ async def reply_with_answer(
 
 
 async def answer_view(
-    service: Services, question: str, offset: int, lang: str, private: bool
+    service: Services, searcher: Searcher, question: str, offset: int, lang: str, private: bool
 ) -> View:
-    """Search and render one page of the answer to `question`, with its buttons; a
-    question that found nothing is logged (text only) when LOG_UNANSWERED is on."""
+    """Search `searcher` and render one page of the answer to `question`, with its
+    buttons; a question that found nothing is logged (text only) when LOG_UNANSWERED is on."""
     began = time.perf_counter()
     page = service.settings.top_k
-    searcher = service.searcher
     answer = searcher.search(question, page, offset)
     service.latencies.append(time.perf_counter() - began)
     service.stats["answered"] += 1

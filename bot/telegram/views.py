@@ -176,18 +176,19 @@ def contents_view(searcher: Searcher, press: Press, lang: str) -> View | None:
     """The documents; one document's sections; a section's subsections (down to the
     second level); a deeper tap opens the section's first passage."""
     contents = searcher.contents
-    roots = contents.roots
+    roots = contents.documents()
     if press.doc < 0:
         if len(roots) == 1:
+            doc, root = roots[0]
             return contents_view(
-                searcher, Press("t", doc=0, tag=callbacks.title_tag(roots[0].heading)), lang
+                searcher, Press("t", doc=doc, tag=callbacks.title_tag(root.heading)), lang
             )
         buttons = [
             button(
                 shorten_middle(root.heading, BUTTON_CHARS),
                 callbacks.contents_data(doc, root.heading),
             )
-            for doc, root in enumerate(roots)
+            for doc, root in roots
         ]
         return View(
             say(lang, "toc_title", count=len(roots)), InlineKeyboardMarkup(rows_of(buttons))

@@ -28,7 +28,7 @@ def candidates(searcher: Searcher) -> list[str]:
     then the topics of sections, taking documents in turn."""
     asked = [f"什么是“{term}”？" for term in searcher.quoted_terms[:1]]
     per_document = []
-    for root in searcher.contents.roots:
+    for _, root in searcher.contents.documents():
         topics = [
             heading_topic(sub.heading)
             for section in root.children

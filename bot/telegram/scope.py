@@ -1,0 +1,84 @@
+"""Which part of the library an update searches: a group's or channel's collections, or
+for a person (private chat, inline) the public collections and the private ones of the
+groups they are a member of (asked of Telegram with getChatMember, kept for minutes)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import ChatMember, Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.scopes import chat_scope, reader_scope
+from bot.search.searcher import Searcher
+from bot.telegram.replies import Services, is_private, services
+
+log = logging.getLogger(__name__)
+
+MEMBERSHIP_SECONDS = 300.0  # how long a getChatMember answer is trusted
+MEMBER = {ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER}
+
+
+async def searcher_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Searcher:
+    """The library as this update's chat (or, in a private chat and inline, its sender)
+    may search it."""
+    service = services(context)
+    library = service.searcher
+    private = service.scopes.private()
+    query = update.callback_query
+    chat = query.message.chat if query is not None and query.message else update.effective_chat
+    collections = library.collections()
+    if chat is not None and not is_private(chat):
+        bound = service.scopes.bound(chat.id)
+        if not bound and not private:
+            return library
+        return library.scoped(chat_scope(collections, bound, private))
+    if not private:
+        return library
+    user = update.effective_user
+    member_of = set()
+    for collection in private & set(collections):
+        chats = service.scopes.chats_of(collection)
+        if user is not None and await member_of_any(context, service, chats, user.id):
+            member_of.add(collection)
+    return library.scoped(reader_scope(collections, private, member_of))
+
+
+def public_library(service: Services) -> Searcher:
+    """The library as anyone may see it: every collection that is not private (what the
+    bot's public description names)."""
+    library = service.searcher
+    return library.scoped(set(library.collections()) - service.scopes.private())
+
+
+async def member_of_any(
+    context: ContextTypes.DEFAULT_TYPE, service: Services, chats: list[int], user_id: int
+) -> bool:
+    """Whether the user is a member of one of the chats."""
+    for chat_id in chats:
+        if await is_member(context, service, chat_id, user_id):
+            return True
+    return False
+
+
+async def is_member(
+    context: ContextTypes.DEFAULT_TYPE, service: Services, chat_id: int, user_id: int
+) -> bool:
+    """Whether the user is a member of the chat, as Telegram said within the last
+    MEMBERSHIP_SECONDS; a chat the bot cannot see counts as not."""
+    now = time.monotonic()
+    known = service.memberships.get((chat_id, user_id))
+    if known is not None and now - known[1] < MEMBERSHIP_SECONDS:
+        return known[0]
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+        belongs = member.status in MEMBER or (
+            member.status == ChatMember.RESTRICTED and bool(getattr(member, "is_member", False))
+        )
+    except TelegramError as error:
+        log.info("Could not check membership of chat %s: %s", service.pseudonym(chat_id), error)
+        belongs = False
+    service.memberships[(chat_id, user_id)] = (belongs, now)
+    return belongs
