@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
@@ -56,6 +56,7 @@ STRING_FIELDS = {
     "short_description",
 }
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+DOWNLOAD_LIMIT = 20 * 2**20  # bytes: a bot may download files up to 20 MB (getFile)
 
 
 class BadRequest(Exception):
@@ -281,6 +282,8 @@ class FakeBotAPI:
         self.strangers: set[int] = set()  # users who never opened a chat with the bot
         self.chat_types: dict[int, str] = {}  # chat id → type, for chats not private
         self._answered_queries: set[str] = set()
+        self.files: dict[str, tuple[bytes, str]] = {}  # file id → (content, file_path)
+        self.members: dict[int, set[int]] = {}  # chat id → its members, for getChatMember
         self.confirmed = 0  # the highest update id the bot has confirmed receiving
 
     # --- control -------------------------------------------------------------------------
@@ -321,6 +324,26 @@ class FakeBotAPI:
     def base_url(self) -> str:
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+
+    def add_file(self, data: bytes, name: str, size: int | None = None) -> dict[str, Any]:
+        """Store a file users sent; returns the Document object a message carries (its
+        `file_size` is `size` when given, to stand for a file too big to store here)."""
+        with self._cond:
+            number = len(self.files) + 1
+            file_id = f"BQACAgIAAxkBAAI{number:06d}"
+            suffix = name.rsplit(".", 1)[-1] if "." in name else "bin"
+            self.files[file_id] = (data, f"documents/file_{number}.{suffix}")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"AgAD{number:06d}",
+            "file_name": name,
+            "mime_type": "application/octet-stream",
+            "file_size": len(data) if size is None else size,
+        }
+
+    def downloads(self) -> list[Call]:
+        """The file downloads the bot made."""
+        return self.sent("download")
 
     def push(self, update: dict[str, Any]) -> int:
         """Queue an update for getUpdates; returns its update_id."""
@@ -382,6 +405,10 @@ class FakeBotAPI:
 
     def serve(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path.split("?")[0]
+        download = re.match(r"^/file/bot([^/]+)/(.+)$", path)
+        if download is not None:
+            self.serve_file(request, unquote(download.group(1)), unquote(download.group(2)))
+            return
         match = re.match(r"^/bot([^/]+)/(\w+)$", path)
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else b""
@@ -442,6 +469,20 @@ class FakeBotAPI:
         if method != "getUpdates" or result:
             self.record(method, params, 200, result)
         self.reply(request, 200, {"ok": True, "result": result})
+
+    def serve_file(self, request: BaseHTTPRequestHandler, token: str, file_path: str) -> None:
+        """A file download, as api.telegram.org/file/bot<token>/<file_path> serves it."""
+        found = [data for data, path in self.files.values() if path == file_path]
+        if token != self.token or not found:
+            self.record("download", {"file_path": file_path}, 404)
+            self.reply(request, 404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            return
+        self.record("download", {"file_path": file_path}, 200)
+        request.send_response(200)
+        request.send_header("Content-Type", "application/octet-stream")
+        request.send_header("Content-Length", str(len(found[0])))
+        request.end_headers()
+        request.wfile.write(found[0])
 
     def record(
         self,
@@ -656,6 +697,29 @@ class FakeBotAPI:
                 raise BadRequest("message can't be deleted")  # no admin rights in the fake
             del self.messages[key]  # type: ignore[arg-type]
         return True
+
+    def api_getFile(self, params: dict[str, Any]) -> Any:
+        stored = self.files.get(str(params.get("file_id")))
+        if stored is None:
+            raise BadRequest("wrong file_id or the file is temporarily unavailable")
+        data, file_path = stored
+        if len(data) > DOWNLOAD_LIMIT:
+            raise BadRequest("file is too big")
+        file_id = str(params["file_id"])
+        return {
+            "file_id": file_id,
+            "file_unique_id": "AgAD" + file_id[-6:],
+            "file_size": len(data),
+            "file_path": file_path,
+        }
+
+    def api_getChatMember(self, params: dict[str, Any]) -> Any:
+        chat_id, user_id = params.get("chat_id"), params.get("user_id")
+        members = self.members.get(chat_id)  # type: ignore[arg-type]
+        if members is None:
+            raise BadRequest("chat not found")
+        status = "member" if user_id in members else "left"
+        return {"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "U"}}
 
     def api_setMyDescription(self, params: dict[str, Any]) -> Any:
         if len(params.get("description") or "") > 512:

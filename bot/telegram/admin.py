@@ -18,7 +18,15 @@ from bot.render import shorten_middle
 from bot.search import indexfile
 from bot.search.build import corpus_changed, open_searcher
 from bot.telegram.messages import say
-from bot.telegram.replies import Services, is_private, lang_of, send, services, with_retries
+from bot.telegram.replies import (
+    Services,
+    is_admin,
+    is_private,
+    lang_of,
+    send,
+    services,
+    with_retries,
+)
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +85,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     user = update.effective_user
     if not is_private(update.effective_chat):
         return  # what users asked is for the owner's eyes, not a group's
-    if user is None or user.id not in service.settings.admin_ids:
+    if not is_admin(service, user):
         await send(update, context, say(lang, "admins_only"))
         return
     up = int(time.time() - service.started_at)
@@ -125,7 +133,7 @@ async def id_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if is_private(chat):
         await send(update, context, text)
         return
-    if user.id not in services(context).settings.admin_ids:
+    if not is_admin(services(context), user):
         return
     try:
         await with_retries(lambda: context.bot.send_message(user.id, text))
@@ -148,7 +156,7 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """/reload (admins in ADMIN_IDS only): re-read the corpus and swap in the new index."""
     lang = lang_of(update)
     user = update.effective_user
-    if user is None or user.id not in services(context).settings.admin_ids:
+    if not is_admin(services(context), user):
         if is_private(update.effective_chat):
             await send(update, context, say(lang, "admins_only"))
         return

@@ -47,11 +47,20 @@ from bot.telegram.handlers import (
     toc,
     unknown_command,
 )
+from bot.telegram.library import (
+    docs_command,
+    remove_button,
+    remove_command,
+    scope_button,
+    scope_command,
+    upload,
+    upload_button,
+)
 from bot.telegram.messages import say
 from bot.telegram.replies import Services
 from bot.telegram.scope import public_library
 
-COMMANDS = ("start", "help", "ask", "toc", "about")
+COMMANDS = ("start", "help", "ask", "toc", "docs", "about")
 log = logging.getLogger(__name__)
 
 
@@ -87,6 +96,13 @@ def api_base_url(settings: Settings) -> str:
     return base if base.endswith("/bot") else base + "/bot"
 
 
+def api_file_url(settings: Settings) -> str:
+    """Where files are downloaded from, on the same Bot API server (…/file/bot, the token
+    appended), so a self-hosted server serves its files too."""
+    base = api_base_url(settings).removesuffix("/bot")
+    return f"{base}/file/bot"
+
+
 def build_application(
     settings: Settings, searcher: Searcher, corpus: dict[str, Any] | None = None
 ) -> Application:
@@ -113,7 +129,7 @@ def build_application(
         .post_stop(post_stop)
     )
     if settings.telegram_api_base_url:
-        builder = builder.base_url(api_base_url(settings))
+        builder = builder.base_url(api_base_url(settings)).base_file_url(api_file_url(settings))
     application = builder.build()
     application.bot_data["services"] = Services(settings, searcher, corpus)
 
@@ -129,7 +145,11 @@ def build_application(
     application.add_handler(CommandHandler("reload", reload_command, filters=messages))
     application.add_handler(CommandHandler("stats", stats_command, filters=messages))
     application.add_handler(CommandHandler("id", id_command, filters=messages))
+    application.add_handler(CommandHandler("docs", docs_command, filters=messages))
+    application.add_handler(CommandHandler("remove", remove_command, filters=messages))
     channel = filters.UpdateType.CHANNEL_POST | filters.UpdateType.EDITED_CHANNEL_POST
+    posts = messages | filters.UpdateType.CHANNEL_POST
+    application.add_handler(CommandHandler("scope", scope_command, filters=posts))
     application.add_handler(CommandHandler("ask", ask, filters=asked | channel))
     # 2. plain text: every message in private chats; mentions and replies in groups
     private = filters.ChatType.PRIVATE
@@ -137,6 +157,7 @@ def build_application(
         MessageHandler(private & asked & filters.TEXT & ~filters.COMMAND, private_text)
     )
     application.add_handler(MessageHandler(private & messages & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(private & messages & filters.Document.ALL, upload))
     application.add_handler(MessageHandler(private & messages & ~filters.TEXT, not_text))
     application.add_handler(
         MessageHandler(
@@ -144,6 +165,9 @@ def build_application(
         )
     )
     # 3. buttons and inline mode
+    application.add_handler(CallbackQueryHandler(upload_button, pattern=r"^u:[yn]:"))
+    application.add_handler(CallbackQueryHandler(remove_button, pattern=r"^x:"))
+    application.add_handler(CallbackQueryHandler(scope_button, pattern=r"^s:"))
     application.add_handler(CallbackQueryHandler(button))
     application.add_handler(InlineQueryHandler(inline_query))
     # 4. one error handler

@@ -255,10 +255,7 @@ async def take_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text
     if replied is not None and chatter.asks_source(text):
         await send(update, context, source_text(cited, lang) if cited else say(lang, "no_source"))
         return
-    if (
-        chatter.is_foreign(text)
-        and not searcher.search(text, 1, with_highlights=False).hits
-    ):
+    if chatter.is_foreign(text) and not searcher.search(text, 1, with_highlights=False).hits:
         await send(update, context, say(lang, "foreign"))
         return
     if cited:  # a follow-up (那第十五条呢) is asked of the document the answer came from
@@ -272,11 +269,7 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, lang = update.effective_message, lang_of(update)
     if message is None or message.sticker is not None:
         return
-    if message.document is not None:
-        user = update.effective_user
-        admin = user is not None and user.id in services(context).settings.admin_ids
-        await send(update, context, say(lang, "file_admin" if admin else "file_not_admin"))
-    elif message.voice is not None or message.audio is not None or message.video_note is not None:
+    if message.voice is not None or message.audio is not None or message.video_note is not None:
         await send(update, context, say(lang, "voice"))
     else:
         await send(update, context, say(lang, "not_text"))

@@ -22,7 +22,49 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_source": "这条消息没有出处信息。请回复我的回答来问出处。",
         "voice": "我只能回答文字问题，请把问题打成文字发给我。",
         "file_not_admin": "我只能回答文字问题；文档由管理员添加。",
-        "file_admin": "请把文件放进资料库文件夹（CORPUS_DIR），然后发送 /reload。",
+        "top_folder": "（根目录）",
+        "upload_old_word": "❌ {name} 是旧版 Word/WPS 文件，我读不了。请用 Word 或 WPS 另存为 .docx 后再发送。",
+        "upload_unsupported": "❌ 不能添加 {name}：这种文件我读不了。请发送 {types} 文件。",
+        "upload_too_big": "❌ 文件太大（{size} MB）：机器人最多只能下载 20 MB 的文件。请压缩或拆分后再发送。",
+        "upload_over_limit": "❌ 文件太大（{size} MB）：资料库只收 {limit} MB 以内的文件（MAX_FILE_MB）。",
+        "upload_reading": "⏳ 正在读取 {name}…",
+        "upload_download_failed": "❌ 没能下载 {name}，请稍后再发送一次。资料库没有改变。",
+        "upload_unreadable": "❌ 无法读取 {name}：{reason}\n资料库没有改变。",
+        "upload_replace": "《{title}》已在资料库中（<code>{path}</code>）。用新文件替换吗？",
+        "replace": "替换",
+        "cancel": "取消",
+        "upload_gone": "这个文件已经处理过或已过期，请重新发送。",
+        "upload_indexing": "⏳ 已读取《{title}》，正在建立索引…（期间照常回答问题）",
+        "upload_done": (
+            "✅ 已加入《{title}》：{passages} 个段落{pages}，保存为 <code>{path}</code>。现在就可以提问了。\n\n"
+            "<b>目录</b>\n{outline}"
+        ),
+        "upload_pages": "，共 {pages} 页",
+        "upload_no_outline": "（没有分级标题）",
+        "upload_cancelled": "已取消，资料库没有改变。",
+        "docs_none": "这里还没有可以检索的文档。",
+        "docs_title": "📚 <b>资料库（{count} 篇）</b>",
+        "docs_more": "… 还有 {count} 篇",
+        "remove_none": "没有找到这样的文档。发送 /docs 查看全部。",
+        "remove_pick": "选择要删除的文档：",
+        "remove_more": "\n（只列出前 40 篇；用 /remove 关键词 缩小范围。还有 {count} 篇。）",
+        "remove_confirm": "确定删除《{title}》（<code>{path}</code>）吗？\n文件会移到资料库的 .removed 文件夹，可以手工恢复。",
+        "remove_yes": "确认删除",
+        "remove_cancelled": "已取消，资料库没有改变。",
+        "remove_gone": "这篇文档已经不在资料库里了。",
+        "remove_failed": "❌ 删除失败：{reason}",
+        "removed": "🗑 已删除《{title}》。\n{outcome}",
+        "scope_title": (
+            "🗂 <b>本聊天检索哪些文集</b>\n{state}\n\n"
+            "点文集名切换 ✅；🔒 表示私有：只有绑定它的群能检索，群成员私聊和内联也能查到，其他人看不到。"
+        ),
+        "scope_unbound": "未绑定：检索所有公开文集。",
+        "scope_bound": "只检索：{names}",
+        "scope_clear": "不限（所有公开文集）",
+        "scope_done": "完成",
+        "scope_saved": "✅ 已保存。{state}",
+        "scope_private": "请在要设置的群或频道里发送 /scope。",
+        "scope_no_collections": "资料库没有子文件夹（文集）。把文档放进 CORPUS_DIR 下的子文件夹，就能为每个群选择文集。",
         "mention_only": "请在 @{username} 后面写上问题，例如：@{username} 年轻干部 历练",
         "help": (
             "<b>怎么用</b>\n"
@@ -99,6 +141,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_ask": "提问：/ask 问题",
         "cmd_toc": "查看目录",
         "cmd_about": "关于资料库",
+        "cmd_docs": "文档列表",
     },
     "en": {
         "welcome": (
@@ -119,7 +162,49 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_source": "This message carries no source. Reply to one of my answers to ask for it.",
         "voice": "I can only answer text questions; please type your question.",
         "file_not_admin": "I can only answer text questions; documents are added by the admins.",
-        "file_admin": "Put the file in the corpus folder (CORPUS_DIR), then send /reload.",
+        "top_folder": "(top folder)",
+        "upload_old_word": "❌ {name} is an old Word or WPS file, which I cannot read. Save it as .docx in Word or WPS and send it again.",
+        "upload_unsupported": "❌ I cannot add {name}: I cannot read this kind of file. Send {types} files.",
+        "upload_too_big": "❌ The file is too big ({size} MB): bots can download files of up to 20 MB. Compress or split it and send it again.",
+        "upload_over_limit": "❌ The file is too big ({size} MB): the library takes files of up to {limit} MB (MAX_FILE_MB).",
+        "upload_reading": "⏳ Reading {name}…",
+        "upload_download_failed": "❌ I could not download {name}; please send it again later. The library is unchanged.",
+        "upload_unreadable": "❌ I cannot read {name}: {reason}\nThe library is unchanged.",
+        "upload_replace": "《{title}》 is in the library already (<code>{path}</code>). Replace it with the new file?",
+        "replace": "Replace",
+        "cancel": "Cancel",
+        "upload_gone": "This file was dealt with already or has expired; please send it again.",
+        "upload_indexing": "⏳ Read 《{title}》; indexing… (questions are answered meanwhile)",
+        "upload_done": (
+            "✅ Added 《{title}》: {passages} passages{pages}, saved as <code>{path}</code>. Ask away.\n\n"
+            "<b>Outline</b>\n{outline}"
+        ),
+        "upload_pages": ", {pages} pages",
+        "upload_no_outline": "(no headings)",
+        "upload_cancelled": "Cancelled; the library is unchanged.",
+        "docs_none": "There are no documents to search here yet.",
+        "docs_title": "📚 <b>Library ({count} documents)</b>",
+        "docs_more": "… and {count} more",
+        "remove_none": "No such document. Send /docs to see them all.",
+        "remove_pick": "Pick the document to remove:",
+        "remove_more": "\n(Only the first 40 are listed; narrow it down with /remove words. {count} more.)",
+        "remove_confirm": "Remove 《{title}》 (<code>{path}</code>)?\nThe file moves to the library's .removed folder, from where it can be put back by hand.",
+        "remove_yes": "Remove",
+        "remove_cancelled": "Cancelled; the library is unchanged.",
+        "remove_gone": "This document is not in the library any more.",
+        "remove_failed": "❌ Could not remove it: {reason}",
+        "removed": "🗑 Removed 《{title}》.\n{outcome}",
+        "scope_title": (
+            "🗂 <b>Which collections this chat searches</b>\n{state}\n\n"
+            "Tap a collection to toggle ✅; 🔒 means private: only the chats bound to it search it, and their members in private chats and inline; nobody else sees it."
+        ),
+        "scope_unbound": "Not bound: every public collection.",
+        "scope_bound": "Only: {names}",
+        "scope_clear": "Any (every public collection)",
+        "scope_done": "Done",
+        "scope_saved": "✅ Saved. {state}",
+        "scope_private": "Send /scope in the group or channel you want to set up.",
+        "scope_no_collections": "The library has no subfolders (collections). Put documents in subfolders of CORPUS_DIR to choose them per group.",
         "mention_only": "Write the question after @{username}, e.g. @{username} 年轻干部 历练",
         "help": (
             "<b>How to use</b>\n"
@@ -200,6 +285,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_ask": "Ask: /ask question",
         "cmd_toc": "Outline",
         "cmd_about": "About the library",
+        "cmd_docs": "Documents",
     },
 }
 

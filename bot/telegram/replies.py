@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import ContextTypes
@@ -225,6 +225,11 @@ async def answer_view(
         await asyncio.to_thread(service.unanswered.record, question)
     text = answer_text(answer, lang, offset, private)
     return View(text, answer_keyboard(answer, offset, lang, page, searcher))
+
+
+def is_admin(service: Services, user: User | None) -> bool:
+    """Whether the user is one of the bot's admins (ADMIN_IDS)."""
+    return user is not None and user.id in service.settings.admin_ids
 
 
 def is_private(chat: Chat | None) -> bool:

@@ -1,0 +1,300 @@
+"""Documents added and removed from Telegram by an admin, and groups bound to
+collections, through the real Application and the strict fake Bot API (getFile and the
+file download included)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.search.build import open_searcher
+from tests.conftest import LIBRARY, SPEECH
+from tests.fake_bot_api import Call, FakeBotAPI
+from tests.telegram_harness import (
+    GROUP,
+    USER,
+    ask,
+    bot_settings,
+    inline,
+    message,
+    plain,
+    press,
+    quiet,
+    start_bot,
+    stop_bot,
+)
+
+ADMIN = {"id": 4242, "is_bot": False, "first_name": "Wang", "language_code": "zh-hans"}
+ADMIN_CHAT = {"id": ADMIN["id"], "type": "private", "first_name": "Wang"}
+LAW = "13_监察法.txt"
+PETITIONS = "11_信访工作条例.txt"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The speech at the top and the supervision law in the collection 法律."""
+    root = tmp_path / "corpus"
+    (root / "法律").mkdir(parents=True)
+    shutil.copy(LIBRARY / SPEECH, root / SPEECH)
+    shutil.copy(LIBRARY / LAW, root / "法律" / LAW)
+    return root
+
+
+async def running(fake: FakeBotAPI, corpus: Path, **changes: Any) -> Any:
+    """A started bot over `corpus` (its index and database in the temp folder)."""
+    from bot.telegram.app import build_application
+
+    settings = bot_settings(
+        fake,
+        corpus_dir=corpus,
+        index_dir=corpus.parent / "index",
+        admin_ids=frozenset({ADMIN["id"]}),
+        reload_interval=0,
+        **changes,
+    )
+    opened = await asyncio.to_thread(open_searcher, settings)
+    application = build_application(settings, opened.searcher, opened.corpus)
+    await start_bot(application)
+    return application
+
+
+def sent_file(fake: FakeBotAPI, data: bytes, name: str, size: int | None = None, **extra: Any):
+    """An admin's private message carrying a file."""
+    document = fake.add_file(data, name, size)
+    return {"message": message(None, ADMIN_CHAT, ADMIN, document=document, **extra)}
+
+
+async def reply_saying(fake: FakeBotAPI, words: str, since: int, timeout: float = 60.0) -> Call:
+    """The first message the bot sent or edited (after call `since`) whose text holds
+    `words`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for call in fake.calls[since:]:
+            delivered = call.method in ("sendMessage", "editMessageText") and call.status == 200
+            if delivered and words in plain(call.params.get("text", "")):
+                return call
+        await asyncio.sleep(0.05)
+    texts = [
+        plain(c.params.get("text", ""))[:60] for c in fake.calls[since:] if "text" in c.params
+    ]
+    raise AssertionError(f"nothing saying {words!r} in {timeout}s: {texts}")
+
+
+def corpus_files(corpus: Path) -> list[str]:
+    return sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file())
+
+
+async def test_an_admins_text_file_is_added_and_answers_at_once(
+    fake: FakeBotAPI, corpus: Path
+) -> None:
+    application = await running(fake, corpus)
+    try:
+        since = len(fake.calls)
+        began = time.monotonic()
+        fake.push(sent_file(fake, (LIBRARY / PETITIONS).read_bytes(), "../../escape.txt"))
+        done = await reply_saying(fake, "已加入《信访工作条例》", since)
+        took = time.monotonic() - began
+        text = plain(done.params["text"])
+        assert "个段落" in text and "第一章 总则" in text, text
+        answer = await ask(fake, {"message": message("信访工作条例第十条", user=USER)})
+        assert "信访工作条例" in plain(answer.params["text"])
+    finally:
+        await stop_bot(application)
+    assert took < 60
+    assert len(fake.downloads()) == 1
+    assert not (corpus.parent.parent / "escape.txt").exists()
+    assert not (corpus.parent / "escape.txt").exists()
+    added = [name for name in corpus_files(corpus) if "信访" in name]
+    assert added == ["信访工作条例.txt"]  # named by its title, not by what it was sent as
+    assert fake.refusals == []
+
+
+async def test_files_are_refused_before_any_download(fake: FakeBotAPI, corpus: Path) -> None:
+    before = corpus_files(corpus)
+    application = await running(fake, corpus)
+    try:
+        stranger = await ask(
+            fake,
+            {"message": message(None, document=fake.add_file(b"hello", "notes.txt"), user=USER)},
+        )
+        big = await ask(fake, sent_file(fake, b"x" * 100, "report.docx", size=25 * 2**20))
+        program = await ask(fake, sent_file(fake, b"MZ\x90\x00", "setup.exe"))
+        old_word = await ask(fake, sent_file(fake, b"\xd0\xcf\x11\xe0", "通知.doc"))
+    finally:
+        await stop_bot(application)
+    assert plain(stranger.params["text"]) == "我只能回答文字问题；文档由管理员添加。"
+    assert "20 MB" in plain(big.params["text"])
+    assert "不能添加 setup.exe" in plain(program.params["text"])
+    assert ".txt" in plain(program.params["text"]) and ".docx" in plain(program.params["text"])
+    assert "另存为 .docx" in plain(old_word.params["text"])
+    assert fake.sent("getFile") == [] and fake.downloads() == []
+    assert corpus_files(corpus) == before
+    assert fake.refusals == []
+
+
+async def test_a_file_that_cannot_be_read_changes_nothing(fake: FakeBotAPI, corpus: Path) -> None:
+    before = corpus_files(corpus)
+    application = await running(fake, corpus)
+    try:
+        since = len(fake.calls)
+        fake.push(sent_file(fake, b"\x00\x01\x02binary" * 50, "讲话.txt"))
+        refused = await reply_saying(fake, "无法读取", since)
+        answer = await ask(fake, {"message": message("年轻干部应该去哪里历练", user=USER)})
+    finally:
+        await stop_bot(application)
+    assert "资料库没有改变" in plain(refused.params["text"])
+    assert "在全市组织系统干部培训专班上的讲话" in plain(answer.params["text"])
+    assert corpus_files(corpus) == before  # the staged download is gone too
+    assert fake.refusals == []
+
+
+async def test_a_document_is_replaced_only_after_a_confirmation(
+    fake: FakeBotAPI, corpus: Path
+) -> None:
+    application = await running(fake, corpus)
+    try:
+        since = len(fake.calls)
+        fake.push(
+            sent_file(fake, (LIBRARY / LAW).read_bytes(), "监察法（新）.txt", caption="法律")
+        )
+        asked = await reply_saying(fake, "已在资料库中", since)
+        assert corpus_files(corpus).count(f"法律/{LAW}") == 1  # nothing replaced yet
+        since = len(fake.calls)
+        fake.push(press(asked, "u:y:" + button_data(asked, "替换").split(":")[2], ADMIN))
+        await reply_saying(fake, "已加入《中华人民共和国监察法》", since)
+    finally:
+        await stop_bot(application)
+    files = corpus_files(corpus)
+    assert "法律/中华人民共和国监察法.txt" in files and f"法律/{LAW}" not in files
+    assert any(name.startswith(".removed/") and name.endswith(LAW) for name in files)
+    assert fake.refusals == []
+
+
+def button_data(call: Call, label: str) -> str:
+    """The callback data of the button labelled `label` on a sent or edited message."""
+    keyboard = call.params["reply_markup"]["inline_keyboard"]
+    return next(b["callback_data"] for row in keyboard for b in row if b["text"] == label)
+
+
+async def test_docs_lists_and_remove_takes_a_document_out(fake: FakeBotAPI, corpus: Path) -> None:
+    application = await running(fake, corpus)
+    try:
+        listed = await ask(fake, {"message": message("/docs", ADMIN_CHAT, ADMIN)})
+        picker = await ask(fake, {"message": message("/remove 监察", ADMIN_CHAT, ADMIN)})
+        data = button_data(picker, "中华人民共和国监察法")
+        since = len(fake.calls)
+        fake.push(press(picker, data, ADMIN))
+        confirm = await reply_saying(fake, "确定删除", since)
+        since = len(fake.calls)
+        fake.push(press(confirm, button_data(confirm, "确认删除"), ADMIN))
+        await reply_saying(fake, "已删除《中华人民共和国监察法》", since)
+        answer = await ask(fake, {"message": message("监察法第十四条", user=USER)})
+        not_admin = await ask(fake, {"message": message("/remove", user=USER)})
+    finally:
+        await stop_bot(application)
+    text = plain(listed.params["text"])
+    assert "《在全市组织系统干部培训专班上的讲话》" in text and "《中华人民共和国监察法》" in text
+    assert f"法律/{LAW}" in text  # an admin in private sees the files
+    assert "没有" in plain(answer.params["text"])
+    assert plain(not_admin.params["text"]) == "这个命令只有管理员可以使用。"
+    assert f"法律/{LAW}" not in corpus_files(corpus)
+    assert fake.refusals == []
+
+
+def row_data(call: Call, label: str) -> list[str]:
+    """The callback data of the buttons in the row of the button labelled `label`."""
+    keyboard = call.params["reply_markup"]["inline_keyboard"]
+    row = next(row for row in keyboard if any(b["text"] == label for b in row))
+    return [b["callback_data"] for b in row]
+
+
+def group_message(text: str, user: dict[str, Any] = USER) -> dict[str, Any]:
+    return {"message": message(text, GROUP, user)}
+
+
+async def test_a_bound_group_searches_only_its_collections_across_a_restart(
+    fake: FakeBotAPI, corpus: Path
+) -> None:
+    application = await running(fake, corpus)
+    try:
+        menu = await ask(fake, group_message("/scope", ADMIN))
+        assert await quiet(fake, group_message("/scope")) == []  # not an admin: silence
+        since = len(fake.calls)
+        fake.push(press(menu, button_data(menu, "▫️ 法律"), USER))  # not an admin
+        refused = await asyncio.to_thread(fake.wait_for, "answerCallbackQuery", 1, 10.0, since)
+        assert refused[0].params.get("text") == "这个命令只有管理员可以使用。"
+        since = len(fake.calls)
+        fake.push(press(menu, button_data(menu, "▫️ 法律"), ADMIN))
+        edited = await reply_saying(fake, "只检索：法律", since)
+        assert button_data(edited, "✅ 法律")
+    finally:
+        await stop_bot(application)
+    application = await running(fake, corpus)  # a restart: the binding is in SQLite
+    try:
+        speech = await ask(fake, group_message("/ask 年轻干部应该去哪里历练"))
+        law = await ask(fake, group_message("/ask 监察委员会履行哪些职责"))
+        toc = await ask(fake, group_message("/toc"))
+        private = await ask(fake, {"message": message("年轻干部应该去哪里历练", user=USER)})
+    finally:
+        await stop_bot(application)
+    assert "在全市组织系统干部培训专班上的讲话" not in plain(speech.params["text"])
+    assert "监察法" in plain(law.params["text"])
+    assert "在全市组织系统干部培训专班上的讲话" not in plain(toc.params["text"])
+    assert "在全市组织系统干部培训专班上的讲话" in plain(private.params["text"])  # unbound
+    assert fake.refusals == []
+
+
+async def test_a_private_collection_reaches_only_its_groups_members(
+    fake: FakeBotAPI, corpus: Path
+) -> None:
+    fake.members[GROUP["id"]] = {ADMIN["id"]}
+    application = await running(fake, corpus)
+    try:
+        menu = await ask(fake, group_message("/scope", ADMIN))
+        since = len(fake.calls)
+        fake.push(press(menu, button_data(menu, "▫️ 法律"), ADMIN))
+        bound = await reply_saying(fake, "只检索：法律", since)
+        since = len(fake.calls)
+        fake.push(press(bound, row_data(bound, "✅ 法律")[1], ADMIN))  # its 🌐 → 🔒
+        await reply_saying(fake, "只检索：法律", since)
+        outsider = await outsider_views(fake)
+        fake.members[GROUP["id"]].add(USER["id"])
+    finally:
+        await stop_bot(application)
+    for name, view in outsider.items():
+        for secret in ("中华人民共和国监察法", "监察机关", "监察官", "法律"):  # title, text, name
+            assert secret not in view, (name, secret)
+    application = await running(fake, corpus)  # a fresh process: membership asked again
+    try:
+        member = await ask(fake, {"message": message("监察委员会履行哪些职责", user=USER)})
+        in_group = await ask(fake, group_message("/ask 监察委员会履行哪些职责"))
+    finally:
+        await stop_bot(application)
+    assert "监察法" in plain(member.params["text"])
+    assert "监察法" in plain(in_group.params["text"])
+    assert fake.refusals == []
+
+
+async def outsider_views(fake: FakeBotAPI) -> dict[str, str]:
+    """What someone outside the group sees: a question, inline, /toc, /docs, /start."""
+    views = {}
+    for name, text in (
+        ("question", "监察委员会履行哪些职责"),
+        ("article", "监察法第十四条"),
+        ("toc", "/toc"),
+        ("docs", "/docs"),
+        ("start", "/start"),
+        ("about", "/about"),
+    ):
+        call = await ask(fake, {"message": message(text, user=USER)})
+        views[name] = plain(call.params["text"]) + str(call.params.get("reply_markup", ""))
+    since = len(fake.calls)
+    fake.push(inline("监察委员会 职责"))
+    answered = await asyncio.to_thread(fake.wait_for, "answerInlineQuery", 1, 10.0, since)
+    views["inline"] = str(answered[0].params.get("results"))
+    return views
