@@ -110,9 +110,9 @@ def terminal_hits(hits: Sequence[Hit], color: bool) -> str:
 
 def terminal_chunk(chunk: Chunk) -> str:
     """One passage as `chunks` prints it."""
-    return (
-        f"[{chunk.id}] {chunk.doc}:{chunk.start}-{chunk.end} {heading_path(chunk)}\n{chunk.text}"
-    )
+    pages = f" ({page_label(chunk.pages)})" if chunk.pages else ""
+    where = f"{chunk.doc}:{chunk.start}-{chunk.end}{pages}"
+    return f"[{chunk.id}] {where} {heading_path(chunk)}\n{chunk.text}"
 
 
 # --- Telegram HTML ------------------------------------------------------------------

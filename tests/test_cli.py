@@ -14,7 +14,8 @@ from bot.cli import main
 from tests.conftest import DATA, LIBRARY, ROOT, SEED_CORPUS, SPEECH
 
 RESULT_KEYS = {
-    "id", "doc", "title", "headings", "article", "text", "start", "end", "score", "highlights",
+    "id", "doc", "title", "headings", "article", "text", "start", "end", "pages", "score",
+    "highlights",
 }  # fmt: skip
 
 

@@ -46,6 +46,7 @@ async def test_start_registers_chinese_and_english_commands(
         "help",
         "ask",
         "toc",
+        "docs",
         "about",
     ]
     assert "language_code" not in zh.params

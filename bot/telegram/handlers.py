@@ -41,6 +41,7 @@ from bot.telegram.messages import say
 from bot.telegram.replies import (
     Services,
     answer_view,
+    is_admin,
     is_private,
     lang_of,
     reply_with_answer,
@@ -155,7 +156,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """How to use the bot in private chats, groups, channels and inline."""
-    await send(update, context, say(lang_of(update), "help", username=context.bot.username))
+    lang = lang_of(update)
+    text = say(lang, "help", username=context.bot.username)
+    if is_private(update.effective_chat) and is_admin(services(context), update.effective_user):
+        text += say(lang, "help_admin")
+    await send(update, context, text)
 
 
 async def toc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

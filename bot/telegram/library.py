@@ -133,7 +133,13 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if status is None:
         return
     corpus = settings.corpus_dir
-    token, path = await asyncio.to_thread(library.new_staging, corpus, Path(name).suffix.lower())
+    try:
+        suffix = Path(name).suffix.lower()
+        token, path = await asyncio.to_thread(library.new_staging, corpus, suffix)
+    except OSError as error:
+        log.error("Cannot store uploads in the corpus folder %s: %s", corpus, error)
+        await edit(context, status, say(lang, "upload_not_writable"))
+        return
     try:
         file = await with_retries(lambda: context.bot.get_file(document.file_id))
         await file.download_to_drive(path)
@@ -201,7 +207,12 @@ async def add_staged(
     _, target, title = found
     replaces = superseded(service.searcher, target, title)
     await edit(context, status, say(lang, "upload_indexing", title=html.escape(title)))
-    target = await asyncio.to_thread(library.install, corpus, token, replaces)
+    try:
+        target = await asyncio.to_thread(library.install, corpus, token, replaces)
+    except (OSError, ValueError) as error:
+        log.error("Could not put an upload in the corpus: %s", error)
+        await edit(context, status, say(lang, "upload_not_writable"))
+        return
     log.info("Added %s to the corpus (replacing %s)", target, replaces or "nothing")
     outcome = await reload_index(context.application, lang, rebuild=False)
     await edit(context, status, added_text(service.searcher, target, lang) or outcome)

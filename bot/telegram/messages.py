@@ -33,6 +33,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "upload_replace": "《{title}》已在资料库中（<code>{path}</code>）。用新文件替换吗？",
         "replace": "替换",
         "cancel": "取消",
+        "upload_not_writable": "❌ 资料库文件夹（CORPUS_DIR）不可写，文件没有加入。请管理员检查文件夹权限（systemd 服务需在 ReadWritePaths 里加上它）。",
         "upload_gone": "这个文件已经处理过或已过期，请重新发送。",
         "upload_indexing": "⏳ 已读取《{title}》，正在建立索引…（期间照常回答问题）",
         "upload_done": (
@@ -75,7 +76,13 @@ TEXTS: dict[str, dict[str, str]] = {
             "• <b>频道</b>：把我设为管理员，发布以 <code>/ask</code> 开头的消息。\n"
             "• <b>任意聊天</b>：输入 <code>@{username} 关键词</code>，把找到的段落连同出处发出去。\n\n"
             "答案下方：<b>全文</b>看段落所在的整节，<b>更多结果</b>翻页；📎 后面的出处点一下即可复制。\n"
-            "/toc 浏览目录 · /about 关于资料库"
+            "/toc 浏览目录 · /docs 文档列表 · /about 关于资料库"
+        ),
+        "help_admin": (
+            "\n\n<b>管理员</b>\n• 把文件（.txt .md .docx .pdf .html，20 MB 以内）私聊发给我，就会加入资料库；"
+            "说明里写 <code>文集：名称</code> 放进某个文集（子文件夹）。\n"
+            "• /docs 文档列表 · /remove 删除文档 · /reload 重新读取 · /stats 运行情况\n"
+            "• 在群或频道里发送 /scope，选择它检索哪些文集，或把文集设为私有。"
         ),
         "no_result": "没有找到相关内容。换个说法试试，或发送 /toc 查看目录。",
         "no_more": "没有更多结果了。",
@@ -173,6 +180,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "upload_replace": "《{title}》 is in the library already (<code>{path}</code>). Replace it with the new file?",
         "replace": "Replace",
         "cancel": "Cancel",
+        "upload_not_writable": "❌ The corpus folder (CORPUS_DIR) is not writable; the file was not added. Check the folder's permissions (a systemd service needs it in ReadWritePaths).",
         "upload_gone": "This file was dealt with already or has expired; please send it again.",
         "upload_indexing": "⏳ Read 《{title}》; indexing… (questions are answered meanwhile)",
         "upload_done": (
@@ -218,7 +226,13 @@ TEXTS: dict[str, dict[str, str]] = {
             "its source.\n\n"
             "Under an answer: <b>Full text</b> shows the whole section, <b>More</b> pages on; tap "
             "the source after 📎 to copy it.\n"
-            "/toc browse the contents · /about the library"
+            "/toc browse the contents · /docs the documents · /about the library"
+        ),
+        "help_admin": (
+            "\n\n<b>Admins</b>\n• Send me a file (.txt .md .docx .pdf .html, up to 20 MB) in this chat to add it; "
+            "a caption <code>collection: name</code> puts it in a collection (a subfolder).\n"
+            "• /docs documents · /remove take one out · /reload re-read · /stats how it runs\n"
+            "• Send /scope in a group or channel to choose the collections it searches, or make one private."
         ),
         "no_result": "Nothing found. Try other words, or send /toc to see the outline.",
         "no_more": "No more results.",
