@@ -4,13 +4,17 @@ corpus finds, looks up, lists and opens only their documents."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
+from bot.database import database_path
 from bot.documents.corpus import collection_of, load_corpus
+from bot.scopes import Scopes, chat_scope, reader_scope
 from bot.search.build import build_searcher
 from bot.search.searcher import Searcher
+from bot.unanswered import UnansweredLog
 from tests.conftest import LIBRARY, SPEECH
 
 LAW = "13_监察法.txt"
@@ -84,3 +88,34 @@ def test_an_empty_scope_finds_nothing(collections: Searcher) -> None:
 
 def test_collections_are_listed(collections: Searcher) -> None:
     assert collections.collections() == ["", "党规", "法律"]
+
+
+def test_bindings_are_read_fresh_by_every_process_sharing_the_file(tmp_path: Path) -> None:
+    one, other = Scopes(tmp_path / "bot.sqlite3"), Scopes(tmp_path / "bot.sqlite3")
+    one.bind(-100, {"法律", "党规"})
+    one.set_private("党规", True)
+    assert other.bound(-100) == {"法律", "党规"} and other.private() == {"党规"}
+    assert other.chats_of("党规") == [-100]
+    other.bind(-100, ())
+    other.set_private("党规", False)
+    assert one.bound(-100) == frozenset() and one.private() == frozenset()
+    one.close()
+    other.close()
+
+
+def test_the_older_unanswered_database_is_taken_over(tmp_path: Path) -> None:
+    old = UnansweredLog(tmp_path / "unanswered.sqlite3")
+    old.record("火星移民政策")
+    old.close()
+    path = database_path(tmp_path)
+    assert path.name == "bot.sqlite3" and not (tmp_path / "unanswered.sqlite3").exists()
+    assert UnansweredLog(path).top() == [("火星移民政策", 1)]
+
+
+def test_what_a_chat_and_a_reader_may_search() -> None:
+    every = ["", "党规", "法律"]
+    assert chat_scope(every, (), ()) == set(every)
+    assert chat_scope(every, (), {"党规"}) == {"", "法律"}
+    assert chat_scope(every, {"党规", "旧"}, {"党规"}) == {"党规"}  # a gone folder drops out
+    assert reader_scope(every, {"党规"}, ()) == {"", "法律"}
+    assert reader_scope(every, {"党规"}, {"党规"}) == set(every)
