@@ -62,6 +62,11 @@ class Scopes:
         ]
         self._write(statements)
 
+    def move(self, old_chat_id: int, new_chat_id: int) -> None:
+        """Carry a chat's bindings over to its new id (a group that became a supergroup)."""
+        self.bind(new_chat_id, self.bound(old_chat_id) | self.bound(new_chat_id))
+        self.bind(old_chat_id, ())
+
     def private(self) -> frozenset[str]:
         """The collections marked private."""
         return frozenset(

@@ -281,6 +281,7 @@ class FakeBotAPI:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.strangers: set[int] = set()  # users who never opened a chat with the bot
         self.chat_types: dict[int, str] = {}  # chat id → type, for chats not private
+        self.chat_titles: dict[int, str] = {}  # chat id → title, for getChat
         self._answered_queries: set[str] = set()
         self.files: dict[str, tuple[bytes, str]] = {}  # file id → (content, file_path)
         self.members: dict[int, set[int]] = {}  # chat id → its members, for getChatMember
@@ -354,6 +355,8 @@ class FakeBotAPI:
                     posted = update[kind]
                     self.messages[(posted["chat"]["id"], posted["message_id"])] = posted
                     self.chat_types[posted["chat"]["id"]] = posted["chat"]["type"]
+                    if "title" in posted["chat"]:
+                        self.chat_titles[posted["chat"]["id"]] = posted["chat"]["title"]
             self._updates.append(update)
             self._cond.notify_all()
             return update["update_id"]
@@ -711,6 +714,27 @@ class FakeBotAPI:
             "file_unique_id": "AgAD" + file_id[-6:],
             "file_size": len(data),
             "file_path": file_path,
+        }
+
+    def api_getChat(self, params: dict[str, Any]) -> Any:
+        chat_id = params.get("chat_id")
+        kind = self.chat_types.get(chat_id)  # type: ignore[arg-type]
+        if kind is None:
+            raise BadRequest("chat not found")
+        title = self.chat_titles.get(chat_id, "")  # type: ignore[arg-type]
+        return {
+            "id": chat_id,
+            "type": kind,
+            "title": title,
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
         }
 
     def api_getChatMember(self, params: dict[str, Any]) -> Any:

@@ -298,3 +298,110 @@ async def outsider_views(fake: FakeBotAPI) -> dict[str, str]:
     answered = await asyncio.to_thread(fake.wait_for, "answerInlineQuery", 1, 10.0, since)
     views["inline"] = str(answered[0].params.get("results"))
     return views
+
+
+async def test_the_scope_menu_goes_to_the_admin_never_to_the_group(
+    fake: FakeBotAPI, corpus: Path
+) -> None:
+    channel = {"id": -100777, "type": "channel", "title": "学习频道"}
+    fake.members[GROUP["id"]] = {ADMIN["id"]}
+    application = await running(fake, corpus)
+    try:
+        since = len(fake.calls)
+        menu = await ask(fake, group_message("/scope", ADMIN))
+        assert menu.params["chat_id"] == ADMIN["id"]
+        assert "学习群" in plain(menu.params["text"])  # it says which chat it sets
+        assert fake.posts(GROUP["id"], since) == []
+        fake.strangers.add(ADMIN["id"])  # an admin who never opened a private chat
+        notice = await ask(fake, group_message("/scope", ADMIN))
+        fake.strangers.clear()
+        post = await ask(fake, {"channel_post": message("/scope", channel, None)})
+        opened = await ask(fake, {"message": message("/scope -100777", ADMIN_CHAT, ADMIN)})
+        since = len(fake.calls)
+        fake.push(press(opened, row_data(opened, "▫️ 法律")[1], ADMIN))  # 法律 private
+        await reply_saying(fake, "未绑定", since)
+        await asyncio.to_thread(fake.wait_for, "setMyDescription", 2, 10.0, since)
+    finally:
+        await stop_bot(application)
+    for call in (notice, post):
+        assert call.params["chat_id"] in (GROUP["id"], channel["id"])
+        assert "法律" not in plain(call.params["text"]) and "reply_markup" not in call.params
+    assert "/scope -100777" in plain(post.params["text"])
+    assert "学习频道" in plain(opened.params["text"])
+    described = fake.sent("setMyDescription", since)[-2:]
+    assert all("监察法" not in c.params["description"] for c in described)
+    assert "监察法" in fake.sent("setMyDescription")[0].params["description"]  # before
+    # the one refused call: the menu to an admin who never opened a private chat (Telegram
+    # says so only by refusing it)
+    assert fake.refusals == [("sendMessage", "bot can't initiate conversation with a user")]
+
+
+async def test_inline_answers_are_personal(fake: FakeBotAPI, corpus: Path) -> None:
+    application = await running(fake, corpus)
+    try:
+        since = len(fake.calls)
+        fake.push(inline("监察委员会 职责"))
+        found = await asyncio.to_thread(fake.wait_for, "answerInlineQuery", 1, 10.0, since)
+        fake.push(inline("火星移民政策"))
+        empty = await asyncio.to_thread(fake.wait_for, "answerInlineQuery", 2, 10.0, since)
+    finally:
+        await stop_bot(application)
+    assert found[0].params["results"] and found[0].params["is_personal"] is True
+    assert empty[1].params["is_personal"] is True  # what a query finds depends on who asks
+
+
+async def test_odd_uploads_are_named_and_placed_safely(fake: FakeBotAPI, corpus: Path) -> None:
+    (corpus / "法律 法规").mkdir()
+    shutil.copy(LIBRARY / PETITIONS, corpus / "法律 法规" / PETITIONS)
+    (corpus / "userdict.txt").write_text("一岗双责 100 n\n", encoding="utf-8")
+    untitled = "党员要坚定理想信念，牢记初心使命，自觉做共产主义远大理想的坚定信仰者。" * 3
+    application = await running(fake, corpus)
+    try:
+        since = len(fake.calls)
+        fake.push(sent_file(fake, untitled.encode(), "2024年学习要点.txt"))
+        first = await reply_saying(fake, "已加入《2024年学习要点》", since)
+        since = len(fake.calls)
+        body = "# userdict\n\n" + "各级党组织要认真学习贯彻，抓好落实。" * 5
+        fake.push(sent_file(fake, body.encode(), "x.md", caption="法律 法规"))
+        second = await reply_saying(fake, "已加入《userdict》", since)
+        since = len(fake.calls)
+        fake.push(
+            sent_file(fake, b"# " + "很长的标题".encode() * 900 + b"\n\n" + body.encode(), "y.md")
+        )
+        third = await reply_saying(fake, "已加入", since)
+    finally:
+        await stop_bot(application)
+    files = corpus_files(corpus)
+    assert "2024年学习要点.txt" in files  # titled by the name it was sent under
+    assert "法律 法规/userdict.md" in files  # into the existing folder, as it is named
+    assert (corpus / "userdict.txt").read_text(encoding="utf-8") == "一岗双责 100 n\n"
+    assert "文集：法律 法规" in plain(second.params["text"])
+    assert len(third.params["text"]) < 4096 and "…" in plain(third.params["text"])
+    assert "2024年学习要点" in plain(first.params["text"])
+    assert not [name for name in files if name.startswith(".uploads/")]
+    assert fake.refusals == []
+
+
+async def test_a_double_press_on_replace_adds_the_file_once(
+    fake: FakeBotAPI, corpus: Path
+) -> None:
+    application = await running(fake, corpus)
+    try:
+        since = len(fake.calls)
+        fake.push(sent_file(fake, (LIBRARY / LAW).read_bytes(), "监察法.txt", caption="法律"))
+        asked = await reply_saying(fake, "已在资料库中", since)
+        data = button_data(asked, "替换")
+        since = len(fake.calls)
+        fake.push(press(asked, data, ADMIN))
+        fake.push(press(asked, data, ADMIN))
+        await reply_saying(fake, "已加入《中华人民共和国监察法》", since)
+        await asyncio.to_thread(fake.wait_for, "answerCallbackQuery", 2, 10.0, since)
+        await asyncio.sleep(0.5)
+    finally:
+        await stop_bot(application)
+    texts = [plain(c.params["text"]) for c in fake.sent("editMessageText", since)]
+    assert not any("不可写" in text for text in texts), texts
+    files = corpus_files(corpus)
+    assert files.count("法律/中华人民共和国监察法.txt") == 1
+    assert len([name for name in files if name.startswith(".removed/")]) == 1
+    assert fake.refusals == []

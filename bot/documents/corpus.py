@@ -33,9 +33,19 @@ class Corpus:
     user_dict: Path | None = None
 
 
-def load_document(path: Path, relative: str, limits: ReadLimits | None = None) -> Document:
-    """Read, decode and outline one corpus file. Raises UnreadableFile or OSError."""
+MAX_DOCUMENT_TITLE = 120  # characters; a longer title (a styled paragraph) is cut
+
+
+def load_document(
+    path: Path, relative: str, limits: ReadLimits | None = None, file_name: str = ""
+) -> Document:
+    """Read, decode and outline one corpus file. Raises UnreadableFile or OSError.
+
+    `file_name` is the name the file goes by when it is not its path's (an upload waiting
+    under a token): a document with no title line is titled by it.
+    """
     limits = limits or ReadLimits()
+    stem = Path(file_name).stem if file_name else path.stem
     reader = reader_for(path)
     if reader is None:
         raise UnreadableFile(refusal(path))
@@ -49,13 +59,16 @@ def load_document(path: Path, relative: str, limits: ReadLimits | None = None) -
     if not extracted.text.strip():
         raise UnreadableFile("empty file")
     title, blocks = parse_outline(
-        extracted.text, extracted.levels, markdown=extracted.markdown, file_name=path.stem
+        extracted.text, extracted.levels, markdown=extracted.markdown, file_name=stem
     )
     if not blocks:
         raise UnreadableFile("no text besides a title and boilerplate")
+    title = extracted.title or title or title_from_file_name(stem)
+    if len(title) > MAX_DOCUMENT_TITLE:
+        title = title[: MAX_DOCUMENT_TITLE - 1] + "…"
     return Document(
         path=relative,
-        title=extracted.title or title or title_from_file_name(path.stem),
+        title=title,
         text=extracted.text,
         blocks=blocks,
         pages=extracted.pages,

@@ -106,12 +106,20 @@ class Searcher:
         if len(docs) == len(self.store.docs):
             return self
         if docs not in self._views:
-            self._views[docs] = replace(self, visible=docs, _views=self._views)
+            quoted = [term for term in self.quoted_terms if self._used_in(term, docs)]
+            self._views[docs] = replace(
+                self, visible=docs, quoted_terms=quoted, _views=self._views
+            )
         return self._views[docs]
 
     def collections(self) -> list[str]:
         """The library's collections (those this searcher sees), sorted; "" is the top."""
         return sorted({collection_of(self.store.docs[doc]["path"]) for doc in self._visible_docs})
+
+    def _used_in(self, term: str, docs: frozenset[int]) -> bool:
+        """Whether a passage of the documents holds the term."""
+        positions = self.index.passages_with(term)
+        return bool(np.isin(self.store.doc_of[positions], list(docs)).any())
 
     def sees(self, position: int) -> bool:
         """Whether this searcher's documents hold the passage at `position`."""

@@ -27,6 +27,7 @@ from bot.telegram.replies import (
     services,
     with_retries,
 )
+from bot.telegram.scope import publish_description
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,7 @@ async def reload_index(application: Application, lang: str = "zh", rebuild: bool
             return say(lang, "reload_failed", reason=html.escape(str(error)[:300]))
         service.searcher, service.corpus = opened.searcher, opened.corpus
         seconds = time.perf_counter() - began
+        await publish_description(application)  # the titles anyone may see have changed
         log.info("Swapped in the index (%s) in %.1f s", opened.reason, seconds)
         return say(
             lang,

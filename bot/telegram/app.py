@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import socket
 import time
@@ -32,6 +31,7 @@ from bot import redaction
 from bot.config import ConfigError, Settings, StartupError, check_webhook
 from bot.search.searcher import Searcher
 from bot.telegram.admin import gate, id_command, reload_command, stats_command, watch_corpus
+from bot.telegram.collections import chat_migrated, scope_button, scope_command
 from bot.telegram.handlers import (
     about,
     ask,
@@ -39,7 +39,6 @@ from bot.telegram.handlers import (
     group_text,
     help_command,
     inline_query,
-    library_name,
     not_text,
     on_error,
     private_text,
@@ -51,14 +50,12 @@ from bot.telegram.library import (
     docs_command,
     remove_button,
     remove_command,
-    scope_button,
-    scope_command,
     upload,
     upload_button,
 )
 from bot.telegram.messages import say
 from bot.telegram.replies import Services
-from bot.telegram.scope import public_library
+from bot.telegram.scope import public_library, publish_description
 
 COMMANDS = ("start", "help", "ask", "toc", "docs", "about")
 log = logging.getLogger(__name__)
@@ -73,9 +70,8 @@ async def post_init(application: Application) -> None:
     for lang, code in (("zh", None), ("en", "en")):
         commands = [BotCommand(name, say(lang, f"cmd_{name}")) for name in COMMANDS]
         await bot.set_my_commands(commands, language_code=code)
-        library = html.unescape(library_name(public_library(service), lang))
-        await bot.set_my_description(say(lang, "description", library=library)[:512], code)
         await bot.set_my_short_description(say(lang, "short_description"), code)
+    await publish_description(application)
     service.examples(public_library(service))  # chosen now, so the first /start is quick
     if service.settings.reload_interval > 0:
         service.watcher = asyncio.create_task(watch_corpus(application))
@@ -151,6 +147,7 @@ def build_application(
     posts = messages | filters.UpdateType.CHANNEL_POST
     application.add_handler(CommandHandler("scope", scope_command, filters=posts))
     application.add_handler(CommandHandler("ask", ask, filters=asked | channel))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
     # 2. plain text: every message in private chats; mentions and replies in groups
     private = filters.ChatType.PRIVATE
     application.add_handler(

@@ -54,6 +54,7 @@ from bot.telegram.views import (
     View,
     contents_view,
     echoed_question,
+    library_name,
     passage_view,
     section_view,
     shows,
@@ -65,7 +66,6 @@ log = logging.getLogger(__name__)
 INLINE_PAGE = 20  # results per inline answer (Telegram allows 50)
 SNIPPET_CHARS = 60
 INLINE_TITLE_CHARS = 12  # the document's title in an inline result's title
-LIBRARY_TITLES = 4  # documents named on the welcome screen
 AGAIN = "again"  # the start parameter for "press that button again, now that we have a chat"
 
 
@@ -112,16 +112,6 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     if mentioned is not None:
         return mentioned
     return message.text or "" if replied_answer(message, bot_id) is not None else None
-
-
-def library_name(searcher: Searcher, lang: str) -> str:
-    """The loaded documents, named for a welcome: one title, or how many and which."""
-    titles = [root.heading for _, root in searcher.contents.documents()]
-    if len(titles) == 1:
-        return say(lang, "library_one", title=html.escape(titles[0]))
-    named = "、".join(f"《{html.escape(t)}》" for t in titles[:LIBRARY_TITLES])
-    more = "等" if len(titles) > LIBRARY_TITLES else ""
-    return say(lang, "library_many", count=len(titles), titles=named, more=more)
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -416,13 +406,20 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if answer is None or (not answer.hits and offset == 0):
         key = "inline_nothing" if text else "inline_start"
         start = InlineQueryResultsButton(say(lang, key), start_parameter="inline")
-        await with_retries(lambda: query.answer([], button=start, cache_time=60 if text else 300))
+        await with_retries(
+            lambda: query.answer(
+                [], button=start, cache_time=60 if text else 300, is_personal=True
+            )
+        )
         return
     results = inline_articles(searcher, answer.hits)
     following = offset + len(answer.hits)
     # None, not "": python-telegram-bot 22 sends "" as "[]", which clients would send back.
     next_offset = str(following) if answer.hits and following < answer.total else None
-    await with_retries(lambda: query.answer(results, next_offset=next_offset, cache_time=60))
+    # personal: what a query finds depends on who asks (private collections)
+    await with_retries(
+        lambda: query.answer(results, next_offset=next_offset, cache_time=60, is_personal=True)
+    )
 
 
 def inline_articles(searcher: Searcher, hits: tuple[Hit, ...]) -> list[InlineQueryResultArticle]:

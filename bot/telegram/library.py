@@ -1,5 +1,5 @@
-"""Managing the library from Telegram: admins add documents by sending them (/docs lists
-them, /remove takes one out) and bind a group or channel to collections (/scope).
+"""Managing the library from Telegram: admins add documents by sending them, /docs lists
+them, /remove takes one out.
 
 Every button carries what it needs (a staged file's token, a document's or collection's
 tag), so it keeps working after a restart.
@@ -14,7 +14,6 @@ import logging
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -41,7 +40,9 @@ log = logging.getLogger(__name__)
 
 DOWNLOAD_LIMIT = 20 * 2**20  # bytes: the largest file a bot may download from Telegram
 OUTLINE_SHOWN = 12  # top-level headings listed after an upload
+TITLE_SHOWN = 60  # characters of a title in the messages about an upload
 DOCS_SHOWN = 40  # documents listed by /docs and offered by /remove
+DOCS_BUDGET = 3500  # characters of a /docs listing (Telegram takes 4096)
 CAPTION_COLLECTION = ("文集：", "文集:", "collection:", "collection：")
 TAG_BYTES = 4
 
@@ -51,14 +52,19 @@ def tag(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=TAG_BYTES).hexdigest()
 
 
+def file_tag(service: Services, path: str) -> str:
+    """A document file's tag: its path and when it last changed, so a confirmation made
+    for one version never removes the next."""
+    try:
+        changed = library.inside(service.settings.corpus_dir, path).stat().st_mtime_ns
+    except (OSError, ValueError):
+        changed = 0
+    return tag(f"{path}\x00{changed}")
+
+
 def collection_label(name: str, lang: str) -> str:
     """A collection as users see it ("" is the corpus's top folder)."""
     return name or say(lang, "top_folder")
-
-
-def collection_button(name: str, lang: str) -> str:
-    """A collection's name on a button."""
-    return shorten_middle(collection_label(name, lang), 20)
 
 
 def button(text: str, data: str) -> InlineKeyboardButton:
@@ -91,7 +97,7 @@ def collection_from_caption(caption: str | None, collections: list[str]) -> str:
     text = (caption or "").strip()
     for prefix in CAPTION_COLLECTION:
         if text.lower().startswith(prefix):
-            return library.safe_name(text[len(prefix) :].strip(), "")
+            return text[len(prefix) :].strip()  # made safe, or refused, by library.stage
     return text if text and text in collections else ""
 
 
@@ -117,14 +123,14 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service, lang, user = services(context), lang_of(update), update.effective_user
     message = update.effective_message
     document = message.document if message is not None else None
-    if document is None or user is None:
+    if document is None or user is None or message is None:
         return
     if not is_admin(service, user):
         await send(update, context, say(lang, "file_not_admin"))
         return
     name = document.file_name or "file"
-    settings = service.settings
-    refused = refusal_of(name, document.file_size or 0, settings.max_file_mb * 2**20, lang)
+    max_bytes = service.settings.max_file_mb * 2**20
+    refused = refusal_of(name, document.file_size or 0, max_bytes, lang)
     if refused is not None:
         await send(update, context, refused)
         return
@@ -132,64 +138,79 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     status = await send(update, context, say(lang, "upload_reading", name=shown))
     if status is None:
         return
-    corpus = settings.corpus_dir
+    corpus = service.settings.corpus_dir
+    token = ""
     try:
-        suffix = Path(name).suffix.lower()
-        token, path = await asyncio.to_thread(library.new_staging, corpus, suffix)
-    except OSError as error:
-        log.error("Cannot store uploads in the corpus folder %s: %s", corpus, error)
-        await edit(context, status, say(lang, "upload_not_writable"))
-        return
-    try:
-        file = await with_retries(lambda: context.bot.get_file(document.file_id))
-        await file.download_to_drive(path)
-    except TelegramError as error:
-        library.discard(corpus, token)
-        log.warning("Could not download an upload: %s", error)
-        await edit(context, status, say(lang, "upload_download_failed", name=shown))
-        return
-    collection = collection_from_caption(message.caption, service.searcher.collections())
-    try:
-        staged = await asyncio.to_thread(
-            library.stage, corpus, token, path, collection, read_limits(settings)
+        token, path = await asyncio.to_thread(
+            library.new_staging, corpus, Path(name).suffix.lower()
         )
-    except (UnreadableFile, OSError, ValueError) as error:
-        library.discard(corpus, token)
-        log.info("Upload by admin %s refused: %s (%s)", user.id, name, error)
-        reason = html.escape(str(error))
-        await edit(context, status, say(lang, "upload_unreadable", name=shown, reason=reason))
+        file = await with_retries(lambda: context.bot.get_file(document.file_id))
+        refused = refusal_of(name, file.file_size or 0, max_bytes, lang)  # as the server says
+        if refused is not None:
+            raise Refused(refused)
+        await file.download_to_drive(path)
+        collection = collection_from_caption(message.caption, service.searcher.collections())
+        staged = await asyncio.to_thread(
+            library.stage, corpus, token, path, collection, read_limits(service.settings), name
+        )
+    except Exception as error:  # whatever failed, the corpus is as it was and the admin told
+        if token:
+            library.discard(corpus, token)
+        log.info("Upload by admin %s not taken: %r (%s)", user.id, name, error)
+        await edit(context, status, upload_failure(error, shown, lang))
         return
     log.info(
         "Upload by admin %s: %r, %d bytes, read as %r",
         user.id, name, document.file_size or 0, staged.document.title,
     )  # fmt: skip
-    replaces = superseded(service.searcher, staged.target, staged.document.title)
-    if replaces:
-        keyboard = InlineKeyboardMarkup(
+    async with service.upload_lock:
+        replaces = supersedes(service, staged.target, staged.document.title)
+        if not replaces:
+            await add_staged(context, status, token, lang)
+            return
+    keyboard = InlineKeyboardMarkup(
+        [
             [
-                [
-                    button(say(lang, "replace"), f"u:y:{token}"),
-                    button(say(lang, "cancel"), f"u:n:{token}"),
-                ]
+                button(say(lang, "replace"), f"u:y:{token}"),
+                button(say(lang, "cancel"), f"u:n:{token}"),
             ]
-        )
-        title = html.escape(staged.document.title)
-        where = html.escape(", ".join(replaces))
-        await edit(context, status, say(lang, "upload_replace", title=title, path=where), keyboard)
-        return
-    await add_staged(context, status, token, lang)
+        ]
+    )
+    title = html.escape(shorten_middle(staged.document.title, TITLE_SHOWN))
+    where = html.escape(shorten_middle(", ".join(replaces), 120))
+    await edit(context, status, say(lang, "upload_replace", title=title, path=where), keyboard)
 
 
-def superseded(searcher: Searcher, target: str, title: str) -> list[str]:
-    """The documents a new file would replace: the one at its path, and any in the same
-    collection with the same title."""
+class Refused(Exception):
+    """An upload refused with a message for the admin."""
+
+
+def upload_failure(error: Exception, shown: str, lang: str) -> str:
+    """What the admin is told when a sent file is not taken in."""
+    if isinstance(error, Refused):
+        return str(error)
+    if isinstance(error, TelegramError):
+        return say(lang, "upload_download_failed", name=shown)
+    if isinstance(error, UnreadableFile | ValueError):
+        reason = html.escape(shorten_middle(str(error), 300))
+        return say(lang, "upload_unreadable", name=shown, reason=reason)
+    if isinstance(error, OSError):
+        return say(lang, "upload_not_writable")
+    return say(lang, "upload_unreadable", name=shown, reason=type(error).__name__)
+
+
+def supersedes(service: Services, target: str, title: str) -> list[str]:
+    """What a new file would replace: the document at its path, any in the same
+    collection with the same title, and any other file at its path."""
     folder = target.rsplit("/", 1)[0] if "/" in target else ""
     found = []
-    for doc in searcher.store.docs:
+    for doc in service.searcher.store.docs:
         path = doc["path"]
         same_folder = (path.rsplit("/", 1)[0] if "/" in path else "") == folder
         if path == target or (same_folder and doc["title"] == title):
             found.append(path)
+    if target not in found and library.occupied(service.settings.corpus_dir, target):
+        found.append(target)
     return found
 
 
@@ -197,30 +218,37 @@ async def add_staged(
     context: ContextTypes.DEFAULT_TYPE, status: Message, token: str, lang: str
 ) -> None:
     """Put a staged file in the corpus, re-index (the old index answers meanwhile) and
-    say what was added: title, passages, pages, and the top-level outline."""
+    say what was added: title, passages, pages, and the top-level outline. Call it
+    holding the upload lock, so what it replaces is what was confirmed."""
     service: Services = context.application.bot_data["services"]
     corpus = service.settings.corpus_dir
     found = library.staged(corpus, token)
     if found is None:
-        await edit(context, status, say(lang, "upload_gone"))
-        return
+        return  # a second press: the first put it in place and says so
     _, target, title = found
-    replaces = superseded(service.searcher, target, title)
-    await edit(context, status, say(lang, "upload_indexing", title=html.escape(title)))
+    replaces = supersedes(service, target, title)
+    shown = html.escape(shorten_middle(title, TITLE_SHOWN))
+    await edit(context, status, say(lang, "upload_indexing", title=shown))
     try:
         target = await asyncio.to_thread(library.install, corpus, token, replaces)
+    except FileNotFoundError:
+        return  # another press put it in place meanwhile, and says so
     except (OSError, ValueError) as error:
         log.error("Could not put an upload in the corpus: %s", error)
         await edit(context, status, say(lang, "upload_not_writable"))
         return
     log.info("Added %s to the corpus (replacing %s)", target, replaces or "nothing")
     outcome = await reload_index(context.application, lang, rebuild=False)
-    await edit(context, status, added_text(service.searcher, target, lang) or outcome)
+    text = added_text(service.searcher, target, lang)
+    if text is None:  # saved, but the index lacks it: the rebuild failed or skipped it
+        where = html.escape(target)
+        text = say(lang, "upload_saved_not_indexed", path=where, outcome=outcome)
+    await edit(context, status, text)
 
 
 def added_text(searcher: Searcher, path: str, lang: str) -> str | None:
     """What an admin is told once a document answers: its title, passages, pages and
-    top-level headings (None when the index lacks it: its reload failed)."""
+    top-level headings (None when the index lacks it)."""
     store = searcher.store
     doc = next((i for i, meta in enumerate(store.docs) if meta["path"] == path), None)
     if doc is None:
@@ -231,34 +259,38 @@ def added_text(searcher: Searcher, path: str, lang: str) -> str | None:
     headings = [f"• {html.escape(shorten_middle(c.heading, 30))}" for c in root.children]
     if len(headings) > OUTLINE_SHOWN:
         headings = [*headings[:OUTLINE_SHOWN], "…"]
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
     return say(
         lang,
         "upload_done",
-        title=html.escape(root.heading),
+        title=html.escape(shorten_middle(root.heading, TITLE_SHOWN)),
         passages=end - begin,
         pages=say(lang, "upload_pages", pages=pages) if pages else "",
         path=html.escape(path),
         outline="\n".join(headings) or say(lang, "upload_no_outline"),
-    )
+    ) + (say(lang, "upload_collection", name=html.escape(folder)) if folder else "")
 
 
 async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """替换 / 取消 on a file that would replace a document (u:y:<token>, u:n:<token>)."""
     query = update.callback_query
     service, lang = services(context), lang_of(update)
-    if not is_admin(service, query.from_user):
+    message = query.message if isinstance(query.message, Message) else None
+    if not is_admin(service, query.from_user) or message is None:
         await with_retries(lambda: query.answer(say(lang, "admins_only")))
         return
     _, choice, token = (query.data or "").split(":", 2)
-    message = query.message if isinstance(query.message, Message) else None
-    await with_retries(query.answer)
-    if message is None:
+    corpus = service.settings.corpus_dir
+    if library.staged(corpus, token) is None:  # done, cancelled, expired, or being done
+        await with_retries(lambda: query.answer(say(lang, "upload_gone")))
         return
+    await with_retries(query.answer)
     if choice == "n":
-        library.discard(service.settings.corpus_dir, token)
+        library.discard(corpus, token)
         await edit(context, message, say(lang, "upload_cancelled"))
         return
-    await add_staged(context, message, token, lang)
+    async with service.upload_lock:
+        await add_staged(context, message, token, lang)
 
 
 # --- listing and removing ---------------------------------------------------------------
@@ -266,27 +298,30 @@ async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """/docs: the documents this chat searches, by collection; an admin in a private chat
     also sees each file and its passage count."""
     service, lang = services(context), lang_of(update)
-    searcher = await searcher_for(update, context)
     detailed = is_private(update.effective_chat) and is_admin(service, update.effective_user)
+    searcher = service.searcher if detailed else await searcher_for(update, context)
     documents = searcher.contents.documents()
     if not documents:
         await send(update, context, say(lang, "docs_none"))
         return
     lines = [say(lang, "docs_title", count=len(documents))]
-    current = None
-    for doc, root in documents[:DOCS_SHOWN]:
+    current, shown = None, 0
+    for doc, root in documents:
+        if shown == DOCS_SHOWN or sum(len(line) + 1 for line in lines) > DOCS_BUDGET:
+            break
         path = searcher.store.docs[doc]["path"]
         folder = path.rsplit("/", 1)[0].split("/")[0] if "/" in path else ""
         if folder != current and len(searcher.collections()) > 1:
             lines.append(f"\n📁 <b>{html.escape(collection_label(folder, lang))}</b>")
             current = folder
-        line = f"• 《{html.escape(root.heading)}》"
+        line = f"• 《{html.escape(shorten_middle(root.heading, TITLE_SHOWN))}》"
         if detailed:
             begin, end = searcher.store.doc_range(doc)
-            line += f"\n  <code>{html.escape(path)}</code> · {end - begin}"
+            line += f"\n  <code>{html.escape(shorten_middle(path, 80))}</code> · {end - begin}"
         lines.append(line)
-    if len(documents) > DOCS_SHOWN:
-        lines.append(say(lang, "docs_more", count=len(documents) - DOCS_SHOWN))
+        shown += 1
+    if shown < len(documents):
+        lines.append(say(lang, "docs_more", count=len(documents) - shown))
     await send(update, context, "\n".join(lines))
 
 
@@ -305,7 +340,7 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await send(update, context, say(lang, "remove_none"))
         return
     rows = [
-        [button(shorten_middle(meta["title"], 30), f"x:{tag(meta['path'])}")]
+        [button(shorten_middle(meta["title"], 30), f"x:{file_tag(service, meta['path'])}")]
         for meta in docs[:DOCS_SHOWN]
     ]
     more = say(lang, "remove_more", count=len(docs) - DOCS_SHOWN) if len(docs) > DOCS_SHOWN else ""
@@ -326,7 +361,8 @@ async def remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await edit(context, message, say(lang, "remove_cancelled"))
         return
     wanted = parts[-1]
-    meta = next((m for m in service.searcher.store.docs if tag(m["path"]) == wanted), None)
+    docs = service.searcher.store.docs
+    meta = next((m for m in docs if file_tag(service, m["path"]) == wanted), None)
     if meta is None:
         await edit(context, message, say(lang, "remove_gone"))
         return
@@ -350,93 +386,3 @@ async def remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     log.info("Removed %s from the corpus (by admin %s)", meta["path"], query.from_user.id)
     outcome = await reload_index(context.application, lang, rebuild=False)
     await edit(context, message, say(lang, "removed", title=title, outcome=outcome))
-
-
-# --- binding a chat to collections ------------------------------------------------------
-def scope_view(service: Services, chat_id: int, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    """The chat's collections as toggles (✅ searched), each with 🔒/🌐 (private or not)."""
-    collections = service.searcher.collections()
-    bound, private = service.scopes.bound(chat_id), service.scopes.private()
-    rows = [
-        [
-            button(
-                f"{'✅' if name in bound else '▫️'} {collection_button(name, lang)}",
-                f"s:b:{tag(name)}",
-            ),
-            button("🔒" if name in private else "🌐", f"s:p:{tag(name)}"),
-        ]
-        for name in collections
-    ]
-    rows.append([button(say(lang, "scope_clear"), "s:a"), button(say(lang, "scope_done"), "s:d")])
-    return say(
-        lang, "scope_title", state=scope_state(service, chat_id, lang)
-    ), InlineKeyboardMarkup(rows)
-
-
-def scope_state(service: Services, chat_id: int, lang: str) -> str:
-    """What the chat searches, in one line."""
-    bound = sorted(service.scopes.bound(chat_id))
-    if not bound:
-        return say(lang, "scope_unbound")
-    names = "、".join(html.escape(collection_label(name, lang)) for name in bound)
-    return say(lang, "scope_bound", names=names)
-
-
-async def scope_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/scope in a group or channel: which collections it searches, as buttons. In a group
-    only an admin gets them (others, silence); in a channel only admins can post, and
-    every press is checked against ADMIN_IDS."""
-    service, lang, chat = services(context), lang_of(update), update.effective_chat
-    if chat is None:
-        return
-    if is_private(chat):
-        await send(update, context, say(lang, "scope_private"))
-        return
-    if chat.type != ChatType.CHANNEL and not is_admin(service, update.effective_user):
-        return
-    if service.searcher.collections() == [""]:
-        await send(update, context, say(lang, "scope_no_collections"))
-        return
-    text, keyboard = scope_view(service, chat.id, lang)
-    await send(update, context, text, keyboard)
-
-
-async def scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A press on /scope's buttons: s:b:<tag> searches a collection here or not,
-    s:p:<tag> makes it private or not, s:a unbinds, s:d is done."""
-    query = update.callback_query
-    service, lang = services(context), lang_of(update)
-    message = query.message if isinstance(query.message, Message) else None
-    if not is_admin(service, query.from_user) or message is None:
-        await with_retries(lambda: query.answer(say(lang, "admins_only")))
-        return
-    chat_id = message.chat.id
-    parts = (query.data or "").split(":")
-    names = {tag(name): name for name in service.searcher.collections()}
-    name = names.get(parts[-1]) if len(parts) == 3 else None
-    if parts[1] == "d":
-        await with_retries(query.answer)
-        await edit(
-            context, message, say(lang, "scope_saved", state=scope_state(service, chat_id, lang))
-        )
-        return
-    if parts[1] == "a":
-        await asyncio.to_thread(service.scopes.bind, chat_id, ())
-    elif parts[1] == "b" and name is not None:
-        bound = set(service.scopes.bound(chat_id)) ^ {name}
-        await asyncio.to_thread(service.scopes.bind, chat_id, bound)
-    elif parts[1] == "p" and name is not None:
-        private = name not in service.scopes.private()
-        await asyncio.to_thread(service.scopes.set_private, name, private)
-    else:
-        await with_retries(lambda: query.answer(say(lang, "stale_button")))
-        return
-    log.info(
-        "Scope of chat %s changed by admin %s: %s",
-        service.pseudonym(chat_id),
-        query.from_user.id,
-        query.data,
-    )
-    await with_retries(query.answer)
-    text, keyboard = scope_view(service, chat_id, lang)
-    await edit(context, message, text, keyboard)

@@ -41,6 +41,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "<b>目录</b>\n{outline}"
         ),
         "upload_pages": "，共 {pages} 页",
+        "upload_collection": "\n文集：{name}（在群里发送 /scope 选择哪些群检索它，或设为私有）",
+        "upload_saved_not_indexed": "⚠️ 文件已保存为 <code>{path}</code>，但索引里还没有它：\n{outcome}\n下次重新载入成功后即可检索。",
         "upload_no_outline": "（没有分级标题）",
         "upload_cancelled": "已取消，资料库没有改变。",
         "docs_none": "这里还没有可以检索的文档。",
@@ -56,15 +58,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "remove_failed": "❌ 删除失败：{reason}",
         "removed": "🗑 已删除《{title}》。\n{outcome}",
         "scope_title": (
-            "🗂 <b>本聊天检索哪些文集</b>\n{state}\n\n"
-            "点文集名切换 ✅；🔒 表示私有：只有绑定它的群能检索，群成员私聊和内联也能查到，其他人看不到。"
+            "🗂 <b>{chat}</b>（<code>{chat_id}</code>）检索哪些文集\n{state}\n\n"
+            "点文集名切换 ✅；🔒 表示私有：只有绑定它的群能检索，群成员私聊和内联也能查到，其他人看不到（对所有群生效）。"
         ),
         "scope_unbound": "未绑定：检索所有公开文集。",
         "scope_bound": "只检索：{names}",
         "scope_clear": "不限（所有公开文集）",
         "scope_done": "完成",
         "scope_saved": "✅ 已保存。{state}",
-        "scope_private": "请在要设置的群或频道里发送 /scope。",
+        "scope_private": "在要设置的群里发送 /scope，菜单会私信给你；设置频道，请在这里发送 <code>/scope 频道ID</code>（在频道里发 /scope 可以看到 ID）。",
+        "scope_channel": "要设置本频道检索的文集，请管理员私聊我发送 <code>/scope {chat_id}</code>。",
+        "scope_open_private": '请先<a href="{url}">私聊我</a>点“开始”，再在群里发送 /scope，设置菜单会私信给你。',
         "scope_no_collections": "资料库没有子文件夹（文集）。把文档放进 CORPUS_DIR 下的子文件夹，就能为每个群选择文集。",
         "mention_only": "请在 @{username} 后面写上问题，例如：@{username} 年轻干部 历练",
         "help": (
@@ -188,6 +192,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "<b>Outline</b>\n{outline}"
         ),
         "upload_pages": ", {pages} pages",
+        "upload_collection": "\nCollection: {name} (send /scope in a group to choose which groups search it, or make it private)",
+        "upload_saved_not_indexed": "⚠️ The file is saved as <code>{path}</code> but the index does not have it yet:\n{outcome}\nIt answers after the next successful reload.",
         "upload_no_outline": "(no headings)",
         "upload_cancelled": "Cancelled; the library is unchanged.",
         "docs_none": "There are no documents to search here yet.",
@@ -203,15 +209,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "remove_failed": "❌ Could not remove it: {reason}",
         "removed": "🗑 Removed 《{title}》.\n{outcome}",
         "scope_title": (
-            "🗂 <b>Which collections this chat searches</b>\n{state}\n\n"
-            "Tap a collection to toggle ✅; 🔒 means private: only the chats bound to it search it, and their members in private chats and inline; nobody else sees it."
+            "🗂 Which collections <b>{chat}</b> (<code>{chat_id}</code>) searches\n{state}\n\n"
+            "Tap a collection to toggle ✅; 🔒 means private: only the chats bound to it search it, and their members in private chats and inline; nobody else sees it (for every chat)."
         ),
         "scope_unbound": "Not bound: every public collection.",
         "scope_bound": "Only: {names}",
         "scope_clear": "Any (every public collection)",
         "scope_done": "Done",
         "scope_saved": "✅ Saved. {state}",
-        "scope_private": "Send /scope in the group or channel you want to set up.",
+        "scope_private": "Send /scope in the group to set it up: the menu comes to you here. For a channel, send <code>/scope channel-id</code> here (/scope in the channel shows its id).",
+        "scope_channel": "To choose what this channel searches, an admin sends me <code>/scope {chat_id}</code> in a private chat.",
+        "scope_open_private": 'Please <a href="{url}">open a private chat</a> with me and press Start, then send /scope in the group again: the menu comes to you there.',
         "scope_no_collections": "The library has no subfolders (collections). Put documents in subfolders of CORPUS_DIR to choose them per group.",
         "mention_only": "Write the question after @{username}, e.g. @{username} 年轻干部 历练",
         "help": (

@@ -53,6 +53,7 @@ class Services:
     told_not_allowed: set[int] = field(default_factory=set)
     salt: bytes = field(default_factory=lambda: os.urandom(8))
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    upload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # check, then install
     watcher: asyncio.Task[None] | None = None
     # which message answered which question, for edited questions (lost on a restart:
     # an edit then gets a new answer)

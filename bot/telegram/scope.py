@@ -4,16 +4,19 @@ groups they are a member of (asked of Telegram with getChatMember, kept for minu
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.scopes import chat_scope, reader_scope
 from bot.search.searcher import Searcher
-from bot.telegram.replies import Services, is_private, services
+from bot.telegram.messages import say
+from bot.telegram.replies import Services, is_private, services, with_retries
+from bot.telegram.views import library_name
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,21 @@ def public_library(service: Services) -> Searcher:
     bot's public description names)."""
     library = service.searcher
     return library.scoped(set(library.collections()) - service.scopes.private())
+
+
+async def publish_description(application: Application) -> None:
+    """Set the bot's public description (Chinese, and English for English-speaking users)
+    from what anyone may see: called at start, after a re-index and whenever a collection
+    turns private or public, so a private collection's titles never stay in it."""
+    service: Services = application.bot_data["services"]
+    library = public_library(service)
+    for lang, code in (("zh", None), ("en", "en")):
+        named = html.unescape(library_name(library, lang))
+        text = say(lang, "description", library=named)[:512]
+        try:
+            await with_retries(lambda t=text, c=code: application.bot.set_my_description(t, c))
+        except TelegramError as error:
+            log.warning("Could not set the bot's description: %s", error)
 
 
 async def member_of_any(

@@ -178,6 +178,8 @@ def contents_view(searcher: Searcher, press: Press, lang: str) -> View | None:
     contents = searcher.contents
     roots = contents.documents()
     if press.doc < 0:
+        if not roots:
+            return View(say(lang, "docs_none"), None)
         if len(roots) == 1:
             doc, root = roots[0]
             return contents_view(
@@ -262,3 +264,16 @@ def source_text(citations: list[str], lang: str) -> str:
     """Where an answer comes from, as citations to copy."""
     lines = "\n".join(f"<code>{html.escape(c)}</code>" for c in citations)
     return say(lang, "source", citations=lines)
+
+
+LIBRARY_TITLES = 4  # documents named on the welcome screen
+
+
+def library_name(searcher: Searcher, lang: str) -> str:
+    """The loaded documents, named for a welcome: one title, or how many and which."""
+    titles = [root.heading for _, root in searcher.contents.documents()]
+    if len(titles) == 1:
+        return say(lang, "library_one", title=html.escape(titles[0]))
+    named = "、".join(f"《{html.escape(t)}》" for t in titles[:LIBRARY_TITLES])
+    more = "等" if len(titles) > LIBRARY_TITLES else ""
+    return say(lang, "library_many", count=len(titles), titles=named, more=more)

@@ -48,5 +48,6 @@ def example_questions(searcher: Searcher, count: int = EXAMPLES) -> list[str]:
             examples.append(question)
         if len(examples) == count:
             break
-    log.info("Welcome examples, each checked to find a passage: %s", " | ".join(examples))
+    if searcher.visible is None:  # a scope's examples may come from a private collection
+        log.info("Welcome examples, each checked to find a passage: %s", " | ".join(examples))
     return examples
