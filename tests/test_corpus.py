@@ -46,6 +46,7 @@ def test_bad_files_are_reported_by_name_and_skipped(write_corpus: WriteCorpus) -
             "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
             "broken.docx": b"PK\x03\x04 not really a zip",
             "notes.pdf": b"%PDF-1.4",
+            "slides.pptx": b"PK\x03\x04 a presentation",
             "only-ads.txt": "关注公众号“材料库”\n加入QQ群 123456\n",
         }
     )
@@ -56,7 +57,8 @@ def test_bad_files_are_reported_by_name_and_skipped(write_corpus: WriteCorpus) -
     assert reasons["blank.md"] == "empty file"
     assert "binary" in reasons["binary.txt"]
     assert "not a valid .docx" in reasons["broken.docx"]
-    assert "unsupported file type" in reasons["notes.pdf"]
+    assert "damaged PDF" in reasons["notes.pdf"]
+    assert "unsupported file type" in reasons["slides.pptx"]
     assert "no text besides" in reasons["only-ads.txt"]
 
 

@@ -63,7 +63,7 @@ def load_document(
     )
     if not blocks:
         raise UnreadableFile("no text besides a title and boilerplate")
-    title = extracted.title or title or title_from_file_name(stem)
+    title = title or title_from_file_name(stem)
     if len(title) > MAX_DOCUMENT_TITLE:
         title = title[: MAX_DOCUMENT_TITLE - 1] + "…"
     return Document(

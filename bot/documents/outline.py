@@ -265,8 +265,10 @@ def find_title(
     """
     explicit = explicit or {}
     for position, line in enumerate(lines[:TITLE_SEARCH_LINES]):
-        if explicit.get(line.index) == 0:
-            return TitleBlock(line.text, position, position + 1, position + 1)
+        if explicit.get(line.index) == 0:  # its subtitle, byline and date lines are text
+            return TitleBlock(
+                line.text, position, position + 1, meta_end(lines, position + 1, explicit)
+            )
         md = MARKDOWN_HEADING.match(line.text) if markdown else None
         if md and len(md.group(1)) == 1:
             return TitleBlock(md.group(2), position, position + 1, position + 1)
@@ -300,14 +302,21 @@ def _title_at(
             and TITLE_CONTINUES.search(title)
         ):
             title, after = title + second, after + 1
-    meta_end = after
-    while meta_end < len(lines) and meta_end - after < MAX_META_LINES:
-        if not is_meta(lines[meta_end].text):
-            break
-        meta_end += 1
-    if starts_text(lines, meta_end, markdown):
-        return TitleBlock(title, position, after, meta_end)
+    end = meta_end(lines, after)
+    if starts_text(lines, end, markdown):
+        return TitleBlock(title, position, after, end)
     return None
+
+
+def meta_end(lines: Sequence[Line], after: int, explicit: Mapping[int, int] | None = None) -> int:
+    """Where the subtitle, byline and date lines that follow a title (at `after`) end; a
+    line with an explicit heading level ends them too."""
+    end = after
+    while end < len(lines) and end - after < MAX_META_LINES:
+        if not is_meta(lines[end].text) or (explicit and lines[end].index in explicit):
+            break
+        end += 1
+    return end
 
 
 def is_salutation(lines: Sequence[Line], at: int) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.documents import plaintext, word
+from bot.documents import pdf, plaintext, webpage, word
 from bot.documents.reading import Extracted, ReadLimits
 
 Reader = Callable[[Path, ReadLimits], Extracted]
@@ -17,6 +17,8 @@ Reader = Callable[[Path, ReadLimits], Extracted]
 READERS: dict[str, Reader] = {
     **dict.fromkeys(plaintext.SUFFIXES, plaintext.read_text),
     **dict.fromkeys(word.SUFFIXES, word.read_word),
+    **dict.fromkeys(webpage.SUFFIXES, webpage.read_webpage),
+    **dict.fromkeys(pdf.SUFFIXES, pdf.read_pdf),
 }
 REFUSED: dict[str, str] = {  # formats users have that no reader can take, and what to do
     ".doc": "an old Word or WPS file; open it and save it as .docx",

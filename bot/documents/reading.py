@@ -32,12 +32,12 @@ class Extracted:
 
     `levels` maps line numbers to heading levels the format itself marks (a .docx's
     heading styles; 0 = the title). `pages` holds the offset into `text` where each
-    physical page starts (the first is 0), for formats that have pages. `title` is a
-    title the format names apart from the text (a web page's <h1>), else "".
+    physical page starts (the first is 0), for formats that have pages. A title the
+    format marks (a web page's <h1>, a .docx's Title style) is a line of `text` with
+    level 0, so the outline treats it as it treats a title found in the text.
     """
 
     text: str
     levels: dict[int, int] = field(default_factory=dict)
     pages: tuple[int, ...] = ()
-    title: str = ""
     markdown: bool = False
