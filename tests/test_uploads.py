@@ -5,6 +5,7 @@ file download included)."""
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import time
 from pathlib import Path
@@ -404,4 +405,31 @@ async def test_a_double_press_on_replace_adds_the_file_once(
     files = corpus_files(corpus)
     assert files.count("法律/中华人民共和国监察法.txt") == 1
     assert len([name for name in files if name.startswith(".removed/")]) == 1
+    assert fake.refusals == []
+
+
+async def test_an_admins_pdf_is_added_and_its_answers_name_their_page(
+    fake: FakeBotAPI, corpus: Path
+) -> None:
+    pytest.importorskip("reportlab")
+    from tests.make_pdf import make_pdf, source_lines
+
+    made = make_pdf(source_lines(LIBRARY / PETITIONS), headers=("国务院公报 2022年第7号",))
+    assert made.pages >= 10
+    application = await running(fake, corpus)
+    try:
+        since = len(fake.calls)
+        began = time.monotonic()
+        fake.push(sent_file(fake, made.data, "信访工作条例（公报版）.pdf"))
+        done = await reply_saying(fake, "已加入《信访工作条例》", since)
+        took = time.monotonic() - began
+        answer = await ask(fake, {"message": message("信访工作条例第三十条", user=USER)})
+    finally:
+        await stop_bot(application)
+    assert f"共 {made.pages} 页" in plain(done.params["text"])
+    assert took < 60
+    text = plain(answer.params["text"])
+    assert "第三十条" in text and "页" in text
+    assert re.search(r"《信访工作条例》第三十条 第 \d+(–\d+)? 页", text), text
+    assert "信访工作条例.pdf" in corpus_files(corpus)
     assert fake.refusals == []
