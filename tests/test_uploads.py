@@ -5,6 +5,7 @@ file download included)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import shutil
 import time
@@ -91,27 +92,45 @@ def corpus_files(corpus: Path) -> list[str]:
 
 
 async def test_an_admins_text_file_is_added_and_answers_at_once(
-    fake: FakeBotAPI, corpus: Path
+    fake: FakeBotAPI,
+    corpus: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    import bot.telegram.admin as admin
+
+    def slow_build(*args: Any, **kwargs: Any) -> Any:  # a large library takes a while
+        time.sleep(2)
+        return open_searcher(*args, **kwargs)
+
+    monkeypatch.setattr(admin, "open_searcher", slow_build)
+    caplog.set_level(logging.INFO)
     application = await running(fake, corpus)
     try:
         since = len(fake.calls)
         began = time.monotonic()
         fake.push(sent_file(fake, (LIBRARY / PETITIONS).read_bytes(), "../../escape.txt"))
+        await reply_saying(fake, "正在建立索引", since)
+        meanwhile = await ask(fake, {"message": message("年轻干部应该去哪里历练", user=USER)})
         done = await reply_saying(fake, "已加入《信访工作条例》", since)
         took = time.monotonic() - began
-        text = plain(done.params["text"])
-        assert "个段落" in text and "第一章 总则" in text, text
         answer = await ask(fake, {"message": message("信访工作条例第十条", user=USER)})
-        assert "信访工作条例" in plain(answer.params["text"])
     finally:
         await stop_bot(application)
+    text = plain(done.params["text"])
+    assert "个段落" in text and "第一章 总则" in text, text
+    assert fake.calls.index(meanwhile) < fake.calls.index(done)  # answered while indexing
+    assert "在全市组织系统干部培训专班上的讲话" in plain(meanwhile.params["text"])
+    assert "信访工作条例" in plain(answer.params["text"])
     assert took < 60
     assert len(fake.downloads()) == 1
     assert not (corpus.parent.parent / "escape.txt").exists()
     assert not (corpus.parent / "escape.txt").exists()
     added = [name for name in corpus_files(corpus) if "信访" in name]
     assert added == ["信访工作条例.txt"]  # named by its title, not by what it was sent as
+    logged = caplog.text
+    assert "Upload by admin 4242: '../../escape.txt'" in logged  # who, what (and when)
+    assert "信访工作条例.txt" in logged and "信访工作坚持" not in logged  # never the content
     assert fake.refusals == []
 
 
@@ -240,12 +259,15 @@ async def test_a_bound_group_searches_only_its_collections_across_a_restart(
         speech = await ask(fake, group_message("/ask 年轻干部应该去哪里历练"))
         law = await ask(fake, group_message("/ask 监察委员会履行哪些职责"))
         toc = await ask(fake, group_message("/toc"))
+        welcome = await ask(fake, group_message("/start"))
         private = await ask(fake, {"message": message("年轻干部应该去哪里历练", user=USER)})
     finally:
         await stop_bot(application)
     assert "在全市组织系统干部培训专班上的讲话" not in plain(speech.params["text"])
     assert "监察法" in plain(law.params["text"])
     assert "在全市组织系统干部培训专班上的讲话" not in plain(toc.params["text"])
+    assert "监察法" in plain(welcome.params["text"])
+    assert "在全市组织系统干部培训专班上的讲话" not in plain(welcome.params["text"])
     assert "在全市组织系统干部培训专班上的讲话" in plain(private.params["text"])  # unbound
     assert fake.refusals == []
 
