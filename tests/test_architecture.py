@@ -19,6 +19,17 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
+def module_level_imports(path: Path) -> set[str]:
+    """The packages a module imports when it is imported (not inside its functions)."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
 ADAPTER = BOT / "telegram"
 
 
@@ -57,3 +68,21 @@ def test_documents_and_passages_come_before_search() -> None:
     for path in upstream:
         modules = imported_modules(path)
         assert not any(m.startswith(("bot.search", "bot.render")) for m in modules), path.name
+
+
+def test_every_format_reader_is_one_module_in_the_suffix_table() -> None:
+    """A format is one module of bot/documents with its SUFFIXES and a read_… function,
+    listed in readers.READERS; the format libraries are imported inside the readers."""
+    import importlib
+
+    from bot.documents.readers import READERS
+
+    infrastructure = {"__init__", "corpus", "outline", "readers", "reading", "pdf_layout"}
+    modules = [p.stem for p in (BOT / "documents").glob("*.py") if p.stem not in infrastructure]
+    assert len(modules) >= 4  # text, Word, PDF, web pages
+    for name in modules:
+        module = importlib.import_module(f"bot.documents.{name}")
+        for suffix in module.SUFFIXES:
+            assert READERS[suffix].__module__ == module.__name__, suffix
+        top_level = module_level_imports(BOT / "documents" / f"{name}.py")
+        assert not top_level & {"docx", "pdfminer", "readability", "lxml"}, name
