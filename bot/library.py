@@ -112,7 +112,7 @@ def collection_folder(corpus: Path, collection: str) -> str:
         return collection
     folder = safe_name(collection, "")
     if not folder:
-        raise ValueError(f"{collection!r} cannot name a collection")
+        raise ValueError(f"collection name {collection!r} has no letters or digits")
     return folder
 
 

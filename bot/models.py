@@ -84,3 +84,4 @@ class Answer:
     related: tuple[Hit, ...] = ()  # weak matches, shown apart from an answer, never as one
     exact: bool = False  # the passages are what the question named (an article, a chapter)
     listing: bool = False  # the question asks for a list (党员有哪些权利)
+    narrowed: bool = False  # `missing` is missing here: the chat searches part of the library

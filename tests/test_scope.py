@@ -62,6 +62,8 @@ def test_a_hidden_document_cannot_be_named_or_looked_up(collections: Searcher) -
     hidden = party.search("监察法第十四条", 3)
     assert not any(hit.chunk.doc.startswith("法律/") for hit in hidden.hits)
     assert party.document_named("监察法") is None
+    assert hidden.missing == "《监察法》" and hidden.narrowed  # not another law's 第十四条
+    assert party.search("十九大报告讲了什么", 3).hits == ()  # named, but not here
     article = party.search("第十四条", 5)
     assert article.hits and all(hit.chunk.doc.startswith("党规/") for hit in article.hits)
 

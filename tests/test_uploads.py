@@ -455,3 +455,47 @@ async def test_an_admins_pdf_is_added_and_its_answers_name_their_page(
     assert re.search(r"《信访工作条例》第三十条 第 \d+(–\d+)? 页", text), text
     assert "信访工作条例.pdf" in corpus_files(corpus)
     assert fake.refusals == []
+
+
+async def test_the_same_document_in_another_collection_is_not_kept_twice_unasked(
+    fake: FakeBotAPI, corpus: Path
+) -> None:
+    application = await running(fake, corpus)
+    try:
+        since = len(fake.calls)
+        fake.push(sent_file(fake, (LIBRARY / LAW).read_bytes(), "监察法.txt"))  # no caption
+        asked = await reply_saying(fake, "已在资料库中", since)
+        since = len(fake.calls)
+        fake.push(press(asked, button_data(asked, "另存一份"), ADMIN))
+        kept = await reply_saying(fake, "已加入《中华人民共和国监察法》", since)
+    finally:
+        await stop_bot(application)
+    assert f"法律/{LAW}" in plain(asked.params["text"])
+    assert "未分类" in plain(kept.params["text"])  # where it went, and how to file it
+    files = corpus_files(corpus)
+    assert f"法律/{LAW}" in files and "中华人民共和国监察法.txt" in files
+    assert fake.refusals == []
+
+
+async def test_why_a_file_cannot_be_read_is_said_in_chinese(
+    fake: FakeBotAPI, corpus: Path
+) -> None:
+    pytest.importorskip("reportlab")
+    from tests.make_pdf import scanned_pdf
+
+    application = await running(fake, corpus)
+    try:
+        since = len(fake.calls)
+        fake.push(sent_file(fake, scanned_pdf(), "扫描件.pdf"))
+        scan = await reply_saying(fake, "无法读取", since)
+        since = len(fake.calls)
+        fake.push(sent_file(fake, b"", "空.txt"))
+        empty = await reply_saying(fake, "无法读取", since)
+    finally:
+        await stop_bot(application)
+    assert plain(scan.params["text"]) == (
+        "❌ 无法读取 扫描件.pdf：这是扫描件，没有文字层：请先做文字识别（OCR），再发送"
+        "\n资料库没有改变。"
+    )
+    assert plain(empty.params["text"]) == "❌ 无法读取 空.txt：文件是空的\n资料库没有改变。"
+    assert fake.refusals == []

@@ -183,6 +183,11 @@ class DocumentNames:
             return short, short_span
         return exact, exact_span
 
+    def naming(self, question: str) -> tuple[tuple[int, ...], str]:
+        """The documents `question` names, and the name as it is written there."""
+        docs, span = self._named(question)
+        return (tuple(docs), question[span[0] : span[1]]) if docs and span else ((), "")
+
     def refer(self, question: str) -> Reference:
         """What `question` names (see the module docstring)."""
         article = part = None

@@ -121,6 +121,18 @@ class Searcher:
         positions = self.index.passages_with(term)
         return bool(np.isin(self.store.doc_of[positions], list(docs)).any())
 
+    @cached_property
+    def _library_names(self) -> DocumentNames:
+        """The names of every document of the library, seen or not."""
+        return DocumentNames([doc["title"] for doc in self.store.docs])
+
+    def _named_elsewhere(self, question: str) -> str:
+        """The name, as the question writes it, of a document it names that this
+        searcher does not see ("" when it names none, or one this searcher sees)."""
+        docs, written = self._library_names.naming(question)
+        seen = self.visible or frozenset()
+        return written if docs and not any(doc in seen for doc in docs) else ""
+
     def sees(self, position: int) -> bool:
         """Whether this searcher's documents hold the passage at `position`."""
         return self.visible is None or int(self.store.doc_of[position]) in self.visible
@@ -178,7 +190,10 @@ class Searcher:
             terms, words = self.query_terms(query)
             ranked = self._candidates(query, terms, None) if words else []
             return self._page(query, ranked, words, top_k, offset, with_highlights)
-        ref = self.names.refer(tokens.normalize(query)[0])  # 黨章第八條 names 党章 too
+        normal = tokens.normalize(query)[0]
+        if self.visible is not None and (elsewhere := self._named_elsewhere(normal)):
+            return Answer(query, missing=f"《{elsewhere}》", narrowed=True)
+        ref = self.names.refer(normal)  # 黨章第八條 names 党章 too
         if ref.article or ref.part:
             return self._numbered(query, ref, top_k, offset, with_highlights)
         if ref.missing:

@@ -162,7 +162,7 @@ def build_application(
         )
     )
     # 3. buttons and inline mode
-    application.add_handler(CallbackQueryHandler(upload_button, pattern=r"^u:[yn]:"))
+    application.add_handler(CallbackQueryHandler(upload_button, pattern=r"^u:[ykn]:"))
     application.add_handler(CallbackQueryHandler(remove_button, pattern=r"^x:"))
     application.add_handler(CallbackQueryHandler(scope_button, pattern=r"^s:"))
     application.add_handler(CallbackQueryHandler(button))

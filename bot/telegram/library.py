@@ -18,13 +18,14 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import library
+from bot.documents.corpus import collection_of
 from bot.documents.readers import REFUSED, described, reader_for
 from bot.documents.reading import UnreadableFile
 from bot.render import shorten_middle
 from bot.search.build import read_limits
 from bot.search.searcher import Searcher
 from bot.telegram.admin import reload_index
-from bot.telegram.messages import say
+from bot.telegram.messages import reason_in, say
 from bot.telegram.replies import (
     Services,
     is_admin,
@@ -43,7 +44,7 @@ OUTLINE_SHOWN = 12  # top-level headings listed after an upload
 TITLE_SHOWN = 60  # characters of a title in the messages about an upload
 DOCS_SHOWN = 40  # documents listed by /docs and offered by /remove
 DOCS_BUDGET = 3500  # characters of a /docs listing (Telegram takes 4096)
-CAPTION_COLLECTION = ("文集：", "文集:", "collection:", "collection：")
+CAPTION_COLLECTION = ("文集：", "文集:", "文集 ", "collection:", "collection：", "collection ")
 TAG_BYTES = 4
 
 
@@ -165,19 +166,17 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )  # fmt: skip
     async with service.upload_lock:
         replaces = supersedes(service, staged.target, staged.document.title)
-        if not replaces:
+        others = same_title_elsewhere(service, staged.target, staged.document.title)
+        if not replaces and not others:
             await add_staged(context, status, token, lang)
             return
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                button(say(lang, "replace"), f"u:y:{token}"),
-                button(say(lang, "cancel"), f"u:n:{token}"),
-            ]
-        ]
-    )
+    choices = [button(say(lang, "replace"), f"u:y:{token}")]
+    if not replaces:  # the same document in another collection: keep both if wanted
+        choices.append(button(say(lang, "keep_both"), f"u:k:{token}"))
+    choices.append(button(say(lang, "cancel"), f"u:n:{token}"))
+    keyboard = InlineKeyboardMarkup([choices])
     title = html.escape(shorten_middle(staged.document.title, TITLE_SHOWN))
-    where = html.escape(shorten_middle(", ".join(replaces), 120))
+    where = html.escape(shorten_middle(", ".join(replaces + others), 120))
     await edit(context, status, say(lang, "upload_replace", title=title, path=where), keyboard)
 
 
@@ -192,22 +191,32 @@ def upload_failure(error: Exception, shown: str, lang: str) -> str:
     if isinstance(error, TelegramError):
         return say(lang, "upload_download_failed", name=shown)
     if isinstance(error, UnreadableFile | ValueError):
-        reason = html.escape(shorten_middle(str(error), 300))
+        reason = html.escape(shorten_middle(reason_in(lang, str(error)), 300))
         return say(lang, "upload_unreadable", name=shown, reason=reason)
     if isinstance(error, OSError):
         return say(lang, "upload_not_writable")
     return say(lang, "upload_unreadable", name=shown, reason=type(error).__name__)
 
 
+def same_title_elsewhere(service: Services, target: str, title: str) -> list[str]:
+    """The documents of the same title in other collections (the same document kept
+    twice would answer every question twice)."""
+    here = collection_of(target)
+    return [
+        doc["path"]
+        for doc in service.searcher.store.docs
+        if doc["title"] == title and collection_of(doc["path"]) != here
+    ]
+
+
 def supersedes(service: Services, target: str, title: str) -> list[str]:
     """What a new file would replace: the document at its path, any in the same
     collection with the same title, and any other file at its path."""
-    folder = target.rsplit("/", 1)[0] if "/" in target else ""
+    here = collection_of(target)
     found = []
     for doc in service.searcher.store.docs:
         path = doc["path"]
-        same_folder = (path.rsplit("/", 1)[0] if "/" in path else "") == folder
-        if path == target or (same_folder and doc["title"] == title):
+        if path == target or (collection_of(path) == here and doc["title"] == title):
             found.append(path)
     if target not in found and library.occupied(service.settings.corpus_dir, target):
         found.append(target)
@@ -215,11 +224,17 @@ def supersedes(service: Services, target: str, title: str) -> list[str]:
 
 
 async def add_staged(
-    context: ContextTypes.DEFAULT_TYPE, status: Message, token: str, lang: str
+    context: ContextTypes.DEFAULT_TYPE,
+    status: Message,
+    token: str,
+    lang: str,
+    everywhere: bool = False,
 ) -> None:
     """Put a staged file in the corpus, re-index (the old index answers meanwhile) and
-    say what was added: title, passages, pages, and the top-level outline. Call it
-    holding the upload lock, so what it replaces is what was confirmed."""
+    say what was added: title, passages, pages, and the top-level outline. It replaces
+    what stands at its path or has its title in its collection, and with `everywhere`
+    the documents of its title in other collections too. Call it holding the upload
+    lock, so what it replaces is what was confirmed."""
     service: Services = context.application.bot_data["services"]
     corpus = service.settings.corpus_dir
     found = library.staged(corpus, token)
@@ -227,6 +242,8 @@ async def add_staged(
         return  # a second press: the first put it in place and says so
     _, target, title = found
     replaces = supersedes(service, target, title)
+    if everywhere:
+        replaces += same_title_elsewhere(service, target, title)
     shown = html.escape(shorten_middle(title, TITLE_SHOWN))
     await edit(context, status, say(lang, "upload_indexing", title=shown))
     try:
@@ -259,7 +276,7 @@ def added_text(searcher: Searcher, path: str, lang: str) -> str | None:
     headings = [f"• {html.escape(shorten_middle(c.heading, 30))}" for c in root.children]
     if len(headings) > OUTLINE_SHOWN:
         headings = [*headings[:OUTLINE_SHOWN], "…"]
-    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    folder = collection_of(path)
     return say(
         lang,
         "upload_done",
@@ -268,7 +285,11 @@ def added_text(searcher: Searcher, path: str, lang: str) -> str | None:
         pages=say(lang, "upload_pages", pages=pages) if pages else "",
         path=html.escape(path),
         outline="\n".join(headings) or say(lang, "upload_no_outline"),
-    ) + (say(lang, "upload_collection", name=html.escape(folder)) if folder else "")
+    ) + (
+        say(lang, "upload_collection", name=html.escape(folder))
+        if folder
+        else say(lang, "upload_top_folder")
+    )
 
 
 async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -290,7 +311,7 @@ async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await edit(context, message, say(lang, "upload_cancelled"))
         return
     async with service.upload_lock:
-        await add_staged(context, message, token, lang)
+        await add_staged(context, message, token, lang, everywhere=choice == "y")
 
 
 # --- listing and removing ---------------------------------------------------------------
@@ -310,14 +331,15 @@ async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         if shown == DOCS_SHOWN or sum(len(line) + 1 for line in lines) > DOCS_BUDGET:
             break
         path = searcher.store.docs[doc]["path"]
-        folder = path.rsplit("/", 1)[0].split("/")[0] if "/" in path else ""
+        folder = collection_of(path)
         if folder != current and len(searcher.collections()) > 1:
             lines.append(f"\n📁 <b>{html.escape(collection_label(folder, lang))}</b>")
             current = folder
         line = f"• 《{html.escape(shorten_middle(root.heading, TITLE_SHOWN))}》"
         if detailed:
             begin, end = searcher.store.doc_range(doc)
-            line += f"\n  <code>{html.escape(shorten_middle(path, 80))}</code> · {end - begin}"
+            count = say(lang, "docs_passages", count=end - begin)
+            line += f"\n  <code>{html.escape(shorten_middle(path, 80))}</code> · {count}"
         lines.append(line)
         shown += 1
     if shown < len(documents):

@@ -22,7 +22,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_source": "这条消息没有出处信息。请回复我的回答来问出处。",
         "voice": "我只能回答文字问题，请把问题打成文字发给我。",
         "file_not_admin": "我只能回答文字问题；文档由管理员添加。",
-        "top_folder": "（根目录）",
+        "top_folder": "未分类",
         "upload_old_word": "❌ {name} 是旧版 Word/WPS 文件，我读不了。请用 Word 或 WPS 另存为 .docx 后再发送。",
         "upload_unsupported": "❌ 不能添加 {name}：这种文件我读不了。请发送 {types} 文件。",
         "upload_too_big": "❌ 文件太大（{size} MB）：机器人最多只能下载 20 MB 的文件。请压缩或拆分后再发送。",
@@ -32,6 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "upload_unreadable": "❌ 无法读取 {name}：{reason}\n资料库没有改变。",
         "upload_replace": "《{title}》已在资料库中（<code>{path}</code>）。用新文件替换吗？",
         "replace": "替换",
+        "keep_both": "另存一份",
         "cancel": "取消",
         "upload_not_writable": "❌ 资料库文件夹（CORPUS_DIR）不可写，文件没有加入。请管理员检查文件夹权限（systemd 服务需在 ReadWritePaths 里加上它）。",
         "upload_gone": "这个文件已经处理过或已过期，请重新发送。",
@@ -42,12 +43,14 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "upload_pages": "，共 {pages} 页",
         "upload_collection": "\n文集：{name}（在群里发送 /scope 选择哪些群检索它，或设为私有）",
+        "upload_top_folder": "\n放在未分类（资料库根目录）。要放进文集，发送时在说明里写“文集：名称”。",
         "upload_saved_not_indexed": "⚠️ 文件已保存为 <code>{path}</code>，但索引里还没有它：\n{outcome}\n下次重新载入成功后即可检索。",
         "upload_no_outline": "（没有分级标题）",
         "upload_cancelled": "已取消，资料库没有改变。",
         "docs_none": "这里还没有可以检索的文档。",
         "docs_title": "📚 <b>资料库（{count} 篇）</b>",
         "docs_more": "… 还有 {count} 篇",
+        "docs_passages": "{count} 段",
         "remove_none": "没有找到这样的文档。发送 /docs 查看全部。",
         "remove_pick": "选择要删除的文档：",
         "remove_more": "\n（只列出前 40 篇；用 /remove 关键词 缩小范围。还有 {count} 篇。）",
@@ -91,6 +94,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_result": "没有找到相关内容。换个说法试试，或发送 /toc 查看目录。",
         "no_more": "没有更多结果了。",
         "missing": "资料库中没有{missing}。发送 /toc 查看已收录的文档。",
+        "missing_here": "这里检索的文档中没有{missing}。发送 /docs 查看这里能检索哪些文档。",
         "weak_only": "没有找到直接回答这个问题的段落。下面的段落只是部分相关，仅供参考：",
         "empty_question": "请在命令后面写上问题，例如：<code>/ask 年轻干部应该去哪里历练</code>",
         "not_text": "我只能回答文字问题，请用文字提问。",
@@ -173,7 +177,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_source": "This message carries no source. Reply to one of my answers to ask for it.",
         "voice": "I can only answer text questions; please type your question.",
         "file_not_admin": "I can only answer text questions; documents are added by the admins.",
-        "top_folder": "(top folder)",
+        "top_folder": "Unsorted",
         "upload_old_word": "❌ {name} is an old Word or WPS file, which I cannot read. Save it as .docx in Word or WPS and send it again.",
         "upload_unsupported": "❌ I cannot add {name}: I cannot read this kind of file. Send {types} files.",
         "upload_too_big": "❌ The file is too big ({size} MB): bots can download files of up to 20 MB. Compress or split it and send it again.",
@@ -183,6 +187,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "upload_unreadable": "❌ I cannot read {name}: {reason}\nThe library is unchanged.",
         "upload_replace": "《{title}》 is in the library already (<code>{path}</code>). Replace it with the new file?",
         "replace": "Replace",
+        "keep_both": "Keep both",
         "cancel": "Cancel",
         "upload_not_writable": "❌ The corpus folder (CORPUS_DIR) is not writable; the file was not added. Check the folder's permissions (a systemd service needs it in ReadWritePaths).",
         "upload_gone": "This file was dealt with already or has expired; please send it again.",
@@ -193,12 +198,14 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "upload_pages": ", {pages} pages",
         "upload_collection": "\nCollection: {name} (send /scope in a group to choose which groups search it, or make it private)",
+        "upload_top_folder": "\nFiled under Unsorted (the library's top folder). To put a file in a collection, send it with the caption “collection: name”.",
         "upload_saved_not_indexed": "⚠️ The file is saved as <code>{path}</code> but the index does not have it yet:\n{outcome}\nIt answers after the next successful reload.",
         "upload_no_outline": "(no headings)",
         "upload_cancelled": "Cancelled; the library is unchanged.",
         "docs_none": "There are no documents to search here yet.",
         "docs_title": "📚 <b>Library ({count} documents)</b>",
         "docs_more": "… and {count} more",
+        "docs_passages": "{count} passages",
         "remove_none": "No such document. Send /docs to see them all.",
         "remove_pick": "Pick the document to remove:",
         "remove_more": "\n(Only the first 40 are listed; narrow it down with /remove words. {count} more.)",
@@ -245,6 +252,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_result": "Nothing found. Try other words, or send /toc to see the outline.",
         "no_more": "No more results.",
         "missing": "The library has no {missing}. Send /toc to see the documents it holds.",
+        "missing_here": "The documents searched here have no {missing}. Send /docs to see which documents are searched here.",
         "weak_only": "No passage answers this. These only partly match, for reference:",
         "empty_question": "Write the question after the command, e.g. <code>/ask 年轻干部</code>",
         "not_text": "I can only answer text questions.",
@@ -320,3 +328,41 @@ def language(code: str | None) -> str:
 def say(lang: str, key: str, **values: object) -> str:
     """The text `key` in `lang`, with `values` filled in (callers escape HTML values)."""
     return TEXTS[lang][key].format(**values)
+
+
+# Why a file cannot be read, as the readers say it (in English, for logs and the command
+# line), put in Chinese for an admin in Telegram: (what the reason starts with, in Chinese).
+REASONS_ZH: tuple[tuple[str, str], ...] = (
+    ("no text layer", "这是扫描件，没有文字层：请先做文字识别（OCR），再发送"),
+    (
+        "its fonts map no characters",
+        "PDF 的字体无法转成文字（不能复制出文本）：请先做文字识别（OCR）",
+    ),
+    ("not a PDF file", "这不是 PDF 文件"),
+    ("damaged PDF", "PDF 文件不完整或已损坏，请重新导出后发送"),
+    ("encrypted PDF", "PDF 有密码保护：请去掉密码后再发送"),
+    ("too many pages", "PDF 页数太多"),
+    ("page contents would inflate", "PDF 内容解压后太大"),
+    ("encrypted .docx", "Word 文件有密码保护：请去掉密码后再发送"),
+    ("not a valid .docx", "Word 文件已损坏，无法打开"),
+    ("would inflate", "文件解压后太大（可能是压缩炸弹）"),
+    ("too many parts", "Word 文件结构异常（部件太多）"),
+    ("empty file", "文件是空的"),
+    ("no text besides", "文件里除了标题和广告，没有正文"),
+    ("binary file", "这不是文本文件"),
+    ("not UTF-8", "文字编码无法识别（不是 UTF-8、GBK 或 GB18030）"),
+    ("starts with a", "文字编码有误"),
+    ("no article text on the page", "网页里没有找到正文（只有菜单、链接或页脚）"),
+    ("not a readable web page", "网页无法解析"),
+    ("too large", "文件太大"),
+    ("collection name", "文集名称里没有文字或数字"),
+)
+
+
+def reason_in(lang: str, reason: str) -> str:
+    """A reader's reason a file cannot be read, in the user's language."""
+    if lang == "zh":
+        for start, chinese in REASONS_ZH:
+            if reason.startswith(start):
+                return chinese
+    return reason

@@ -70,7 +70,8 @@ def answer_text(answer: Answer, lang: str, offset: int = 0, private: bool = Fals
     header = echo_line(answer.query)
     if not answer.hits:
         if answer.missing and offset == 0:
-            return f"{header}\n\n{say(lang, 'missing', missing=html.escape(answer.missing))}"
+            key = "missing_here" if answer.narrowed else "missing"
+            return f"{header}\n\n{say(lang, key, missing=html.escape(answer.missing))}"
         if answer.related and offset == 0 and private:
             return telegram_answer(answer.related, f"{header}\n\n{say(lang, 'weak_only')}")
         return f"{header}\n\n{say(lang, 'no_result' if offset == 0 else 'no_more')}"
