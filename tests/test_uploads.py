@@ -324,8 +324,11 @@ async def outsider_views(fake: FakeBotAPI) -> dict[str, str]:
 
 
 async def test_the_scope_menu_goes_to_the_admin_never_to_the_group(
-    fake: FakeBotAPI, corpus: Path
+    fake: FakeBotAPI, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import bot.telegram.collections as collections
+
+    monkeypatch.setattr(collections, "NOTICE_SECONDS", 0.3)
     channel = {"id": -100777, "type": "channel", "title": "学习频道"}
     fake.members[GROUP["id"]] = {ADMIN["id"]}
     application = await running(fake, corpus)
@@ -339,6 +342,11 @@ async def test_the_scope_menu_goes_to_the_admin_never_to_the_group(
         notice = await ask(fake, group_message("/scope", ADMIN))
         fake.strangers.clear()
         post = await ask(fake, {"channel_post": message("/scope", channel, None)})
+        deleted = await asyncio.to_thread(fake.wait_for, "deleteMessage", 2, 10.0, since)
+        assert {c.params["message_id"] for c in deleted} == {
+            notice.result["message_id"],
+            post.result["message_id"],
+        }  # the notices go a moment later
         opened = await ask(fake, {"message": message("/scope -100777", ADMIN_CHAT, ADMIN)})
         since = len(fake.calls)
         fake.push(press(opened, row_data(opened, "▫️ 法律")[1], ADMIN))  # 法律 private
