@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [ask|chunks|index|chat|eval|run]`.
+"""The command line: `python -m bot [ask|quote|chunks|index|chat|eval|run]`.
 
 A thin layer: it parses arguments, calls the core, prints, and turns the core's
 errors into `Error: …` on stderr with exit code 1.
@@ -26,7 +26,14 @@ from bot.config import ConfigError, Settings, StartupError, load_settings
 from bot.documents.corpus import CorpusError
 from bot.evaluation import DatasetError, evaluate_beir, evaluate_questions, read_jsonl
 from bot.passages import chunk_corpus
-from bot.render import answer_dict, chunk_dict, terminal_answer, terminal_chunk
+from bot.render import (
+    answer_dict,
+    chunk_dict,
+    quote_dict,
+    terminal_answer,
+    terminal_chunk,
+    terminal_quote,
+)
 from bot.search import indexfile, tokens
 from bot.search.build import Opened, corpus_of, open_searcher
 
@@ -52,6 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--top-k", type=int, help="passages per question (default: TOP_K or 3)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
     ask.add_argument("--corpus", type=Path, help="corpus folder (default: CORPUS_DIR or corpus)")
+
+    quote = commands.add_parser(
+        "quote", help="check quotations word for word against the documents (原文核对)"
+    )
+    quote.add_argument(
+        "quote", nargs="*", help="a quotation (several are checked in order; none: stdin)"
+    )
+    quote.add_argument("--file", type=Path, help="read quotations from a file, one per line")
+    quote.add_argument(
+        "--json", action="store_true", help="one JSON object per quotation per line"
+    )
+    quote.add_argument("--corpus", type=Path, help="corpus folder (default: CORPUS_DIR or corpus)")
 
     chunks = commands.add_parser("chunks", help="print every passage as indexed")
     chunks.add_argument("--json", action="store_true", help="one JSON object per passage per line")
@@ -92,18 +111,40 @@ def open_index(settings: Settings, rebuild: bool = False) -> Opened:
     return opened
 
 
+def read_lines(path: Path, what: str) -> list[str]:
+    """The non-empty lines of a UTF-8 file, stripped."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {what} from {path}: {error}") from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def read_questions(args: argparse.Namespace) -> list[str]:
     """Questions from the command line, then from --file."""
     questions = [q for q in args.question if q.strip()]
     if args.file is not None:
-        try:
-            text = args.file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(f"cannot read questions from {args.file}: {error}") from None
-        questions += [line.strip() for line in text.splitlines() if line.strip()]
+        questions += read_lines(args.file, "questions")
     if not questions:
         raise UsageError("give a question, e.g. python -m bot ask 年轻干部应该去哪里历练")
     return questions
+
+
+def read_quotes(args: argparse.Namespace, stdin: TextIO) -> list[str]:
+    """Quotations from the command line, then from --file; with neither, stdin's lines."""
+    quotes = [q.strip() for q in args.quote if q.strip()]
+    if args.file is not None:
+        quotes += read_lines(args.file, "quotations")
+    elif not args.quote:
+        if stdin.isatty():
+            raise UsageError(
+                "give a quotation, e.g. python -m bot quote 花盆里栽不出万年松，"
+                "or --file, or pipe them in one per line"
+            )
+        quotes = [line.strip() for line in stdin if line.strip()]
+    if not quotes:
+        raise UsageError("no quotation to check")
+    return quotes
 
 
 def top_k(value: int | None, default: int) -> int:
@@ -128,6 +169,21 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         else:
             separator = "\n" if number else ""
             out.write(f"{separator}问：{question}\n\n{terminal_answer(answer, color)}\n")
+    return 0
+
+
+def cmd_quote(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Check each quotation in order: verbatim and where, or the closest wording."""
+    quotes = read_quotes(args, sys.stdin)
+    searcher = open_index(settings).searcher
+    color = out.isatty()
+    for number, quote in enumerate(quotes):
+        check = searcher.quote(quote)
+        if args.json:
+            out.write(json.dumps(quote_dict(check), ensure_ascii=False) + "\n")
+        else:
+            separator = "\n" if number else ""
+            out.write(f"{separator}{terminal_quote(check, color)}\n")
     return 0
 
 
@@ -326,6 +382,7 @@ COMMANDS = {
     "run": cmd_run,
     "check": cmd_check,
     "ask": cmd_ask,
+    "quote": cmd_quote,
     "chunks": cmd_chunks,
     "index": cmd_index,
     "chat": cmd_chat,

@@ -1,4 +1,5 @@
-"""Answer → what a reader sees: terminal text, JSON, and Telegram HTML for a phone screen."""
+"""Answer → what a reader sees: terminal text, JSON, and Telegram HTML for a phone screen;
+quote checks as terminal text and JSON."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.documents.outline import heading_label, heading_numbering
-from bot.models import Answer, Chunk, Hit
+from bot.models import Answer, Chunk, Closest, Edit, Hit, Place, QuoteCheck
 
 BOLD, RESET, DIM = "\033[1m", "\033[0m", "\033[2m"
 PATH_SEPARATOR = " › "
@@ -375,3 +376,160 @@ def telegram_section(
         parts.append(f"<blockquote expandable>{html.escape(kept.strip())}{cut}</blockquote>")
     parts.append(html_citation(passage))
     return fit("\n".join(parts))
+
+
+# --- Quote check (原文核对) ------------------------------------------------------------
+DIFF_MARKS = {"replace": "〔{quote}→{text}〕", "delete": "〔-{quote}〕", "insert": "〔+{text}〕"}
+DIFF_LEGEND = "〔引文→原文〕改了的字，〔+原文〕引文缺的字，〔-引文〕引文多出的字"
+PART_PLACES_SHOWN = 3  # places of each part of a spliced quote shown on a terminal
+
+
+def place_chunk(place: Place) -> Chunk:
+    """A place as a passage without an id, for heading paths and citations."""
+    return Chunk(
+        id="",
+        doc=place.doc,
+        title=place.title,
+        headings=place.headings,
+        text=place.text,
+        start=place.start,
+        end=place.end,
+        article=place.article,
+        pages=place.pages,
+    )
+
+
+def place_citation(place: Place) -> str:
+    """Where a place is, as a reader cites it: 《title》二、（三）, 《title》第十四条 第 5 页."""
+    return citation(place_chunk(place))
+
+
+def place_dict(place: Place) -> dict[str, Any]:
+    """A place as the `quote --json` contract describes it (`text == file_text[start:end]`)."""
+    return {
+        "doc": place.doc,
+        "title": place.title,
+        "headings": list(place.headings),
+        "article": place.article,
+        "start": place.start,
+        "end": place.end,
+        "text": place.text,
+        "pages": list(place.pages),
+    }
+
+
+def edit_dict(edit: Edit) -> dict[str, Any]:
+    """One difference: op (replace, delete: in the quote only, insert: in the text only),
+    the quote's and the text's characters, and where (in the quote, in the place's text)."""
+    return {
+        "op": edit.op,
+        "quote": edit.quote,
+        "text": edit.text,
+        "at": edit.at,
+        "text_at": edit.text_at,
+    }
+
+
+def closest_dict(closest: Closest) -> dict[str, Any]:
+    """The closest wording: its place, similarity (0–1) and edits."""
+    return {
+        **place_dict(closest.place),
+        "similarity": round(closest.similarity, 4),
+        "edits": [edit_dict(edit) for edit in closest.edits],
+    }
+
+
+def quote_dict(check: QuoteCheck) -> dict[str, Any]:
+    """One line of `quote --json`: `exact`, every place (`count` of them), the closest
+    wording when not exact (else null) and the parts of a spliced quote (else [])."""
+    return {
+        "quote": check.quote,
+        "exact": check.exact,
+        "places": [place_dict(place) for place in check.places],
+        "count": check.count,
+        "closest": closest_dict(check.closest) if check.closest else None,
+        "parts": [
+            {
+                "text": part.text,
+                "start": part.start,
+                "end": part.end,
+                "places": [place_dict(place) for place in part.places],
+                "count": part.count,
+            }
+            for part in check.parts
+        ],
+    }
+
+
+def diff_pieces(closest: Closest) -> list[tuple[str, str, str]]:
+    """The closest wording in reading order as (op, quote's characters, text's
+    characters): "equal" for the document's text the quote has, "replace" where the
+    quote has other characters, "delete" for the quote's extra characters, "insert" for
+    the document's characters the quote lacks. The texts of all but "delete" pieces
+    make up `closest.place.text`."""
+    text, at, pieces = closest.place.text, 0, []
+    for edit in closest.edits:
+        if edit.text_at > at:
+            pieces.append(("equal", "", text[at : edit.text_at]))
+        pieces.append((edit.op, edit.quote, edit.text))
+        at = max(at, edit.text_at + len(edit.text))
+    if at < len(text):
+        pieces.append(("equal", "", text[at:]))
+    return pieces
+
+
+def marked_diff(closest: Closest, color: bool = False) -> str:
+    """The closest wording with its differences marked: 〔引文→原文〕, 〔+原文〕, 〔-引文〕."""
+    out = []
+    for op, quote, text in diff_pieces(closest):
+        if op == "equal":
+            out.append(text)
+            continue
+        marked = DIFF_MARKS[op].format(quote=quote, text=text)
+        out.append(f"{BOLD}{marked}{RESET}" if color else marked)
+    return "".join(out)
+
+
+def terminal_place(number: str, place: Place, color: bool) -> str:
+    """One place for a terminal: its heading path, file offsets and pages, its text."""
+    head = f"{number} {heading_path(place_chunk(place))}"
+    if place.article and place.article not in place.headings:
+        head += f" › {place.article}"
+    where = f"{place.doc}:{place.start}-{place.end}"
+    if place.pages:
+        where += f"  {page_label(place.pages)}"
+    if color:
+        head, where = f"{BOLD}{head}{RESET}", f"{DIM}{where}{RESET}"
+    return f"{head}\n{where}\n{place.text}"
+
+
+def terminal_quote(check: QuoteCheck, color: bool = False) -> str:
+    """A quote check for a terminal: whether it is verbatim and where; else the closest
+    wording with what differs marked, and the places of a spliced quote's parts."""
+    lines = [f"引文：{check.quote}", ""]
+    if check.exact:
+        lines.append(f"✓ 原文一致，共 {check.count} 处：")
+        lines += [
+            terminal_place(f"[{n}]", place, color) for n, place in enumerate(check.places, 1)
+        ]
+        if check.count > len(check.places):
+            lines.append(f"（另有 {check.count - len(check.places)} 处未列出）")
+        return "\n".join(lines)
+    if not check.closest and not check.parts:
+        lines.append("✗ 资料库中没有这段话，也没有相近的表述。")
+        return "\n".join(lines)
+    lines.append("✗ 资料库中没有一字不差的这段话。")
+    if check.closest:
+        closest = check.closest
+        lines.append(f"最接近的原文（相似度 {closest.similarity:.0%}）：")
+        lines.append(terminal_place("", closest.place, color).lstrip())
+        lines.append(f"差异：{marked_diff(closest, color)}")
+        lines.append(f"（{DIFF_LEGEND}）")
+    if check.parts:
+        lines.append(f"这段话由 {len(check.parts)} 处原文拼接而成：")
+        for number, part in enumerate(check.parts, 1):
+            lines.append(f"[{number}] {part.text}（{part.count} 处）")
+            lines += [
+                terminal_place("  ·", place, color) for place in part.places[:PART_PLACES_SHOWN]
+            ]
+    return "\n".join(lines)

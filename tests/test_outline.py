@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.documents.corpus import Corpus
-from bot.documents.outline import is_boilerplate, parse_outline
+from bot.documents.outline import is_boilerplate, parse_outline, read_outline
 
 
 def body_paths(text: str, markdown: bool = False) -> list[tuple[tuple[str, ...], str]]:
@@ -31,6 +31,19 @@ def test_another_brand_header_is_front_matter_too() -> None:
     assert title == "关于做好基层减负工作的讲话"
     assert all(block.start >= len(header) for block in blocks)
     assert text[blocks[0].start : blocks[0].end] == "同志们："
+
+
+def test_the_document_proper_begins_at_its_title_line(seed_corpus: Corpus) -> None:
+    """The title is no block, yet it is the document's: it begins where the front matter
+    ends (the quote check reads from there); with no title, the first block begins it."""
+    header = "内部资料 请勿外泄\n星河公文\n\n"
+    body = "关于做好基层减负工作的讲话\n同志们：\n" + "今天我们专题研究基层减负工作，" * 5 + "。\n"
+    assert read_outline(header + body).start == len(header)
+    untitled = "一、总体要求\n" + "要深刻认识基层减负工作的重要意义，" * 5 + "。\n"
+    parsed = read_outline(untitled)
+    assert parsed.title is None and parsed.start == parsed.blocks[0].start == 0
+    doc = seed_corpus.documents[0]
+    assert doc.text[doc.start :].startswith(doc.title + "\n")
 
 
 def test_seed_outline_has_three_levels(seed_corpus: Corpus) -> None:

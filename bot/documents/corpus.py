@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.documents.outline import parse_outline
+from bot.documents.outline import read_outline
 from bot.documents.readers import described, reader_for, refusal
 from bot.documents.reading import ReadLimits, UnreadableFile
 from bot.models import Document, SkippedFile
@@ -58,9 +58,10 @@ def load_document(
     extracted = reader(path, limits)
     if not extracted.text.strip():
         raise UnreadableFile("empty file")
-    title, blocks = parse_outline(
+    parsed = read_outline(
         extracted.text, extracted.levels, markdown=extracted.markdown, file_name=stem
     )
+    title, blocks = parsed.title, parsed.blocks
     if not blocks:
         raise UnreadableFile("no text besides a title and boilerplate")
     title = title or title_from_file_name(stem)
@@ -72,6 +73,7 @@ def load_document(
         text=extracted.text,
         blocks=blocks,
         pages=extracted.pages,
+        start=parsed.start,
     )
 
 

@@ -416,6 +416,15 @@ class _Outline:
         self.article = Block("article", start, end, len(self.stack), self.path(), label)
 
 
+@dataclass(frozen=True)
+class ParsedOutline:
+    """A document's title, its outline blocks, and where the document proper begins."""
+
+    title: str | None
+    blocks: tuple[Block, ...]
+    start: int  # the title's first line (else the first block): before it, front matter
+
+
 def parse_outline(
     text: str,
     line_levels: Mapping[int, int] | None = None,
@@ -428,6 +437,19 @@ def parse_outline(
     by a .docx file's paragraph styles; `markdown` enables `#` headings; `file_name`
     may give a periodic title its year. Front matter yields no block.
     """
+    parsed = read_outline(text, line_levels, markdown, file_name)
+    return parsed.title, parsed.blocks
+
+
+def read_outline(
+    text: str,
+    line_levels: Mapping[int, int] | None = None,
+    markdown: bool = False,
+    file_name: str = "",
+) -> ParsedOutline:
+    """`parse_outline`, and where the document proper begins: the title line is not a
+    block, so the text from its first line on is the document, everything before it
+    front matter (with no title, the first block begins the document)."""
     line_levels = line_levels or {}
     lines = content_lines(text)
     if markdown:
@@ -453,7 +475,12 @@ def parse_outline(
         _walk_line(outline, line, line_levels.get(line.index), markdown, previous)
         previous = line.text
     outline.close_article()
-    return title, tuple(outline.blocks)
+    blocks = tuple(outline.blocks)
+    if found.title is not None:
+        start = lines[found.first].start
+    else:
+        start = blocks[0].start if blocks else 0
+    return ParsedOutline(title, blocks, start)
 
 
 def _walk_line(

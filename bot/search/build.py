@@ -24,6 +24,7 @@ from bot.models import Chunk, Document, SkippedFile
 from bot.passages import chunk_corpus
 from bot.search import indexfile, tokens
 from bot.search.index import BM25Index
+from bot.search.quotes import QuoteIndex
 from bot.search.searcher import Searcher, index_text
 from bot.search.store import ChunkStore
 
@@ -86,8 +87,10 @@ def searcher_from_chunks(
     quoted_terms: Sequence[str] = (),
     user_dict: Path | None = None,
     progress: bool = False,
+    quote_index: bool = True,
 ) -> Searcher:
-    """Index passages with the settings' BM25 parameters."""
+    """Index passages with the settings' BM25 parameters, and the documents' text for
+    quote checks unless `quote_index` is False (the searcher's `quote` then refuses)."""
     counts = term_counts(
         [index_text(chunk) for chunk in chunks],
         settings.build_workers,
@@ -99,7 +102,10 @@ def searcher_from_chunks(
         counts, k1=settings.bm25_k1, b=settings.bm25_b, epsilon=settings.bm25_epsilon
     )
     store = ChunkStore.build(chunks, documents)
-    return Searcher(store, index, settings.min_coverage, time.time(), list(quoted_terms))
+    quotes = QuoteIndex.build(documents) if quote_index else None
+    return Searcher(
+        store, index, settings.min_coverage, time.time(), list(quoted_terms), quotes=quotes
+    )
 
 
 def corpus_of(settings: Settings) -> Corpus:
@@ -117,15 +123,18 @@ def read_limits(settings: Settings) -> ReadLimits:
     )
 
 
-def build_searcher(corpus: Corpus, settings: Settings, progress: bool = False) -> Searcher:
-    """Teach the tokenizer the corpus's domain terms, then chunk and index it."""
+def build_searcher(
+    corpus: Corpus, settings: Settings, progress: bool = False, quote_index: bool = True
+) -> Searcher:
+    """Teach the tokenizer the corpus's domain terms, then chunk and index it (with its
+    quote index unless `quote_index` is False)."""
     quoted = list(
         dict.fromkeys(t for doc in corpus.documents for t in tokens.quoted_terms(doc.text))
     )
     tokens.prepare(corpus.user_dict, quoted)
     chunks = chunk_corpus(corpus.documents, settings.max_chunk_chars)
     return searcher_from_chunks(
-        chunks, corpus.documents, settings, quoted, corpus.user_dict, progress
+        chunks, corpus.documents, settings, quoted, corpus.user_dict, progress, quote_index
     )
 
 

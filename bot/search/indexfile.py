@@ -31,15 +31,16 @@ from bot.documents.corpus import USER_DICT_NAME, corpus_files
 from bot.models import SkippedFile
 from bot.search import tokens
 from bot.search.index import BM25Index
+from bot.search.quotes import QuoteIndex
 from bot.search.searcher import Searcher
 from bot.search.store import ChunkStore
 
 log = logging.getLogger(__name__)
 
 # Raise it whenever what is stored changes, including how documents are read and cut
-# (2: .docx tables are read; 3: front matter, whole articles and their labels), so
-# every stored index is rebuilt once.
-FORMAT_VERSION = 4
+# (2: .docx tables are read; 3: front matter, whole articles and their labels; 5: the
+# quote index), so every stored index is rebuilt once.
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 FOLDER_PREFIX = f"index-v{FORMAT_VERSION}-"
 BLOCK = 8 << 20
@@ -161,7 +162,8 @@ def save(
     folder = directory / f"{FOLDER_PREFIX}{uuid.uuid4().hex[:12]}"
     folder.mkdir()
     arrays: dict[str, Any] = {}
-    for name, array in {**searcher.index.arrays(), **searcher.store.arrays()}.items():
+    quotes = searcher.quotes.arrays() if searcher.quotes is not None else {}
+    for name, array in {**searcher.index.arrays(), **searcher.store.arrays(), **quotes}.items():
         path = folder / f"{name}.npy"
         np.save(path, np.ascontiguousarray(array))
         arrays[name] = {"size": path.stat().st_size, "crc32": file_crc(path)}
@@ -218,10 +220,16 @@ def load(directory: Path, settings: Settings) -> Loaded | str:
         tables = json.loads(tables_path.read_text(encoding="utf-8"))
         store = ChunkStore.from_stored(tables["store"], arrays)
         index = BM25Index.from_arrays(int(manifest["passages"]), arrays)
+        quotes = QuoteIndex.from_arrays(arrays) if "quote_text" in arrays else None
     except (OSError, ValueError, KeyError, TypeError) as error:
         return f"unreadable index ({type(error).__name__}: {error})"
     searcher = Searcher(
-        store, index, settings.min_coverage, float(manifest["built_at"]), tables["quoted_terms"]
+        store,
+        index,
+        settings.min_coverage,
+        float(manifest["built_at"]),
+        tables["quoted_terms"],
+        quotes=quotes,
     )
     user_dict = settings.corpus_dir / USER_DICT_NAME
     skipped = tuple(SkippedFile(path, reason) for path, reason in manifest["skipped"])

@@ -26,6 +26,13 @@ from bot.search.contents import Contents
 from bot.search.index import BM25Index
 from bot.search.lookup import DocumentNames, Reference, article_number, part_number
 from bot.search.question import Terms, clean_question, list_pattern, question_terms
+from bot.search.quotes import (
+    QUOTE_CANDIDATES,
+    QuoteCheck,
+    QuoteIndex,
+    check_quote,
+    quote_terms,
+)
 from bot.search.store import ChunkStore
 from bot.search.tokens import merge_spans
 
@@ -86,6 +93,7 @@ class Searcher:
     min_coverage: float = 0.4
     built_at: float = 0.0
     quoted_terms: list[str] = field(default_factory=list)
+    quotes: QuoteIndex | None = field(default=None, repr=False)  # for `quote` (原文核对)
     visible: frozenset[int] | None = None  # the documents this searcher sees (None: all)
     _views: dict[frozenset[int], Searcher] = field(default_factory=dict, repr=False)
 
@@ -224,6 +232,23 @@ class Searcher:
         ]
         related = self._page(query, weak[:RELATED], words, RELATED, 0, with_highlights).hits
         return replace(answer, related=related)
+
+    def quote(self, text: str) -> QuoteCheck:
+        """Whether the quotation `text` stands in the documents word for word, and
+        where, every place; if not, the closest wording and what differs, and the parts
+        of a spliced quote (see bot/search/quotes.py). Raises ValueError for an index
+        built without its quote index."""
+        if self.quotes is None:
+            raise ValueError("this index was built without its quote index")
+
+        def candidates() -> list[int]:
+            terms = quote_terms(text, self.index.document_frequencies)
+            if self.visible is None:
+                return [p for p, _ in self.index.top(terms, QUOTE_CANDIDATES)]
+            ranked = self._candidates(text, terms, None)
+            return [p for p, _ in ranked[:QUOTE_CANDIDATES]]
+
+        return check_quote(text, self.quotes, self.store, candidates, self.visible)
 
     def document_named(self, text: str) -> int | None:
         """The document `text` names (监察法, 《党章》), if it names one."""
