@@ -121,3 +121,12 @@ def test_what_a_chat_and_a_reader_may_search() -> None:
     assert chat_scope(every, {"党规", "旧"}, {"党规"}) == {"党规"}  # a gone folder drops out
     assert reader_scope(every, {"党规"}, ()) == {"", "法律"}
     assert reader_scope(every, {"党规"}, {"党规"}) == set(every)
+
+
+def test_a_quote_is_checked_against_the_documents_in_scope(collections: Searcher) -> None:
+    wording = "监察委员会依照本法和有关法律规定履行监督、调查、处置职责"
+    assert collections.quote(wording).exact
+    party = collections.scoped({"党规"})
+    hidden = party.quote(wording)
+    assert not hidden.exact and hidden.places == ()
+    assert hidden.closest is None or not hidden.closest.place.doc.startswith("法律/")

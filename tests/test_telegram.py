@@ -45,6 +45,7 @@ async def test_start_registers_chinese_and_english_commands(
         "start",
         "help",
         "ask",
+        "quote",
         "toc",
         "docs",
         "about",

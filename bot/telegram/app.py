@@ -42,6 +42,7 @@ from bot.telegram.handlers import (
     not_text,
     on_error,
     private_text,
+    quote_command,
     start,
     toc,
     unknown_command,
@@ -57,7 +58,7 @@ from bot.telegram.messages import say
 from bot.telegram.replies import Services
 from bot.telegram.scope import public_library, publish_description
 
-COMMANDS = ("start", "help", "ask", "toc", "docs", "about")
+COMMANDS = ("start", "help", "ask", "quote", "toc", "docs", "about")
 log = logging.getLogger(__name__)
 
 
@@ -147,6 +148,7 @@ def build_application(
     posts = messages | filters.UpdateType.CHANNEL_POST
     application.add_handler(CommandHandler("scope", scope_command, filters=posts))
     application.add_handler(CommandHandler("ask", ask, filters=asked | channel))
+    application.add_handler(CommandHandler("quote", quote_command, filters=asked | channel))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
     # 2. plain text: every message in private chats; mentions and replies in groups
     private = filters.ChatType.PRIVATE

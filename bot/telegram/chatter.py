@@ -1,6 +1,7 @@
 """What a chat message is before it is a question: an acknowledgement (谢谢, 👍), a
-greeting, a request for the source of an answer, or text in another language; and the
-context an answer carries for a reply to it (its citation lines)."""
+greeting, a request for the source of an answer, a quotation to check against the
+documents, or text in another language; and the context an answer carries for a reply
+to it (its citation lines)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ CITED_TITLE = re.compile(r"《(.+?)》")  # a citation opens with its document's
 MAX_SOURCE_QUESTION = 20  # characters; a longer message is a question of its own
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+QUOTE_MARKS = {"「": "」", "『": "』", "“": "”", '"': '"', "＂": "＂"}
+QUOTE_END = "。.！!？?…～~ \t\r\n\u3000"  # what may follow the closing mark
+MIN_QUOTE_CHARS = 2
 
 
 def bare(text: str) -> str:
@@ -62,6 +66,22 @@ def is_greeting(text: str) -> bool:
 def asks_source(text: str) -> bool:
     """这段话出自哪里, 出处？: a reply asking where an answer comes from."""
     return len(text.strip()) <= MAX_SOURCE_QUESTION and bool(ASKS_SOURCE.search(text))
+
+
+def quotation(text: str) -> str | None:
+    """The quoted text when the whole message is a quotation (「…」, 『…』, “…”, "…", a
+    full stop or question mark after it allowed): a wording to check, not a question.
+    "“灯下黑”是什么意思" is a question about a quoted term, so None."""
+    stripped = text.strip().rstrip(QUOTE_END)
+    if len(stripped) < MIN_QUOTE_CHARS + 2:
+        return None
+    closing = QUOTE_MARKS.get(stripped[0])
+    if closing is None or not stripped.endswith(closing):
+        return None
+    inner = stripped[1:-1].strip()
+    if stripped[0] in inner and closing in inner and stripped[0] != closing:
+        return None  # “两个维护”和“四个意识”: two quoted terms, a question about them
+    return inner if len(inner) >= MIN_QUOTE_CHARS else None
 
 
 def is_foreign(text: str) -> bool:

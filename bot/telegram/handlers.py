@@ -25,9 +25,11 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.models import Hit
+from bot.models import Hit, QuoteCheck
 from bot.render import (
     citation,
+    place_chunk,
+    place_citation,
     plain_excerpt,
     shorten_middle,
     telegram_passage,
@@ -38,6 +40,7 @@ from bot.search.searcher import Searcher
 from bot.telegram import callbacks, chatter
 from bot.telegram.callbacks import Press
 from bot.telegram.messages import say
+from bot.telegram.quoting import card
 from bot.telegram.replies import (
     Services,
     answer_view,
@@ -207,6 +210,24 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await take_question(update, context, question)
 
 
+async def quote_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/quote 原文 (private, group, channel): check the wording against the documents; as
+    a reply, the replied message is the wording."""
+    message = update.effective_message
+    if message is not None and not from_a_person(message):
+        return
+    text = " ".join(context.args or [])
+    replied = message.reply_to_message if message is not None else None
+    if not text.strip() and replied is not None:
+        text = replied.text or ""
+    if not text.strip():
+        await send(update, context, say(lang_of(update), "quote_empty"))
+        return
+    searcher = await searcher_for(update, context)
+    wording = chatter.quotation(text) or text.strip()
+    await reply_with_answer(update, context, wording, searcher=searcher, quote=True)
+
+
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """In a private chat any text is a question (a mention of the bot is dropped)."""
     message = update.effective_message
@@ -244,6 +265,10 @@ async def take_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text
         key = "greeting" if is_private(chat) else "greeting_group"
         example = html.escape((service.examples(searcher) or ["年轻干部 历练"])[0])
         await send(update, context, say(lang, key, example=example, username=context.bot.username))
+        return
+    quoted = chatter.quotation(text)
+    if quoted is not None:  # 「…」: is this wording in the documents, and where?
+        await reply_with_answer(update, context, quoted, searcher=searcher, quote=True)
         return
     replied = replied_answer(update.effective_message, context.bot.id)
     cited = chatter.citations(replied)
@@ -402,7 +427,13 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     text = query.query.strip()
     offset = callbacks.number(query.offset) or 0
     searcher = await searcher_for(update, context)
-    answer = searcher.search(text, INLINE_PAGE, offset) if text else None
+    quoted = chatter.quotation(text)
+    if quoted is not None and offset == 0:  # @bot “忠诚干净担当”: the wording as a card
+        cards = quote_cards(searcher.quote(quoted), lang)
+        if cards:
+            await with_retries(lambda: query.answer(cards, cache_time=60, is_personal=True))
+            return
+    answer = searcher.search(text, INLINE_PAGE, offset) if text and not quoted else None
     if answer is None or (not answer.hits and offset == 0):
         key = "inline_nothing" if text else "inline_start"
         start = InlineQueryResultsButton(say(lang, key), start_parameter="inline")
@@ -412,7 +443,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             )
         )
         return
-    results = inline_articles(searcher, answer.hits)
+    results = inline_articles(searcher, answer.hits, cards=answer.exact)
     following = offset + len(answer.hits)
     # None, not "": python-telegram-bot 22 sends "" as "[]", which clients would send back.
     next_offset = str(following) if answer.hits and following < answer.total else None
@@ -422,10 +453,13 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-def inline_articles(searcher: Searcher, hits: tuple[Hit, ...]) -> list[InlineQueryResultArticle]:
+def inline_articles(
+    searcher: Searcher, hits: tuple[Hit, ...], cards: bool = False
+) -> list[InlineQueryResultArticle]:
     """Passages as inline results: each titled by where it is (document and section; the
     passage's place in its section when another result has the same), described by its
-    best-matching sentence, and sent as the passage with its citation."""
+    best-matching sentence, and sent as the passage with its citation (with `cards`, an
+    article the query named: its text and its citation line, nothing else)."""
     titles = [
         shorten_middle(f"{citation(hit.chunk, INLINE_TITLE_CHARS)}{topic_of(hit.chunk)}", 48)
         for hit in hits
@@ -436,21 +470,48 @@ def inline_articles(searcher: Searcher, hits: tuple[Hit, ...]) -> list[InlineQue
         if title in repeated:
             number, total = searcher.place_in_section(hit.chunk.id)
             title = f"{title}（{number}/{total}）"
-        results.append(inline_article(hit, title))
+        results.append(inline_article(hit, title, cards))
     return results
 
 
-def inline_article(hit: Hit, title: str) -> InlineQueryResultArticle:
-    """One passage as an inline result."""
+def inline_article(hit: Hit, title: str, as_card: bool = False) -> InlineQueryResultArticle:
+    """One passage as an inline result (`as_card`: as a citation card)."""
     chunk = hit.chunk
     spans = word_spans(hit.highlights)
     snippet = plain_excerpt(chunk.text, spans, SNIPPET_CHARS)
+    content = card(chunk.text, chunk) if as_card else telegram_passage(chunk, spans)
     return InlineQueryResultArticle(
         id=chunk.id,
         title=title,
         description=snippet,
-        input_message_content=InputTextMessageContent(telegram_passage(chunk, spans)),
+        input_message_content=InputTextMessageContent(content),
     )
+
+
+def quote_cards(check: QuoteCheck, lang: str) -> list[InlineQueryResultArticle]:
+    """A quote check as inline results: every place of a wording found word for word, or
+    the closest wording when it is not, each a card (the document's wording, then its
+    citation); none when nothing is close."""
+    if check.exact:
+        found = [(place, "inline_quote_exact") for place in check.places[:INLINE_PAGE]]
+    elif check.closest is not None:
+        found = [(check.closest.place, "inline_quote_closest")]
+    else:
+        return []
+    results = []
+    for number, (place, key) in enumerate(found):
+        cited = shorten_middle(place_citation(place), 40)
+        results.append(
+            InlineQueryResultArticle(
+                id=f"q{number}-{place.start}-{place.end}"[:64],
+                title=say(lang, key, citation=cited),
+                description=shorten_middle(" ".join(place.text.split()), SNIPPET_CHARS),
+                input_message_content=InputTextMessageContent(
+                    card(place.text, place_chunk(place))
+                ),
+            )
+        )
+    return results
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

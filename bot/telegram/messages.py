@@ -81,7 +81,9 @@ TEXTS: dict[str, dict[str, str]] = {
             "• <b>群组</b>：发送 <code>/ask 问题</code>、@{username} 加上问题，或回复我的回答。"
             "群里的其他消息我不回应。\n"
             "• <b>频道</b>：把我设为管理员，发布以 <code>/ask</code> 开头的消息。\n"
-            "• <b>任意聊天</b>：输入 <code>@{username} 关键词</code>，把找到的段落连同出处发出去。\n\n"
+            "• <b>任意聊天</b>：输入 <code>@{username} 关键词</code>，把找到的段落连同出处发出去。\n"
+            "• <b>原文核对</b>：把一句话放在引号里发给我（“……”或「……」），群里用 <code>/quote 原文</code>，"
+            "我会告诉你原文是否一致、出自哪里；不一致时标出最接近的原文和不同之处。\n\n"
             "答案下方：<b>全文</b>看段落所在的整节，<b>更多结果</b>翻页；📎 后面的出处点一下即可复制。\n"
             "/toc 浏览目录 · /docs 文档列表 · /about 关于资料库"
         ),
@@ -151,6 +153,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "reload_failed": "❌ 重新载入失败，仍在使用原来的索引：{reason}",
         "how_built": "重新建立索引",
         "how_loaded": "读取已有索引",
+        "quote_exact": "✅ <b>原文一致</b>：共 {count} 处",
+        "quote_more_places": "…还有 {count} 处",
+        "quote_times": "（{count} 处）",
+        "quote_spliced": "✂️ <b>不是一处原文</b>：由 {count} 处原文拼接而成",
+        "quote_none": "❌ <b>资料库中没有这段文字</b>，也没有相近的原文。请核对出处。",
+        "quote_differs": "⚠️ <b>原文不一致</b>。最接近的原文（相似度 {similarity}%），不同处已标出：",
+        "quote_replace": "“{quote}”，原文是“{text}”",
+        "quote_delete": "多了“{quote}”",
+        "quote_insert": "少了“{text}”",
+        "quote_more_edits": "…还有 {count} 处不同",
+        "quote_empty": "请在 /quote 后面写上要核对的原文，例如：<code>/quote 忠诚干净担当</code>",
+        "inline_quote_exact": "✅ 原文一致 · {citation}",
+        "inline_quote_closest": "⚠️ 原文不一致 · 最接近：{citation}",
+        "cmd_quote": "原文核对：/quote 原文",
         "cmd_start": "开始使用",
         "cmd_help": "使用帮助",
         "cmd_ask": "提问：/ask 问题",
@@ -238,7 +254,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "• <b>Channels</b>: make me an admin and post a message starting with "
             "<code>/ask</code>.\n"
             "• <b>Any chat</b>: type <code>@{username} keywords</code> to share a passage with "
-            "its source.\n\n"
+            "its source.\n"
+            "• <b>Quote check</b>: send a sentence in quotation marks (“…” or 「…」), or "
+            "<code>/quote wording</code> in a group: I say whether the documents have it word "
+            "for word and where; if not, the closest wording with the differences marked.\n\n"
             "Under an answer: <b>Full text</b> shows the whole section, <b>More</b> pages on; tap "
             "the source after 📎 to copy it.\n"
             "/toc browse the contents · /docs the documents · /about the library"
@@ -310,6 +329,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "reload_failed": "❌ Reload failed; still serving the previous index: {reason}",
         "how_built": "index rebuilt",
         "how_loaded": "stored index read",
+        "quote_exact": "✅ <b>Word for word in the documents</b>: {count} places",
+        "quote_more_places": "… and {count} more",
+        "quote_times": " ({count} places)",
+        "quote_spliced": "✂️ <b>Not one passage</b>: pieced together from {count} places",
+        "quote_none": "❌ <b>The library does not have these words</b>, nor anything close. Check the source.",
+        "quote_differs": "⚠️ <b>Not word for word.</b> The closest wording ({similarity}% alike), differences marked:",
+        "quote_replace": "“{quote}”: the text says “{text}”",
+        "quote_delete": "“{quote}” is not in the text",
+        "quote_insert": "missing: “{text}”",
+        "quote_more_edits": "… and {count} more differences",
+        "quote_empty": "Put the wording to check after /quote, e.g. <code>/quote 忠诚干净担当</code>",
+        "inline_quote_exact": "✅ Word for word · {citation}",
+        "inline_quote_closest": "⚠️ Not word for word · closest: {citation}",
+        "cmd_quote": "Check a quote: /quote wording",
         "cmd_start": "Start",
         "cmd_help": "How to use",
         "cmd_ask": "Ask: /ask question",

@@ -25,6 +25,7 @@ from bot.scopes import Scopes
 from bot.search import indexfile
 from bot.search.searcher import Searcher
 from bot.telegram.messages import language, say
+from bot.telegram.quoting import quote_text
 from bot.telegram.views import View, answer_keyboard, answer_text
 from bot.telegram.welcome import example_questions
 from bot.unanswered import UnansweredLog
@@ -156,10 +157,11 @@ async def reply_with_answer(
     question: str,
     offset: int = 0,
     searcher: Searcher | None = None,
+    quote: bool = False,
 ) -> None:
     """Search (`searcher`: the library as this chat sees it), render and send the answer
-    where the question was asked; an edited question replaces the answer it got before,
-    where that answer is known."""
+    where the question was asked (with `quote`, check it as a quotation instead); an
+    edited question replaces the answer it got before, where that answer is known."""
     service = services(context)
     lang = lang_of(update)
     chat = update.effective_chat
@@ -180,9 +182,11 @@ async def reply_with_answer(
         service.pseudonym(chat.id if chat else None),
         question,
     )
-    view = await answer_view(
-        service, searcher or service.searcher, question, offset, lang, is_private(chat)
-    )
+    library = searcher or service.searcher
+    if quote:
+        view = quote_view(service, library, question, lang)
+    else:
+        view = await answer_view(service, library, question, offset, lang, is_private(chat))
     message = update.effective_message
     earlier = (
         service.answer_to(chat, message)
@@ -226,6 +230,15 @@ async def answer_view(
         await asyncio.to_thread(service.unanswered.record, question)
     text = answer_text(answer, lang, offset, private)
     return View(text, answer_keyboard(answer, offset, lang, page, searcher))
+
+
+def quote_view(service: Services, searcher: Searcher, quote: str, lang: str) -> View:
+    """Check a quotation against the documents `searcher` sees and render the result."""
+    began = time.perf_counter()
+    check = searcher.quote(quote)
+    service.latencies.append(time.perf_counter() - began)
+    service.stats["quotes"] += 1
+    return View(quote_text(check, lang), None)
 
 
 def is_admin(service: Services, user: User | None) -> bool:
