@@ -108,3 +108,15 @@ async def test_inline_offers_a_named_article_as_a_card(
         f"<blockquote expandable>{article.text}</blockquote>\n"
         "📎 <code>《中华人民共和国监察法》第十四条</code>"
     )  # the article, then its citation line; nothing else
+
+
+async def test_a_quote_pieced_from_two_places_says_so(fake: FakeBotAPI, bot: Application) -> None:
+    first = "花盆里栽不出万年松，马棚里跑不出千里马"
+    second = "践行新时代组织路线，做好新时代组织工作，任务艰巨，使命光荣"
+    call = await ask(fake, {"message": message(f"“{first}。{second}。”")})
+    assert call.params["text"] == (
+        "🔎 「花盆里栽不出万年松，马棚里跑不出千里马。践行新时代组…工作，任务艰巨，使命光荣。」"
+        "\n\n✂️ <b>不是一处原文</b>：由 2 处原文拼接而成\n"
+        f"1. 「{first}」\n📎 <code>{SPEECH}二、（五）</code>\n"
+        f"2. 「{second}」\n📎 <code>{SPEECH}</code>"
+    )
