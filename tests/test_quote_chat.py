@@ -8,6 +8,7 @@ import asyncio
 
 from telegram.ext import Application
 
+from bot.documents.corpus import Corpus
 from bot.search.searcher import Searcher
 from tests.fake_bot_api import FakeBotAPI
 from tests.telegram_harness import GROUP, ask, inline, message, quiet, stop_bot, with_bot
@@ -120,3 +121,15 @@ async def test_a_quote_pieced_from_two_places_says_so(fake: FakeBotAPI, bot: App
         f"1. 「{first}」\n📎 <code>{SPEECH}二、（五）</code>\n"
         f"2. 「{second}」\n📎 <code>{SPEECH}</code>"
     )
+
+
+async def test_a_quote_of_no_words_or_too_long_is_said_so(
+    fake: FakeBotAPI, bot: Application, seed_corpus: Corpus
+) -> None:
+    empty = await ask(fake, {"message": message("/quote “，。”", chat=GROUP)})
+    assert empty.params["text"].startswith("请在 /quote 后面写上要核对的原文")
+    speech = seed_corpus.documents[0].text
+    start = speech.index("花盆里")
+    long = speech[start : start + 700].replace("万年松", "万年柏")  # one word changed
+    call = await ask(fake, {"message": message(f"「{long}」")})
+    assert "无法逐字比对" in call.params["text"] and "没有这段文字" not in call.params["text"]

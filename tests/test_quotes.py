@@ -502,3 +502,14 @@ def test_quote_without_anything_to_check_is_an_error(
     code, _ = run("quote", "--corpus", str(LIBRARY))
     assert code == 1
     assert capsys.readouterr().err.startswith("Error: no quotation to check")
+
+
+def test_a_simplified_character_is_never_read_as_another(library_searcher: Searcher) -> None:
+    """乾, 於, 徵 are standard simplified characters too: 朗朗干坤 misquotes 朗朗乾坤,
+    while 忠誠乾淨擔當 (traditional) is 忠诚干净担当."""
+    assert library_searcher.quote("朗朗乾坤").exact
+    assert not library_searcher.quote("朗朗干坤").exact
+    assert (
+        library_searcher.quote("忠誠乾淨擔當").count
+        == library_searcher.quote("忠诚干净担当").count
+    )

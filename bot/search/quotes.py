@@ -63,6 +63,7 @@ MAX_PIECES = 8  # found pieces looked for in one quote
 SCREENED = 3  # screened stretches aligned exactly
 MAX_ALIGNED = 600  # a longer quote (folded) gets no closest wording: aligning costs its square
 MIN_PART = 4  # folded characters in each part of a spliced quote
+MAX_PARTS = 6  # a quote pieced from more places is no quotation (中国特色社会主义，×450)
 # Traditional characters OpenCC's s2t writes for a simplified one (违背 → 違揹, 明了 →
 # 明瞭) that neither its t2s by character nor by phrase turns back (measured over
 # jieba's dictionary words); read as that simplified one in a quote's phrase form only,
@@ -76,6 +77,24 @@ def fold_char(char: str) -> str:
     """What one character counts as: NFKC, lower case, simplified, and nothing for
     punctuation, space and control characters (see the module docstring)."""
     return "".join(c for c in tokens.normalize(char)[0] if unicodedata.category(c)[0] in KEPT)
+
+
+def kept(char: str) -> str:
+    """A character of already normalised text as it counts: itself, or nothing for
+    punctuation, space and control characters."""
+    return char if unicodedata.category(char)[0] in KEPT else ""
+
+
+def phrase_fold(text: str) -> tuple[str, list[int]]:
+    """A quote normalised as a whole (OpenCC converts by phrase: 乾坤 stays 乾坤, 乾淨
+    becomes 干净) with VARIANTS read, then without punctuation; and for each character
+    the offset in `text` it comes from. Documents are folded by phrase too (without
+    VARIANTS), so that a standard simplified character (乾, 於, 徵) is never taken for
+    another (干, 于, 征)."""
+    phrased, origin = tokens.normalize(text)
+    phrased = phrased.translate(VARIANTS)
+    pieces = [(char, origin[at]) for at, char in enumerate(phrased) if kept(char)]
+    return "".join(char for char, _ in pieces), [at for _, at in pieces]
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -93,11 +112,10 @@ def quote_forms(quote: str) -> list[tuple[str, list[int]]]:
     """The quote folded by character, then folded after OpenCC's phrase conversion (and
     VARIANTS) when that differs; each with the offsets in the quote its characters come
     from."""
-    forms = [fold(quote)]
-    phrased, origin = tokens.normalize(quote)
-    converted, inner = fold(phrased.translate(VARIANTS))
-    if converted != forms[0][0]:
-        forms.append((converted, [origin[at] for at in inner]))
+    forms = [phrase_fold(quote)]
+    by_char = fold(quote)
+    if by_char[0] != forms[0][0]:
+        forms.append(by_char)
     return [form for form in forms if form[0]]
 
 
@@ -125,9 +143,9 @@ def text_of(codes: np.ndarray) -> str:
 class CharTable:
     """`fold_char` for every character of some texts, applied to whole texts at once."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], fold_one: Callable[[str], str] = fold_char) -> None:
         chars = sorted(set().union(*map(set, texts)))
-        folded = [fold_char(char) for char in chars]
+        folded = [fold_one(char) for char in chars]
         self.slot = np.full(CODE_POINTS, -1, dtype=np.int32)
         self.slot[[ord(char) for char in chars]] = np.arange(len(chars), dtype=np.int32)
         self.lengths = np.array([len(f) for f in folded], dtype=np.int64)
@@ -156,13 +174,14 @@ class QuoteIndex:
     @classmethod
     def build(cls, documents: Sequence[Document]) -> QuoteIndex:
         """Fold every document from its title line on and sort the suffixes."""
-        bodies = [doc.text[doc.start :] for doc in documents]
-        table = CharTable(bodies)
+        normalised = [tokens.normalize(doc.text[doc.start :]) for doc in documents]
+        bodies = [text for text, _ in normalised]
+        table = CharTable(bodies, kept)  # by phrase first (see phrase_fold), then by character
         folded, origins = [], []
-        for doc, body in zip(documents, bodies, strict=True):
+        for doc, body, (_, at) in zip(documents, bodies, normalised, strict=True):
             codes, origin = table.fold(body)
             folded.append(codes)
-            origins.append(origin + doc.start)
+            origins.append(np.asarray(at, dtype=np.int64)[origin] + doc.start)
         alphabet = np.unique(table.flat).astype(np.uint32)
         dtype = np.dtype(">u2") if len(alphabet) + 2 <= np.iinfo(np.uint16).max else ">u4"
         lengths = np.array([len(codes) + 1 for codes in folded], dtype=np.int64)
@@ -631,8 +650,8 @@ def clause_parts(
     while low < len(numbers):
         reach = low + index.longest_prefix(numbers[low:])
         high = max((end for end in ends if low < end <= reach), default=low)
-        if high - low < MIN_PART:
-            return []
+        if high - low < MIN_PART or len(cuts) == MAX_PARTS:
+            return []  # a piece not found, or a text pieced from too many to be one quote
         cuts.append((low, high))
         low = high
     return cuts if len(cuts) > 1 else []

@@ -81,7 +81,13 @@ def quotation(text: str) -> str | None:
     inner = stripped[1:-1].strip()
     if stripped[0] in inner and closing in inner and stripped[0] != closing:
         return None  # “两个维护”和“四个意识”: two quoted terms, a question about them
-    return inner if len(inner) >= MIN_QUOTE_CHARS else None
+    return inner if has_words(inner) else None
+
+
+def has_words(text: str) -> bool:
+    """Whether `text` holds at least MIN_QUOTE_CHARS letters or digits (not only
+    punctuation, spaces or emoji): a wording that can be checked."""
+    return sum(1 for char in text if unicodedata.category(char)[0] in "LN") >= MIN_QUOTE_CHARS
 
 
 def is_foreign(text: str) -> bool:

@@ -220,11 +220,11 @@ async def quote_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     replied = message.reply_to_message if message is not None else None
     if not text.strip() and replied is not None:
         text = replied.text or ""
-    if not text.strip():
+    wording = chatter.quotation(text) or text.strip()
+    if not chatter.has_words(wording):
         await send(update, context, say(lang_of(update), "quote_empty"))
         return
     searcher = await searcher_for(update, context)
-    wording = chatter.quotation(text) or text.strip()
     await reply_with_answer(update, context, wording, searcher=searcher, quote=True)
 
 

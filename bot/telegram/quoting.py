@@ -5,9 +5,11 @@ or nothing close; and the citation cards inline mode offers."""
 from __future__ import annotations
 
 import html
+import math
 
 from bot.models import Chunk, Place, QuoteCheck
 from bot.render import citation, diff_pieces, fit, place_citation, shorten_middle
+from bot.search import quotes
 from bot.telegram.messages import say
 
 PLACES_SHOWN = 3  # places listed under 原文一致; the rest are counted
@@ -90,8 +92,9 @@ def quote_text(check: QuoteCheck, lang: str) -> str:
                 lines.append(say(lang, "quote_more_places", count=part.count - 1))
         return fit("\n".join(lines))
     if check.closest is None:
-        return f"{head}\n\n{say(lang, 'quote_none')}"
-    similarity = round(check.closest.similarity * 100)
+        too_long = len(quotes.fold(check.quote)[0]) > quotes.MAX_ALIGNED
+        return f"{head}\n\n{say(lang, 'quote_too_long' if too_long else 'quote_none')}"
+    similarity = min(99, math.floor(check.closest.similarity * 100))  # not exact: never 100
     lines = [head, "", say(lang, "quote_differs", similarity=similarity)]
     lines.append(f"<blockquote expandable>{marked_wording(check)}</blockquote>")
     lines += difference_lines(check, lang)

@@ -184,7 +184,7 @@ async def reply_with_answer(
     )
     library = searcher or service.searcher
     if quote:
-        view = quote_view(service, library, question, lang)
+        view = await quote_view(service, library, question, lang)
     else:
         view = await answer_view(service, library, question, offset, lang, is_private(chat))
     message = update.effective_message
@@ -232,10 +232,11 @@ async def answer_view(
     return View(text, answer_keyboard(answer, offset, lang, page, searcher))
 
 
-def quote_view(service: Services, searcher: Searcher, quote: str, lang: str) -> View:
-    """Check a quotation against the documents `searcher` sees and render the result."""
+async def quote_view(service: Services, searcher: Searcher, quote: str, lang: str) -> View:
+    """Check a quotation against the documents `searcher` sees (in a worker thread: a
+    long quote takes a while) and render the result."""
     began = time.perf_counter()
-    check = searcher.quote(quote)
+    check = await asyncio.to_thread(searcher.quote, quote)
     service.latencies.append(time.perf_counter() - began)
     service.stats["quotes"] += 1
     return View(quote_text(check, lang), None)
