@@ -218,8 +218,12 @@ async def quote_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     text = " ".join(context.args or [])
     replied = message.reply_to_message if message is not None else None
-    if not text.strip() and replied is not None:
-        text = replied.text or ""
+    if (
+        not text.strip()
+        and replied is not None
+        and replied_answer(message, context.bot.id) is None
+    ):
+        text = replied.text or ""  # not one of the bot's own answers: those are no quotes
     wording = chatter.quotation(text) or text.strip()
     if not chatter.has_words(wording):
         await send(update, context, say(lang_of(update), "quote_empty"))

@@ -8,7 +8,15 @@ import html
 import math
 
 from bot.models import Chunk, Place, QuoteCheck
-from bot.render import citation, diff_pieces, fit, place_citation, shorten_middle
+from bot.render import (
+    TELEGRAM_TEXT_LIMIT,
+    citation,
+    diff_pieces,
+    fit,
+    place_citation,
+    shorten_middle,
+    utf16_len,
+)
 from bot.search import quotes
 from bot.telegram.messages import say
 
@@ -17,6 +25,7 @@ EDITS_SHOWN = 3  # differences spelled out under 原文不一致
 QUOTE_ECHO_CHARS = 40
 EDIT_CHARS = 12  # characters of one side of a difference
 CITATION_MARK = "📎"
+CARD_MARKUP = 64  # room for a card's tags and line break
 
 
 def citation_counts(places: tuple[Place, ...]) -> dict[str, int]:
@@ -104,8 +113,10 @@ def quote_text(check: QuoteCheck, lang: str) -> str:
 
 def card(text: str, chunk: Chunk) -> str:
     """A citation card to share: the wording, then its citation line; nothing else."""
-    quote = html.escape(text.strip())
-    cited = html.escape(citation(chunk))
-    return fit(
-        f"<blockquote expandable>{quote}</blockquote>\n{CITATION_MARK} <code>{cited}</code>"
-    )
+    cited = f"{CITATION_MARK} <code>{html.escape(citation(chunk))}</code>"
+    room = TELEGRAM_TEXT_LIMIT - utf16_len(cited) - CARD_MARKUP
+    wording, quote = text.strip(), html.escape(text.strip())
+    while utf16_len(quote) > room:  # a very long article: cut the wording, keep the citation
+        wording = wording[: len(wording) * 9 // 10]
+        quote = html.escape(wording) + "…"
+    return f"<blockquote expandable>{quote}</blockquote>\n{cited}"
