@@ -9,14 +9,14 @@ import asyncio
 import html
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.render import shorten_middle
 from bot.telegram.admin import delete_later
-from bot.telegram.library import collection_label, edit, tag
+from bot.telegram.library import admin_press, collection_label, edit, tag
 from bot.telegram.messages import say
 from bot.telegram.replies import (
     Services,
@@ -169,12 +169,10 @@ async def scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """A press on the menu: s:b:<chat>:<tag> has the chat search a collection or not,
     s:p:<chat>:<tag> makes a collection private or public, s:a:<chat> unbinds the chat,
     s:d:<chat> closes the menu."""
-    query = update.callback_query
-    service, lang = services(context), lang_of(update)
-    message = query.message if isinstance(query.message, Message) else None
-    if not is_admin(service, query.from_user) or message is None:
-        await with_retries(lambda: query.answer(say(lang, "admins_only")))
+    pressed = await admin_press(update, context)
+    if pressed is None:
         return
+    query, service, lang, message = pressed
     parts = (query.data or "").split(":")
     chat_id = int(parts[2]) if len(parts) >= 3 and parts[2].lstrip("-").isdigit() else None
     names = {tag(name): name for name in service.searcher.collections()}

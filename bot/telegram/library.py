@@ -13,7 +13,7 @@ import html
 import logging
 from pathlib import Path
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -51,6 +51,20 @@ TAG_BYTES = 4
 def tag(text: str) -> str:
     """Eight hex digits naming a document path or a collection in a button."""
     return hashlib.blake2b(text.encode(), digest_size=TAG_BYTES).hexdigest()
+
+
+async def admin_press(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[CallbackQuery, Services, str, Message] | None:
+    """A press on one of the admins' buttons: the query, services, language and pressed
+    message; None (the presser told so) when the presser is no admin."""
+    query = update.callback_query
+    service, lang = services(context), lang_of(update)
+    message = query.message if isinstance(query.message, Message) else None
+    if not is_admin(service, query.from_user) or message is None:
+        await with_retries(lambda: query.answer(say(lang, "admins_only")))
+        return None
+    return query, service, lang, message
 
 
 def file_tag(service: Services, path: str) -> str:
@@ -294,12 +308,10 @@ def added_text(searcher: Searcher, path: str, lang: str) -> str | None:
 
 async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """替换 / 取消 on a file that would replace a document (u:y:<token>, u:n:<token>)."""
-    query = update.callback_query
-    service, lang = services(context), lang_of(update)
-    message = query.message if isinstance(query.message, Message) else None
-    if not is_admin(service, query.from_user) or message is None:
-        await with_retries(lambda: query.answer(say(lang, "admins_only")))
+    pressed = await admin_press(update, context)
+    if pressed is None:
         return
+    query, service, lang, message = pressed
     _, choice, token = (query.data or "").split(":", 2)
     corpus = service.settings.corpus_dir
     if library.staged(corpus, token) is None:  # done, cancelled, expired, or being done
@@ -371,12 +383,10 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A document picked for removal (x:<tag>), confirmed (x:y:<tag>) or not (x:n)."""
-    query = update.callback_query
-    service, lang = services(context), lang_of(update)
-    message = query.message if isinstance(query.message, Message) else None
-    if not is_admin(service, query.from_user) or message is None:
-        await with_retries(lambda: query.answer(say(lang, "admins_only")))
+    pressed = await admin_press(update, context)
+    if pressed is None:
         return
+    query, service, lang, message = pressed
     parts = (query.data or "").split(":")
     await with_retries(query.answer)
     if parts[1] == "n":
