@@ -72,11 +72,12 @@ async def test_inline_offers_the_wording_or_the_article_as_a_card(
     fake: FakeBotAPI, bot: Application
 ) -> None:
     since = len(fake.calls)
-    fake.push(inline(f"“{VERBATIM}”"))
-    fake.push(inline(f"“{ALTERED}”"))
-    fake.push(inline(f"“{MADE_UP}”"))
+    queries = [inline(f"“{text}”") for text in (VERBATIM, ALTERED, MADE_UP)]
+    for query in queries:
+        fake.push(query)
     calls = await asyncio.to_thread(fake.wait_for, "answerInlineQuery", 3, 10.0, since)
-    found, closest, nothing = (call.params for call in calls)
+    by_id = {call.params["inline_query_id"]: call.params for call in calls}  # any order
+    found, closest, nothing = (by_id[query["inline_query"]["id"]] for query in queries)
     [card] = found["results"]
     assert card["title"] == f"✅ 原文一致 · {SPEECH}二、（五）"
     assert card["input_message_content"]["message_text"] == (
@@ -89,7 +90,7 @@ async def test_inline_offers_the_wording_or_the_article_as_a_card(
         f"</blockquote>\n📎 <code>{SPEECH}二、（五）</code>"
     )
     assert nothing["results"] == [] and nothing["button"]["start_parameter"] == "inline"
-    assert all(call.params["is_personal"] for call in calls)
+    assert all(params["is_personal"] for params in by_id.values())
     assert fake.refusals == []
 
 
