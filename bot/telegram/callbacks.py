@@ -38,9 +38,14 @@ class Press:
     path: tuple[int, ...] = ()
 
 
+def digest_tag(text: str, size: int = 2) -> str:
+    """`2 × size` hex digits naming `text` (a title, a path, a collection) in a button."""
+    return hashlib.blake2b(text.encode(), digest_size=size).hexdigest()
+
+
 def title_tag(title: str) -> str:
     """Four hex digits naming a document's title in a button."""
-    return hashlib.blake2b(title.encode(), digest_size=2).hexdigest()
+    return digest_tag(title)
 
 
 def page_data(question: str, offset: int) -> str:

@@ -8,7 +8,6 @@ tag), so it keeps working after a restart.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import html
 import logging
 from pathlib import Path
@@ -25,6 +24,7 @@ from bot.render import shorten_middle
 from bot.search.build import read_limits
 from bot.search.searcher import Searcher
 from bot.telegram.admin import reload_index
+from bot.telegram.callbacks import digest_tag
 from bot.telegram.messages import reason_in, say
 from bot.telegram.replies import (
     Services,
@@ -50,7 +50,7 @@ TAG_BYTES = 4
 
 def tag(text: str) -> str:
     """Eight hex digits naming a document path or a collection in a button."""
-    return hashlib.blake2b(text.encode(), digest_size=TAG_BYTES).hexdigest()
+    return digest_tag(text, TAG_BYTES)
 
 
 async def admin_press(
