@@ -72,7 +72,7 @@ def questions(corpus: Path, count: int) -> list[str]:
 def measure_engine(corpus: Path, index_dir: Path, count: int) -> dict:
     """Load the stored index and time questions through the engine and the whole search."""
     from bot.config import Settings
-    from bot.search import indexfile, tokens
+    from bot.search import indexfile
     from bot.search.build import open_searcher
 
     settings = Settings(corpus_dir=corpus, index_dir=index_dir)
@@ -86,7 +86,8 @@ def measure_engine(corpus: Path, index_dir: Path, count: int) -> dict:
         raise SystemExit(f"expected a stored index: {opened.reason}")
     rss_loaded = rss_mb()
     asked = questions(corpus, count)
-    term_lists = [list(dict.fromkeys(tokens.tokenize(q))) for q in asked]
+    tokenize = opened.searcher.tokenizer.tokenize
+    term_lists = [list(dict.fromkeys(tokenize(q))) for q in asked]
     engine, search = [], []
     for terms, question in zip(term_lists, asked, strict=True):
         began = time.perf_counter()
@@ -123,7 +124,9 @@ def measure_rank_bm25(corpus: Path, count: int) -> dict:
     settings = Settings(corpus_dir=corpus)
     documents = load_corpus(corpus).documents
     texts = [index_text(c) for c in chunk_corpus(documents, settings.max_chunk_chars)]
-    token_lists = [list(c.elements()) for c in term_counts(texts, settings.build_workers, False)]
+    tokenizer = tokens.plain_tokenizer()  # the synthetic corpus quotes no terms
+    counted = term_counts(texts, tokenizer, settings.build_workers, False)
+    token_lists = [list(c.elements()) for c in counted]
     began = time.perf_counter()
     bm25 = BM25Okapi(token_lists, k1=settings.bm25_k1, b=settings.bm25_b)
     build = time.perf_counter() - began
@@ -131,7 +134,7 @@ def measure_rank_bm25(corpus: Path, count: int) -> dict:
     asked = questions(corpus, count)
     latencies = []
     for question in asked:
-        terms = list(dict.fromkeys(tokens.tokenize(question)))
+        terms = list(dict.fromkeys(tokenizer.tokenize(question)))
         began = time.perf_counter()
         scores = bm25.get_scores(terms)
         top = np.argpartition(-scores, 10)[:10]

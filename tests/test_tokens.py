@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from bot.search import tokens
 
+TOKENIZER = tokens.plain_tokenizer()
 
-def words(text: str) -> list[str]:
-    return [t for t in tokens.tokenize(text) if tokens.is_word(t)]
+
+def words(text: str, tokenizer: tokens.Tokenizer = TOKENIZER) -> list[str]:
+    return [t for t in tokenizer.tokenize(text) if tokens.is_word(t)]
 
 
 def test_traditional_full_width_and_case_normalize_to_the_same_terms() -> None:
-    assert tokens.tokenize("年輕幹部應該去哪裡歷練？") == tokens.tokenize(
+    assert TOKENIZER.tokenize("年輕幹部應該去哪裡歷練？") == TOKENIZER.tokenize(
         "年轻干部应该去哪里历练?"
     )
     assert words("ＰＹＴＨＯＮ　２０２４") == words("python 2024") == ["python", "2024"]
@@ -18,7 +20,7 @@ def test_traditional_full_width_and_case_normalize_to_the_same_terms() -> None:
 
 def test_stopwords_and_punctuation_are_dropped() -> None:
     assert words("什么是干部？怎么办呢！") == ["干部"]
-    assert tokens.tokenize("的了吗？！，。") == []
+    assert TOKENIZER.tokenize("的了吗？！，。") == []
 
 
 def test_search_mode_keeps_long_words_and_their_parts() -> None:
@@ -26,7 +28,7 @@ def test_search_mode_keeps_long_words_and_their_parts() -> None:
 
 
 def test_character_pairs_are_marked_terms() -> None:
-    terms = tokens.tokenize("培训专班")
+    terms = TOKENIZER.tokenize("培训专班")
     pairs = [t for t in terms if not tokens.is_word(t)]
     assert [p[1:] for p in pairs] == ["培训", "训专", "专班"]
 
@@ -34,14 +36,36 @@ def test_character_pairs_are_marked_terms() -> None:
 def test_quoted_terms_stay_whole() -> None:
     text = "要落实“一岗双责”，警惕“灯下黑”，落实“五提四晋”。"
     assert tokens.quoted_terms(text) == ["一岗双责", "灯下黑", "五提四晋"]
-    tokens.add_words(tokens.quoted_terms(text))
-    assert "五提四晋" in words("什么是五提四晋")
-    assert "灯下黑" in words("如何防止灯下黑")
+    tokenizer = tokens.Tokenizer(tokens.quoted_terms(text))
+    assert "五提四晋" in words("什么是五提四晋", tokenizer)
+    assert "灯下黑" in words("如何防止灯下黑", tokenizer)
+
+
+def test_each_index_keeps_its_own_words() -> None:
+    speech = tokens.Tokenizer(["灯下黑"])
+    other = tokens.Tokenizer(["五提四晋"])
+    assert "灯下黑" in words("如何防止灯下黑", speech)
+    assert "灯下黑" not in words("如何防止灯下黑", other)
+    assert "五提四晋" not in words("什么是五提四晋", speech)
+    assert "灯下黑" not in words("如何防止灯下黑")  # nor the plain one
+
+
+def test_a_tokenizer_travels_to_a_worker_as_its_words() -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(tokens.Tokenizer(["灯下黑"])))
+    assert "灯下黑" in words("如何防止灯下黑", copy)
+
+
+def test_highlights_are_found_without_segmenting_again() -> None:
+    text = "全党同志要警惕“灯下黑”，党员干部要以身作则，黨員幹部帶頭。"
+    found = tokens.Tokenizer(["灯下黑"]).find(text, ["灯下黑", "党员", "干部", "党"])
+    assert [text[s:e] for s, e in found] == ["灯下黑", "党员干部", "黨員幹部"]
 
 
 def test_spans_point_into_the_original_text() -> None:
     text = "ＡＢＣ：年輕幹部到基層歷練。"
-    for token in tokens.tokenize_with_spans(text):
+    for token in TOKENIZER.tokenize_with_spans(text):
         original = text[token.start : token.end]
         assert tokens.normalize(original)[0] == token.word
 
@@ -50,5 +74,5 @@ def test_normalize_keeps_an_origin_for_every_character() -> None:
     text = "①…ﬁ年輕"
     normalized, origin = tokens.normalize(text)
     assert len(origin) == len(normalized)
-    assert origin == sorted(origin)
+    assert list(origin) == sorted(origin)
     assert normalized.endswith("年轻")

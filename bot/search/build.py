@@ -45,21 +45,22 @@ class Opened:
     corpus: dict[str, Any]  # size, time and digest of each corpus file it reflects
 
 
-def _prepare_worker(cache: str | None, user_dict: str | None, words: list[str]) -> None:
+_worker_tokenizer: tokens.Tokenizer | None = None  # a build worker's copy of the index's
+
+
+def _prepare_worker(cache: str | None, tokenizer: tokens.Tokenizer) -> None:
+    global _worker_tokenizer
     tokens.use_cache_dir(Path(cache) if cache else None)
-    tokens.prepare(Path(user_dict) if user_dict else None, words)
+    _worker_tokenizer = tokenizer
 
 
 def _count_terms(text: str) -> Counter[str]:
-    return Counter(tokens.tokenize(text))
+    assert _worker_tokenizer is not None
+    return Counter(_worker_tokenizer.tokenize(text))
 
 
 def term_counts(
-    texts: Sequence[str],
-    workers: int,
-    progress: bool,
-    user_dict: Path | None = None,
-    words: Sequence[str] = (),
+    texts: Sequence[str], tokenizer: tokens.Tokenizer, workers: int, progress: bool
 ) -> Iterator[Counter[str]]:
     """Each text's term counts, in order; in `workers` processes for a large corpus."""
     bar = tqdm(
@@ -69,15 +70,14 @@ def term_counts(
         if workers > 1 and len(texts) >= PARALLEL_FROM:
             context = multiprocessing.get_context("spawn")  # safe beside threads (the bot)
             cache = tokens.cache_dir()  # the parent's, so workers share its jieba cache
-            setup = (str(cache), str(user_dict) if user_dict else None, list(words))
-            with context.Pool(workers, _prepare_worker, setup) as pool:
+            with context.Pool(workers, _prepare_worker, (str(cache), tokenizer)) as pool:
                 for counts in pool.imap(_count_terms, texts, chunksize=WORKER_BATCH):
                     bar.update()
                     yield counts
         else:
             for text in texts:
                 bar.update()
-                yield _count_terms(text)
+                yield Counter(tokenizer.tokenize(text))
 
 
 def searcher_from_chunks(
@@ -91,12 +91,9 @@ def searcher_from_chunks(
 ) -> Searcher:
     """Index passages with the settings' BM25 parameters, and the documents' text for
     quote checks unless `quote_index` is False (the searcher's `quote` then refuses)."""
+    tokenizer = tokens.Tokenizer(quoted_terms, user_dict)
     counts = term_counts(
-        [index_text(chunk) for chunk in chunks],
-        settings.build_workers,
-        progress,
-        user_dict,
-        quoted_terms,
+        [index_text(chunk) for chunk in chunks], tokenizer, settings.build_workers, progress
     )
     index = BM25Index.build(
         counts, k1=settings.bm25_k1, b=settings.bm25_b, epsilon=settings.bm25_epsilon
@@ -104,7 +101,13 @@ def searcher_from_chunks(
     store = ChunkStore.build(chunks, documents)
     quotes = QuoteIndex.build(documents) if quote_index else None
     return Searcher(
-        store, index, settings.min_coverage, time.time(), list(quoted_terms), quotes=quotes
+        store,
+        index,
+        tokenizer,
+        settings.min_coverage,
+        time.time(),
+        list(quoted_terms),
+        quotes=quotes,
     )
 
 
@@ -126,12 +129,11 @@ def read_limits(settings: Settings) -> ReadLimits:
 def build_searcher(
     corpus: Corpus, settings: Settings, progress: bool = False, quote_index: bool = True
 ) -> Searcher:
-    """Teach the tokenizer the corpus's domain terms, then chunk and index it (with its
-    quote index unless `quote_index` is False)."""
+    """Chunk and index the corpus, with a tokenizer that knows its domain terms (its
+    quoted terms and user dictionary), and its quote index unless `quote_index` is False."""
     quoted = list(
         dict.fromkeys(t for doc in corpus.documents for t in tokens.quoted_terms(doc.text))
     )
-    tokens.prepare(corpus.user_dict, quoted)
     chunks = chunk_corpus(corpus.documents, settings.max_chunk_chars)
     return searcher_from_chunks(
         chunks, corpus.documents, settings, quoted, corpus.user_dict, progress, quote_index
@@ -156,7 +158,7 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
         began = time.perf_counter()
         loaded = indexfile.load(directory, settings)
         if isinstance(loaded, indexfile.Loaded):
-            tokens.prepare(loaded.user_dict, loaded.searcher.quoted_terms)
+            loaded.searcher.tokenizer.ready()  # now, not at the first question
             log.info("Loaded the index from %s in %.2f s", directory, time.perf_counter() - began)
             return Opened(
                 loaded.searcher, loaded.skipped, True, f"loaded from {directory}", loaded.corpus

@@ -15,16 +15,27 @@ Terms are looked up by a 64-bit hash in a sorted array: nothing to build at load
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
+import threading
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import ModuleType
+from typing import NamedTuple
 
 import numpy as np
 
-ARRAYS = ("term_hashes", "idf", "indptr", "postings", "weights")
+ARRAYS = ("term_hashes", "idf", "max_weights", "indptr", "postings", "weights")
+# From this many passages, questions are scored by the compiled kernel (numba): below
+# it, NumPy answers a question in well under a millisecond and a one-shot command
+# would spend more on importing numba (~0.5 s) than it saves.
+COMPILED_FROM = 50_000
 BLOCK = 1 << 22  # weights are computed this many at a time
+
+log = logging.getLogger(__name__)
 
 
 def term_hash(term: str) -> int:
@@ -40,6 +51,31 @@ def guarded_idf(document_frequency: np.ndarray, size: int, epsilon: float) -> np
     return np.where(idf <= 0, floor, idf)
 
 
+def term_maxima(weights: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Each term's largest weight (every term has at least one posting)."""
+    if len(indptr) < 2:
+        return np.empty(0, dtype=np.float64)
+    return np.maximum.reduceat(weights, indptr[:-1]).astype(np.float64)
+
+
+class Scratch(NamedTuple):
+    """The compiled kernel's working arrays: one per index and thread, reused."""
+
+    accumulator: np.ndarray  # float64, the index's size, zeros between questions
+    touched: np.ndarray  # int32, the passages met so far
+
+
+@lru_cache(maxsize=1)
+def compiled_kernel() -> ModuleType | None:
+    """bot.search.kernel, or None when numba cannot be imported (NumPy then scores)."""
+    try:
+        from bot.search import kernel
+    except ImportError as error:  # numba missing or broken on this machine
+        log.warning("Scoring with NumPy: the compiled kernel is unavailable (%s)", error)
+        return None
+    return kernel
+
+
 @dataclass
 class BM25Index:
     """Term-major BM25 weights; built from term frequencies or loaded from arrays."""
@@ -50,6 +86,9 @@ class BM25Index:
     indptr: np.ndarray  # int64, len(terms) + 1
     postings: np.ndarray  # int32, passage positions, ascending within a term
     weights: np.ndarray  # float64, BM25 weight of the term in that passage
+    max_weights: np.ndarray  # float64, each term's largest weight (its score's bound)
+    compiled: bool | None = None  # score with the compiled kernel (None: by size)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
     def build(
@@ -137,6 +176,7 @@ class BM25Index:
             indptr=indptr,
             postings=postings.astype(np.int32),
             weights=weights,
+            max_weights=term_maxima(weights, indptr),
         )
 
     @property
@@ -179,34 +219,87 @@ class BM25Index:
             return np.empty(0, dtype=np.int32)
         return self.postings[self.indptr[row] : self.indptr[row + 1]]
 
-    def scores(self, query_terms: Sequence[str]) -> np.ndarray:
-        """BM25 score of every passage for the query terms (zeros when nothing matches)."""
-        scores = np.zeros(self.size, dtype=np.float64)
-        for term in query_terms:
-            row = self._row(term)
-            if row is not None:
-                span = slice(self.indptr[row], self.indptr[row + 1])
-                scores[self.postings[span]] += self.weights[span]
+    def rows_of(self, terms: Sequence[str]) -> np.ndarray:
+        """The index rows of the terms it knows (each once), most weighty first."""
+        if not len(self.term_hashes) or not terms:
+            return np.empty(0, dtype=np.int64)
+        keys = np.fromiter((term_hash(t) for t in dict.fromkeys(terms)), dtype=np.uint64)
+        rows = np.minimum(np.searchsorted(self.term_hashes, keys), len(self.term_hashes) - 1)
+        rows = rows[self.term_hashes[rows] == keys].astype(np.int64)
+        return rows[np.argsort(-self.max_weights[rows], kind="stable")]
+
+    def scores_at(self, query_terms: Sequence[str], positions: np.ndarray) -> np.ndarray:
+        """BM25 scores of the passages at `positions` (ascending) for the query terms:
+        each term's postings are searched for them, so the cost follows the passages
+        asked about, not the corpus."""
+        positions = np.asarray(positions, dtype=np.int64)
+        scores = np.zeros(len(positions), dtype=np.float64)
+        for row in self.rows_of(query_terms):
+            span = slice(self.indptr[row], self.indptr[row + 1])
+            postings = self.postings[span]
+            at = np.minimum(np.searchsorted(postings, positions), len(postings) - 1)
+            found = postings[at] == positions
+            scores[found] += self.weights[span][at[found]]
         return scores
 
-    def top(self, query_terms: Sequence[str], k: int) -> list[tuple[int, float]]:
-        """The best k passages with a positive score, best first: (position, score).
+    def top(
+        self, query_terms: Sequence[str], k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """The best k passages with a positive score, best first: (position, score);
+        equal scores are ordered by position. `allowed` (a 0/1 mask of the passages)
+        limits the results to some passages.
 
-        Partial selection (argpartition), then a sort of the few selected; passages tied
-        at the cut are all considered, so equal scores are ordered by position as a
-        full sort would.
+        Only the postings of the question's terms are read: by the compiled kernel
+        (bot/search/kernel.py), which also skips postings that cannot reach the top k,
+        for an index of COMPILED_FROM passages or more, else with NumPy.
         """
         k = max(0, min(k, self.size))
-        if k == 0 or not query_terms:
+        rows = self.rows_of(query_terms)
+        if k == 0 or not len(rows):
             return []
-        scores = self.scores(query_terms)
-        if k < self.size:
-            kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
-            candidates = np.flatnonzero(scores >= max(kth, np.nextafter(0.0, 1.0)))
+        mask = np.empty(0, dtype=np.uint8) if allowed is None else allowed
+        kernel = self._kernel()
+        if kernel is not None:
+            scratch = self._scratch()
+            positions, scores = kernel.top_k(
+                self.indptr, self.postings, self.weights, rows, self.max_weights[rows], k,
+                mask, scratch.accumulator, scratch.touched,
+            )  # fmt: skip
+            return list(zip(positions.tolist(), scores.tolist(), strict=True))
+        return self._top_numpy(rows, k, mask)
+
+    def _top_numpy(self, rows: np.ndarray, k: int, mask: np.ndarray) -> list[tuple[int, float]]:
+        """`top` with NumPy: the terms' postings gathered, summed per passage, selected."""
+        spans = [slice(self.indptr[row], self.indptr[row + 1]) for row in rows]
+        postings = np.concatenate([self.postings[span] for span in spans])
+        weights = np.concatenate([self.weights[span] for span in spans])
+        if len(mask):
+            keep = mask[postings].astype(bool)
+            postings, weights = postings[keep], weights[keep]
+        if len(spans) == 1:
+            positions, scores = postings.astype(np.int64), weights
         else:
-            candidates = np.flatnonzero(scores > 0)
-        order = np.lexsort((candidates, -scores[candidates]))[:k]
-        return [(int(i), float(scores[i])) for i in candidates[order]]
+            positions, inverse = np.unique(postings, return_inverse=True)
+            scores = np.bincount(inverse, weights=weights, minlength=len(positions))
+        if k < len(positions):
+            kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
+            chosen = np.flatnonzero(scores >= kth)
+            positions, scores = positions[chosen], scores[chosen]
+        order = np.lexsort((positions, -scores))[:k]
+        return list(zip(positions[order].tolist(), scores[order].tolist(), strict=True))
+
+    def _kernel(self) -> ModuleType | None:
+        """The compiled kernel when it pays for this index (and numba imports)."""
+        wanted = self.compiled if self.compiled is not None else self.size >= COMPILED_FROM
+        return compiled_kernel() if wanted else None
+
+    def _scratch(self) -> Scratch:
+        """This thread's accumulator for the compiled kernel (made once per thread)."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = Scratch(np.zeros(self.size), np.zeros(self.size, dtype=np.int32))
+            self._local.scratch = scratch
+        return scratch
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays to store on disk (with `size`, they are the whole index)."""

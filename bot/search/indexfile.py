@@ -39,8 +39,8 @@ log = logging.getLogger(__name__)
 
 # Raise it whenever what is stored changes, including how documents are read and cut
 # (2: .docx tables are read; 3: front matter, whole articles and their labels; 5: the
-# quote index), so every stored index is rebuilt once.
-FORMAT_VERSION = 5
+# quote index; 6: each term's largest weight), so every stored index is rebuilt once.
+FORMAT_VERSION = 6
 MANIFEST = "manifest.json"
 FOLDER_PREFIX = f"index-v{FORMAT_VERSION}-"
 BLOCK = 8 << 20
@@ -52,7 +52,6 @@ class Loaded:
 
     searcher: Searcher
     skipped: tuple[SkippedFile, ...]
-    user_dict: Path | None
     corpus: dict[str, Any]  # the corpus state it was built from
 
 
@@ -223,15 +222,18 @@ def load(directory: Path, settings: Settings) -> Loaded | str:
         quotes = QuoteIndex.from_arrays(arrays) if "quote_text" in arrays else None
     except (OSError, ValueError, KeyError, TypeError) as error:
         return f"unreadable index ({type(error).__name__}: {error})"
+    user_dict = settings.corpus_dir / USER_DICT_NAME
+    tokenizer = tokens.Tokenizer(
+        tables["quoted_terms"], user_dict if user_dict.is_file() else None
+    )
     searcher = Searcher(
         store,
         index,
+        tokenizer,
         settings.min_coverage,
         float(manifest["built_at"]),
         tables["quoted_terms"],
         quotes=quotes,
     )
-    user_dict = settings.corpus_dir / USER_DICT_NAME
     skipped = tuple(SkippedFile(path, reason) for path, reason in manifest["skipped"])
-    user_dict_path = user_dict if user_dict.is_file() else None
-    return Loaded(searcher, skipped, user_dict_path, manifest["corpus"])
+    return Loaded(searcher, skipped, manifest["corpus"])

@@ -40,6 +40,7 @@ class Terms(NamedTuple):
 
 def question_terms(
     text: str,
+    tokenizer: tokens.Tokenizer,
     frequency: Callable[[str], int],
     frequencies: Callable[[Sequence[str]], Sequence[int]],
     characters: Container[str] = "",
@@ -47,8 +48,9 @@ def question_terms(
     """The question's terms and content words, a homophone typo of a word mended
     (立练 → 历练) where the index knows the mended word and neither it nor everyday
     Chinese knows the typed one, and abbreviations met by their full forms (GDP →
-    国内生产总值). `frequency`/`frequencies` are the index's passage counts of terms."""
-    all_terms, spans = tokens.tokenize_both(text)
+    国内生产总值). `tokenizer` is the index's; `frequency`/`frequencies` are its passage
+    counts of terms."""
+    all_terms, spans = tokenizer.tokenize_both(text)
     terms = list(dict.fromkeys(all_terms))
     words = [term for term in terms if tokens.is_word(term)]
     typed = [t.word for t in spans if len(t.word) > 1]
@@ -73,7 +75,7 @@ def question_terms(
     if expanded:  # GDP → 国内生产总值: the known forms stand in for an unknown one
         words = [w for w in words if frequency(w)] + expanded
         for form in expanded:
-            terms += tokens.tokenize(form)
+            terms += tokenizer.tokenize(form)
     return Terms(list(dict.fromkeys(terms)), list(dict.fromkeys(words)))
 
 
@@ -99,7 +101,8 @@ def compact_question(question: str, max_bytes: int) -> str:
     question = clean_question(question).strip()
     if len(question.encode()) <= max_bytes:
         return question
-    spans = tokens.merge_spans([(t.start, t.end) for t in tokens.tokenize_with_spans(question)])
+    words = tokens.plain_tokenizer().tokenize_with_spans(question)
+    spans = tokens.merge_spans([(t.start, t.end) for t in words])
     kept = ""
     for start, end in spans:
         longer = f"{kept} {question[start:end]}".strip()

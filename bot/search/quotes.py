@@ -119,12 +119,16 @@ def quote_forms(quote: str) -> list[tuple[str, list[int]]]:
     return [form for form in forms if form[0]]
 
 
-def quote_terms(quote: str, frequencies: Callable[[Sequence[str]], Sequence[int]]) -> list[str]:
+def quote_terms(
+    quote: str,
+    tokenizer: tokens.Tokenizer,
+    frequencies: Callable[[Sequence[str]], Sequence[int]],
+) -> list[str]:
     """The quote's index terms (its words and character pairs, as passages are indexed)
     that passages hold, the QUOTE_TERMS rarest: a long quote's BM25 candidates cost its
     rarest terms' posting lists, not all of them. (Not the question path: a quote is
     looked for as written, without mending typos or expanding abbreviations.)"""
-    terms = list(dict.fromkeys(tokens.tokenize(quote)))
+    terms = list(dict.fromkeys(tokenizer.tokenize(quote)))
     counts = frequencies(terms)
     known = sorted((int(n), at) for at, n in enumerate(counts) if n)
     return [terms[at] for _, at in known[:QUOTE_TERMS]]

@@ -34,7 +34,6 @@ from bot.search.quotes import (
     quote_terms,
 )
 from bot.search.store import ChunkStore
-from bot.search.tokens import merge_spans
 
 CANDIDATES = 100  # passages scored for the relevance rule and paging
 RELATED = 2  # weak matches shown (apart, marked weak) when nothing answers…
@@ -56,13 +55,6 @@ def index_text(chunk: Chunk) -> str:
     )
 
 
-def highlights(text: str, query_terms: set[str]) -> tuple[tuple[int, int], ...]:
-    """Spans of `text` whose words are among the question's terms."""
-    return merge_spans(
-        [(t.start, t.end) for t in tokens.tokenize_with_spans(text) if t.word in query_terms]
-    )
-
-
 def question_phrases(question: str) -> set[str]:
     """Every PHRASE_CHARS consecutive Chinese characters of the (normalized) question."""
     runs = tokens.CJK_RUN.findall(tokens.normalize(question)[0])
@@ -74,6 +66,17 @@ def question_phrases(question: str) -> set[str]:
 def spanned(first: tuple[int, ...], last: tuple[int, ...]) -> tuple[int, ...]:
     """The pages from the first passage's first page to the last passage's last."""
     return tuple(range(first[0], last[-1] + 1)) if first and last else ()
+
+
+NONE = np.empty(0, dtype=np.int64)
+
+
+def grouped(keys: np.ndarray) -> dict[int, np.ndarray]:
+    """The positions holding each key, ascending."""
+    order = np.argsort(keys, kind="stable")
+    values, starts = np.unique(keys[order], return_index=True)
+    groups = np.split(order.astype(np.int64), starts[1:])
+    return {int(v): group for v, group in zip(values, groups, strict=True)}
 
 
 def contains(postings: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -90,6 +93,7 @@ class Searcher:
 
     store: ChunkStore
     index: BM25Index
+    tokenizer: tokens.Tokenizer
     min_coverage: float = 0.4
     built_at: float = 0.0
     quoted_terms: list[str] = field(default_factory=list)
@@ -171,10 +175,15 @@ class Searcher:
         return frozenset(self.store.characters)
 
     @cached_property
-    def _article_of(self) -> np.ndarray:
-        """Each passage's article number (0: not in an article)."""
+    def _article_positions(self) -> dict[int, np.ndarray]:
+        """The passages of each article number (第十四条 → 14), ascending."""
         numbers = np.array([article_number(label) or 0 for label in self.store.labels])
-        return numbers[self.store.label_of]
+        return grouped(numbers[self.store.label_of])
+
+    @cached_property
+    def _heading_positions(self) -> dict[int, np.ndarray]:
+        """The passages under each heading path (by its index), ascending."""
+        return grouped(self.store.headings_of)
 
     def search(
         self,
@@ -242,11 +251,8 @@ class Searcher:
             raise ValueError("this index was built without its quote index")
 
         def candidates() -> list[int]:
-            terms = quote_terms(text, self.index.document_frequencies)
-            if self.visible is None:
-                return [p for p, _ in self.index.top(terms, QUOTE_CANDIDATES)]
-            ranked = self._candidates(text, terms, None)
-            return [p for p, _ in ranked[:QUOTE_CANDIDATES]]
+            terms = quote_terms(text, self.tokenizer, self.index.document_frequencies)
+            return [p for p, _ in self.index.top(terms, QUOTE_CANDIDATES, self._visible_mask)]
 
         return check_quote(text, self.quotes, self.store, candidates, self.visible)
 
@@ -257,7 +263,7 @@ class Searcher:
 
     def highlight(self, text: str, question: str) -> tuple[tuple[int, int], ...]:
         """The spans of `text` holding the question's words."""
-        return highlights(text, set(self.query_terms(clean_question(question))[1]))
+        return self.tokenizer.find(text, self.query_terms(clean_question(question)).words)
 
     def within(self, question: str, title: str) -> str:
         """`question` as asked after an answer from the document `title`: a follow-up
@@ -281,16 +287,26 @@ class Searcher:
     ) -> list[tuple[int, float]]:
         """The best CANDIDATES passages for the terms by BM25 (within `docs` if given),
         passages listing what a list question asks for lifted."""
-        if docs is None and self.visible is not None:
-            docs = self._visible_docs
         if docs is not None:
-            scores = self.index.scores(terms)
             positions = np.array(self._doc_positions(docs), dtype=np.int64)
-            order = positions[np.lexsort((positions, -scores[positions]))][:CANDIDATES]
-            ranked = [(int(p), float(scores[p])) for p in order if scores[p] > 0]
+            scores = self.index.scores_at(terms, positions)
+            order = np.lexsort((positions, -scores))[:CANDIDATES]
+            ranked = [(int(positions[i]), float(scores[i])) for i in order if scores[i] > 0]
         else:
-            ranked = self.index.top(terms, CANDIDATES)
+            ranked = self.index.top(terms, CANDIDATES, self._visible_mask)
         return self.favour_lists(text, ranked)
+
+    @cached_property
+    def _visible_mask(self) -> np.ndarray | None:
+        """A 0/1 mask of the passages this searcher sees (None: it sees them all); made
+        once per view, so a question in a scoped chat allocates nothing of the corpus's size."""
+        if self.visible is None:
+            return None
+        mask = np.zeros(len(self.store), dtype=np.uint8)
+        for doc in self.visible:
+            first, last = self.store.doc_range(doc)
+            mask[first:last] = 1
+        return mask
 
     def _answering(
         self, text: str, words: Sequence[str], ranked: list[tuple[int, float]]
@@ -322,6 +338,8 @@ class Searcher:
     def shares_phrase(self, phrases: set[str], position: int) -> bool:
         """Whether the passage (with its headings) holds one of the question's phrases:
         a match of wording, not of scattered words."""
+        if not phrases:
+            return False
         haystack, _ = tokens.normalize(index_text(self.store[position]))
         return any(phrase in haystack for phrase in phrases)
 
@@ -329,7 +347,11 @@ class Searcher:
         """The question's terms and content words (see `question.question_terms`)."""
         index = self.index
         return question_terms(
-            text, index.document_frequency, index.document_frequencies, self._characters
+            text,
+            self.tokenizer,
+            index.document_frequency,
+            index.document_frequencies,
+            self._characters,
         )
 
     def favour_lists(
@@ -341,7 +363,7 @@ class Searcher:
         if pattern is None or not ranked:
             return ranked
         boosted = [
-            (p, s * (1 + LIST_BONUS) if pattern.search(self.store[p].text) else s)
+            (p, s * (1 + LIST_BONUS) if pattern.search(self.store.text(p)) else s)
             for p, s in ranked
         ]
         return sorted(boosted, key=lambda hit: (-hit[1], hit[0]))
@@ -358,26 +380,26 @@ class Searcher:
             return Answer(query, missing=f"《{ref.missing}》")
         docs = list(ref.docs) or self._visible_docs
         if ref.article is not None:
-            matches = self._article_of == ref.article
+            found = self._article_positions.get(ref.article, NONE)
             label = f"第{ref.article}条"
         else:
             assert ref.part is not None
-            matches = np.isin(self.store.headings_of, self._paths_with_part(ref.part))
+            found = self._part_positions(ref.part)
             label = f"第{ref.part[1]}{ref.part[0]}"
         if ref.docs or self.visible is not None:
-            matches &= np.isin(self.store.doc_of, docs)
-        chosen = np.flatnonzero(matches).tolist()
+            found = found[np.isin(self.store.doc_of[found], docs)]
+        chosen = found.tolist()
         if not chosen:
             named = "、".join(f"《{self.store.docs[d]['title']}》" for d in ref.docs)
             return Answer(query, missing=f"{named}{label}" if named else label)
-        terms = list(dict.fromkeys(tokens.tokenize(ref.rest)))
+        terms = list(dict.fromkeys(self.tokenizer.tokenize(ref.rest)))
         words = [term for term in terms if tokens.is_word(term)]
-        scores = self.index.scores(terms) if words else None
-        if scores is not None and len(docs) > 1:  # the document whose article fits best first
+        scores = dict(zip(chosen, self.index.scores_at(terms, found).tolist(), strict=True))
+        if words and len(docs) > 1:  # the document whose article fits best first
             best: dict[int, float] = {}
             for p in chosen:
                 doc = int(self.store.doc_of[p])
-                best[doc] = max(best.get(doc, 0.0), float(scores[p]))
+                best[doc] = max(best.get(doc, 0.0), scores[p])
             chosen.sort(key=lambda p: (-best[int(self.store.doc_of[p])], p))
         ranked, last_of = [], {}
         for p in chosen:  # an article cut into several passages is given whole, once
@@ -389,7 +411,7 @@ class Searcher:
             ):
                 last_of[previous] = p
                 continue
-            ranked.append((p, float(scores[p]) if scores is not None else 0.0))
+            ranked.append((p, scores[p] if words else 0.0))
         answer = self._page(
             query, ranked, words, top_k, offset, with_highlights, dedupe=False, last_of=last_of
         )
@@ -407,13 +429,15 @@ class Searcher:
         pages = spanned(self.store.pages(first), self.store.pages(last))
         return replace(self.store[first], text=text, start=start, end=end, pages=pages)
 
-    def _paths_with_part(self, part: tuple[str, int]) -> list[int]:
-        """Heading paths that sit in a 第N章 (节, 编) of that number."""
-        return [
-            index
+    def _part_positions(self, part: tuple[str, int]) -> np.ndarray:
+        """The passages that sit in a 第N章 (节, 编) of that number, ascending."""
+        found = [
+            self._heading_positions[index]
             for index, path in enumerate(self.store.heading_paths)
-            if any(part_number(heading) == part for heading in path)
+            if index in self._heading_positions
+            and any(part_number(heading) == part for heading in path)
         ]
+        return np.sort(np.concatenate(found)) if found else NONE
 
     def _page(
         self,
@@ -429,16 +453,18 @@ class Searcher:
         """One page of ranked passages (overlapping ones left out), with highlights;
         `last_of` joins a passage with those up to its last part."""
         relevant: list[tuple[int, float]] = []
+        kept: dict[int, list[int]] = {}  # per document, the passages kept so far
         for position, score in ranked:
-            if not dedupe or not any(self.overlaps(position, other) for other, _ in relevant):
+            same_doc = kept.setdefault(int(self.store.doc_of[position]), [])
+            if not dedupe or not any(self.overlaps(position, other) for other in same_doc):
                 relevant.append((position, score))
+                same_doc.append(position)
         page = relevant[max(0, offset) : max(0, offset) + max(0, top_k)]
-        term_set = set(words)
         hits = []
         for position, score in page:
             last = (last_of or {}).get(position)
             chunk = self.store[position] if last is None else self._joined(position, last)
-            marks = highlights(chunk.text, term_set) if with_highlights and term_set else ()
+            marks = self.tokenizer.find(chunk.text, words) if with_highlights and words else ()
             hits.append(Hit(chunk, score, marks))
         return Answer(query, tuple(hits), total=len(relevant))
 

@@ -100,19 +100,23 @@ class ChunkStore:
 
     def __getitem__(self, position: int) -> Chunk:
         doc = self.docs[int(self.doc_of[position])]
-        low, high = self.text_offsets[position], self.text_offsets[position + 1]
         return Chunk(
             id=f"{int(self.chunk_ids[position]):012x}",
             doc=doc["path"],
             title=doc["title"],
             headings=self.heading_paths[int(self.headings_of[position])],
-            text=self.text_blob[low:high].tobytes().decode(),
+            text=self.text(position),
             start=int(self.starts[position]),
             end=int(self.ends[position]),
             article=self.labels[int(self.label_of[position])],
             context=self.contexts[int(self.context_of[position])],
             pages=self.pages(position),
         )
+
+    def text(self, position: int) -> str:
+        """The text of the passage at `position` (without making the whole Chunk)."""
+        low, high = self.text_offsets[position], self.text_offsets[position + 1]
+        return self.text_blob[low:high].tobytes().decode()
 
     def pages(self, position: int) -> tuple[int, ...]:
         """The physical pages a passage is printed on (() for a document without pages)."""

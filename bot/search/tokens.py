@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import jieba
 import opencc
@@ -71,10 +71,26 @@ def cache_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _segmenter() -> jieba.Tokenizer:
-    segmenter = jieba.dt
+def _dictionary() -> jieba.Tokenizer:
+    """jieba's dictionary, loaded once per process (from its cache in `cache_dir()`)."""
+    segmenter = jieba.Tokenizer()
     segmenter.tmp_dir = str(cache_dir())
     segmenter.initialize()
+    return segmenter
+
+
+def word_frequency(word: str) -> int:
+    """How often jieba's own dictionary says `word` is used (0 for a word it lacks)."""
+    return _dictionary().FREQ.get(word, 0)
+
+
+def _own_segmenter() -> jieba.Tokenizer:
+    """A segmenter with its own copy of jieba's dictionary, to add words to."""
+    base = _dictionary()
+    segmenter = jieba.Tokenizer()
+    segmenter.FREQ = dict(base.FREQ)
+    segmenter.total = base.total
+    segmenter.initialized = True
     return segmenter
 
 
@@ -90,20 +106,26 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#"))
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    return unicodedata.normalize("NFKC", char).lower()
+class _Folding(dict[int, str]):
+    """str.translate's table for NFKC + lower-case, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char).lower()
+        self[code] = folded
+        return folded
 
 
-def normalize(text: str) -> tuple[str, list[int]]:
+_FOLDING = _Folding()
+
+
+def normalize(text: str) -> tuple[str, list[int] | range]:
     """Normalize `text`; return it with, for each normalized character, its original index."""
-    pieces: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = _fold_char(char) if not char.isascii() else char.lower()
-        pieces.append(folded)
-        origin.extend([index] * len(folded))
-    folded_text = "".join(pieces)
+    folded_text = text.translate(_FOLDING)
+    if len(folded_text) == len(text):  # every character folded to one: the same places
+        origin: list[int] | range = range(len(text))
+    else:
+        origin = [at for at, char in enumerate(text) for _ in _FOLDING[ord(char)]]
     simplified = _t2s().convert(folded_text)
     if len(simplified) != len(folded_text):  # a phrase conversion changed length: go by char
         simplified = "".join(_t2s().convert(char) or char for char in folded_text)
@@ -129,49 +151,12 @@ def is_generic(word: str) -> bool:
 
 def is_common_word(word: str) -> bool:
     """Whether jieba's dictionary knows `word` as an everyday word (老师, 司机)."""
-    return _segmenter().FREQ.get(word, 0) >= COMMON_WORD_FREQ
-
-
-def add_words(words: Iterable[str]) -> None:
-    """Add domain terms to the segmenter's dictionary so they stay whole."""
-    segmenter = _segmenter()
-    for word in words:
-        normalized, _ = normalize(word)
-        if normalized.strip():
-            segmenter.add_word(normalized, freq=QUOTED_TERM_FREQ)
-
-
-def load_user_dict(path: Path) -> None:
-    """Load a jieba-format user dictionary (word [freq] [tag] per line)."""
-    _segmenter().load_userdict(str(path))
-
-
-def prepare(user_dict: Path | None, words: Iterable[str]) -> None:
-    """Teach the segmenter a corpus's domain terms: its user dictionary and quoted terms."""
-    if user_dict is not None:
-        load_user_dict(user_dict)
-    add_words(words)
+    return word_frequency(word) >= COMMON_WORD_FREQ
 
 
 def quoted_terms(text: str) -> list[str]:
     """Short Chinese terms the text puts in quotation marks (“两个维护”, “灯下黑”), in order."""
     return list(dict.fromkeys(QUOTED_TERM.findall(text)))
-
-
-def _words(normalized: str, origin: list[int]) -> list[Token]:
-    stop = stopwords()
-    found = []
-    for word, start, end in _segmenter().tokenize(normalized, mode="search"):
-        if word not in stop and WORD_CHAR.search(word):
-            found.append(Token(word, origin[start], origin[end - 1] + 1))
-    return found
-
-
-def tokenize_with_spans(text: str) -> list[Token]:
-    """Content words of `text` with their original spans (jieba search mode: long words
-    also yield their dictionary sub-words). Stopwords, punctuation and space are dropped.
-    """
-    return _words(*normalize(text))
 
 
 def cjk_bigrams(normalized: str) -> list[str]:
@@ -191,18 +176,102 @@ def is_word(term: str) -> bool:
     return not term.startswith(BIGRAM_MARK)
 
 
-def tokenize(text: str) -> list[str]:
-    """The terms of `text`, for indexing and for questions alike: content words, then
-    character pairs (marked, so they never collide with words).
+class Tokenizer:
+    """Text → terms for one index: normalize, segment with jieba, drop stopwords.
+
+    Each index owns one, with its own copy of jieba's dictionary and the words its
+    corpus adds (its quoted terms and `userdict.txt`), so two indexes in one process
+    never share vocabulary and a reload replaces the index and its words together.
+    The segmenter is made on first use; a Tokenizer pickles as its words alone, so
+    build workers make their own.
     """
-    return tokenize_both(text)[0]
+
+    def __init__(self, words: Sequence[str] = (), user_dict: Path | None = None) -> None:
+        self.words = tuple(dict.fromkeys(words))
+        self.user_dict = user_dict
+        self._segmenter: jieba.Tokenizer | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"words": self.words, "user_dict": self.user_dict}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["words"], state["user_dict"])  # type: ignore[misc]
+
+    @property
+    def segmenter(self) -> jieba.Tokenizer:
+        """This tokenizer's jieba segmenter, made with its words on first use."""
+        if self._segmenter is None:
+            segmenter = _own_segmenter()
+            if self.user_dict is not None:
+                segmenter.load_userdict(str(self.user_dict))
+            for word in self.words:
+                normalized, _ = normalize(word)
+                if normalized.strip():
+                    segmenter.add_word(normalized, freq=QUOTED_TERM_FREQ)
+            self._segmenter = segmenter
+        return self._segmenter
+
+    def ready(self) -> None:
+        """Make the segmenter now (loading jieba's dictionary), not at the first use."""
+        _ = self.segmenter
+
+    def knows(self, word: str) -> bool:
+        """Whether the dictionary (with this index's words) holds `word` as a word."""
+        return self.segmenter.FREQ.get(word, 0) > 0
+
+    def _words(self, normalized: str, origin: Sequence[int]) -> list[Token]:
+        stop = stopwords()
+        found = []
+        for word, start, end in self.segmenter.tokenize(normalized, mode="search"):
+            if word not in stop and WORD_CHAR.search(word):
+                found.append(Token(word, origin[start], origin[end - 1] + 1))
+        return found
+
+    def tokenize_with_spans(self, text: str) -> list[Token]:
+        """Content words of `text` with their original spans (jieba search mode: long
+        words also yield their dictionary sub-words). Stopwords, punctuation and space
+        are dropped."""
+        return self._words(*normalize(text))
+
+    def tokenize(self, text: str) -> list[str]:
+        """The terms of `text`, for indexing and for questions alike: content words, then
+        character pairs (marked, so they never collide with words)."""
+        return self.tokenize_both(text)[0]
+
+    def tokenize_both(self, text: str) -> tuple[list[str], list[Token]]:
+        """`tokenize(text)` and `tokenize_with_spans(text)` from one pass of the segmenter."""
+        normalized, origin = normalize(text)
+        spans = self._words(normalized, origin)
+        return [token.word for token in spans] + cjk_bigrams(normalized), spans
+
+    def find(self, text: str, words: Iterable[str]) -> tuple[tuple[int, int], ...]:
+        """The spans of `text` where the (normalized) words stand, for highlights: found
+        in the text as it is, without segmenting it again. A one-character word counts
+        only where it is no part of a two-character word the dictionary knows (党 in
+        全党, not in 党员)."""
+        normalized, origin = normalize(text)
+        spans = []
+        for word in words:
+            at = normalized.find(word)
+            while at >= 0:
+                end = at + len(word)
+                if len(word) > 1 or not self._inside_word(normalized, at):
+                    spans.append((origin[at], origin[end - 1] + 1))
+                at = normalized.find(word, end)
+        return merge_spans(spans)
+
+    def _inside_word(self, normalized: str, at: int) -> bool:
+        """Whether the character at `at` forms a known word with a neighbour."""
+        before = normalized[at - 1 : at + 1] if at > 0 else ""
+        after = normalized[at : at + 2]
+        return any(len(pair) == 2 and self.knows(pair) for pair in (before, after))
 
 
-def tokenize_both(text: str) -> tuple[list[str], list[Token]]:
-    """`tokenize(text)` and `tokenize_with_spans(text)` from one pass of the segmenter."""
-    normalized, origin = normalize(text)
-    spans = _words(normalized, origin)
-    return [token.word for token in spans] + cjk_bigrams(normalized), spans
+@lru_cache(maxsize=1)
+def plain_tokenizer() -> Tokenizer:
+    """A tokenizer with jieba's dictionary alone, for text no index is asked about
+    (cutting a long question to fit a button at whole words)."""
+    return Tokenizer()
 
 
 def merge_spans(spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

@@ -35,17 +35,17 @@ def toneless(syllable: str) -> str:
 @lru_cache(maxsize=1)
 def _homophones() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """(character → its toneless readings, reading → common characters with it)."""
-    import jieba
     from pypinyin.pinyin_dict import pinyin_dict  # imported here: only typos pay for it
 
-    frequency = jieba.dt.FREQ if jieba.dt.initialized else {}
+    from bot.search.tokens import word_frequency
+
     readings: dict[str, tuple[str, ...]] = {}
     chars: defaultdict[str, list[str]] = defaultdict(list)
     for code, value in pinyin_dict.items():
         char = chr(code)
         syllables = tuple(dict.fromkeys(toneless(s) for s in value.split(",")))
         readings[char] = syllables
-        if frequency.get(char, 0) >= MIN_CHAR_FREQUENCY:
+        if word_frequency(char) >= MIN_CHAR_FREQUENCY:
             for syllable in syllables:
                 chars[syllable].append(char)
     return readings, {syllable: tuple(found) for syllable, found in chars.items()}
