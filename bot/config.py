@@ -37,6 +37,7 @@ class Settings:
     bm25_k1: float = 0.8
     bm25_b: float = 0.4
     bm25_epsilon: float = 0.25
+    bm25_engine: str = "fast"  # or "rank-bm25" (see ENGINES)
     min_coverage: float = 0.4
     telegram_bot_token: str | None = None
     telegram_api_base_url: str | None = None
@@ -101,6 +102,19 @@ def _flag(env: Mapping[str, str], key: str) -> bool:
     if raw in {"1", "true", "yes", "on"}:
         return True
     raise ConfigError(key, f"expected 1 or 0, got {raw!r}")
+
+
+# What ranks passages: the index's own engine, or rank-bm25's BM25Okapi (the reference:
+# scores every passage for every question, for a small corpus or for checking a result).
+ENGINES = ("fast", "rank-bm25")
+
+
+def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (the first when unset)."""
+    raw = env.get(key, "").strip().lower() or choices[0]
+    if raw not in choices:
+        raise ConfigError(key, f"expected one of {', '.join(choices)}, got {raw!r}")
+    return raw
 
 
 def _optional(env: Mapping[str, str], key: str) -> str | None:
@@ -213,6 +227,7 @@ def load_settings(
         bm25_k1=_float(env, "BM25_K1", 0.8, 0.0, 10.0),
         bm25_b=_float(env, "BM25_B", 0.4, 0.0, 1.0),
         bm25_epsilon=_float(env, "BM25_EPSILON", 0.25, 0.0, 1.0),
+        bm25_engine=_choice(env, "BM25_ENGINE", ENGINES),
         min_coverage=_float(env, "MIN_COVERAGE", 0.4, 0.0, 1.0),
         telegram_bot_token=_token(env),
         telegram_api_base_url=_url(env, "TELEGRAM_API_BASE_URL"),

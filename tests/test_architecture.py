@@ -48,10 +48,13 @@ def test_the_search_core_never_imports_the_adapters() -> None:
             assert not any(m.startswith("bot.telegram") for m in imported_modules(path)), path.name
 
 
-def test_only_the_index_imports_the_ranking_engine() -> None:
+def test_only_the_engines_import_ranking_and_segmenting_libraries() -> None:
+    owners = {"rank_bm25": "search/reference.py", "numba": "search/kernel.py"}
+    owners |= {"rjieba": "search/segmenter.py", "bm25s": None, "jieba": None}
     for path in BOT.rglob("*.py"):
-        if path.relative_to(BOT).as_posix() != "search/index.py":
-            assert not imported_modules(path) & {"rank_bm25", "bm25s"}, path.name
+        where = path.relative_to(BOT).as_posix()
+        for module in imported_modules(path) & set(owners):
+            assert owners[module] == where, (where, module)
 
 
 def test_the_core_never_imports_the_command_line() -> None:

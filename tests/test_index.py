@@ -10,8 +10,13 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from benchmarks import synthetic
+from bot.config import Settings
+from bot.evaluation import read_jsonl
+from bot.search.build import with_engine
 from bot.search.index import BM25Index
+from bot.search.reference import RankBM25Engine
 from bot.search.searcher import Searcher, index_text
+from tests.conftest import ROOT
 
 
 class GuardedBM25Okapi(BM25Okapi):
@@ -103,3 +108,17 @@ def test_round_trip_through_arrays() -> None:
     copy = BM25Index.from_arrays(index.size, {k: np.array(v) for k, v in index.arrays().items()})
     query = synthetic.token_lists(1, seed=99)[0][:5]
     assert copy.top(query, 10) == index.top(query, 10)
+
+
+def test_bm25_engine_rank_bm25_answers_as_the_fast_engine(library_searcher: Searcher) -> None:
+    reference = with_engine(library_searcher, Settings(bm25_engine="rank-bm25"))
+    assert isinstance(reference.engine, RankBM25Engine)
+    questions = [q["question"] for q in read_jsonl(ROOT / "questions" / "dev.jsonl")]
+    differing = []
+    for question in questions:
+        fast = [hit.chunk.id for hit in library_searcher.search(question, 10).hits]
+        slow = [hit.chunk.id for hit in reference.search(question, 10).hits]
+        if fast != slow:
+            differing.append(question)
+    assert len(questions) >= 100
+    assert differing == []

@@ -353,7 +353,7 @@ def test_the_quote_index_is_saved_and_memory_mapped_with_the_index(
     loaded = open_searcher(settings)
     assert not built.loaded and loaded.loaded
     assert loaded.searcher.quotes is not None
-    assert isinstance(loaded.searcher.quotes.suffixes, np.memmap)
+    assert isinstance(loaded.searcher.quotes.suffixes.base, np.memmap)  # a view of the map
     for quote in ("监察机关应当依法公开监察工作信息", "监察机关应当依法公开检察工作信息", "量子"):
         assert loaded.searcher.quote(quote) == built.searcher.quote(quote)
 

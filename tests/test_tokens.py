@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.search import tokens
+from bot.search import segmenter, tokens
 
 TOKENIZER = tokens.plain_tokenizer()
 
@@ -76,3 +76,37 @@ def test_normalize_keeps_an_origin_for_every_character() -> None:
     assert len(origin) == len(normalized)
     assert list(origin) == sorted(origin)
     assert normalized.endswith("年轻")
+
+
+def test_segmenting_is_jiebas_on_every_passage_and_question(library_searcher) -> None:
+    """jieba-rs (through bot/search/segmenter.py) gives jieba's own tokens: the issue's
+    bar is 99.9 % of the library's passages; the question sets must agree whole."""
+    import jieba
+
+    from bot.evaluation import read_jsonl
+    from bot.search.searcher import index_text
+    from tests.conftest import ROOT
+
+    reference = jieba.Tokenizer()
+    reference.tmp_dir = str(tokens.cache_dir())
+    reference.initialize()
+    ours = library_searcher.tokenizer
+    for word in ours.words:
+        reference.add_word(tokens.normalize(word)[0], freq=tokens.QUOTED_TERM_FREQ)
+    passages = [tokens.normalize(index_text(chunk))[0] for chunk in library_searcher.store]
+    questions = [
+        tokens.normalize(q["question"])[0]
+        for name in ("dev.jsonl", "test.jsonl")
+        for q in read_jsonl(ROOT / "questions" / name)
+    ]
+    for texts, bar in ((passages, 0.999), (questions, 1.0)):
+        same = sum(
+            segmenter.segment(ours.segmenter, text)
+            == list(reference.tokenize(text, mode="search"))
+            for text in texts
+        )
+        assert same / len(texts) >= bar, (same, len(texts))
+    mixed = "pm2.5浓度、55-58页、covid-19和c++、AT&T的4s店"
+    assert segmenter.segment(tokens.Tokenizer().segmenter, mixed) == list(
+        reference.tokenize(mixed, mode="search")
+    )

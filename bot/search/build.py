@@ -11,7 +11,7 @@ import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from bot.passages import chunk_corpus
 from bot.search import indexfile, tokens
 from bot.search.index import BM25Index
 from bot.search.quotes import QuoteIndex
+from bot.search.reference import RankBM25Engine
 from bot.search.searcher import Searcher, index_text
 from bot.search.store import ChunkStore
 
@@ -160,8 +161,9 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
         if isinstance(loaded, indexfile.Loaded):
             loaded.searcher.tokenizer.ready()  # now, not at the first question
             log.info("Loaded the index from %s in %.2f s", directory, time.perf_counter() - began)
+            searcher = with_engine(loaded.searcher, settings)
             return Opened(
-                loaded.searcher, loaded.skipped, True, f"loaded from {directory}", loaded.corpus
+                searcher, loaded.skipped, True, f"loaded from {directory}", loaded.corpus
             )
         reason = loaded
         log.info("Building the index: %s", reason)
@@ -172,4 +174,17 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
         indexfile.save(directory, searcher, settings, state, corpus.skipped)
     except OSError as error:
         log.warning("Could not save the index to %s: %s", directory, error)
-    return Opened(searcher, corpus.skipped, False, reason, state)
+    return Opened(with_engine(searcher, settings), corpus.skipped, False, reason, state)
+
+
+def with_engine(searcher: Searcher, settings: Settings) -> Searcher:
+    """The searcher ranking with the settings' BM25_ENGINE: the index's own engine, or
+    rank-bm25's BM25Okapi over the passages' token lists (made here, in this process)."""
+    if settings.bm25_engine != "rank-bm25":
+        return searcher
+    token_lists = [searcher.tokenizer.tokenize(index_text(chunk)) for chunk in searcher.store]
+    engine = RankBM25Engine(
+        token_lists, k1=settings.bm25_k1, b=settings.bm25_b, epsilon=settings.bm25_epsilon
+    )
+    log.info("Ranking with rank-bm25 (BM25_ENGINE=rank-bm25)")
+    return replace(searcher, ranking=engine)

@@ -4,9 +4,9 @@ posting lists alone, skipping what cannot reach the top k.
 Terms are taken most weighty first (term at a time) into an accumulator that belongs
 to the index, not to the question. Once the terms still to come cannot lift a passage
 the accumulator has not met above the k-th best score so far (MaxScore's bound, as
-Lucene and tantivy use it), they only add to the passages already met, and each of
-those is looked up in their posting lists by binary search when that is cheaper than
-reading them. Passages that can no longer reach the k-th score are dropped on the way.
+Lucene and tantivy use it), they only add to the passages already met that can still
+reach it: each looked up in their posting lists by binary search when few are left,
+else by reading the postings and skipping the passages not met.
 The accumulator is left all zeros again before returning, so the cost of a question
 follows its postings, never the size of the corpus.
 
@@ -20,10 +20,12 @@ import numpy as np
 from numba import njit
 
 SLACK = 1e-9  # relative margin on score bounds (floating-point sums in another order)
+SAMPLE = 4096  # passages the k-th score's lower bound is taken from (the first met)
 
 
 @njit(cache=True, nogil=True)
 def _kth_largest(accumulator, touched, count, k):  # pragma: no cover - compiled
+    """The k-th largest score among the passages touched[:count] (k <= count)."""
     values = np.empty(count, dtype=np.float64)
     for i in range(count):
         values[i] = accumulator[touched[i]]
@@ -32,27 +34,13 @@ def _kth_largest(accumulator, touched, count, k):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def _add_to_met(indptr, postings, weights, row, accumulator, met, count):  # pragma: no cover
-    """Add one term's weights to the passages in `met[:count]` (ascending) that hold it."""
+    """Add one term's weights to the passages `met[:count]` (ascending) that hold it."""
     low, high = indptr[row], indptr[row + 1]
-    length = high - low
-    if length == 0 or count == 0:
-        return
-    if count * np.log2(length + 1) < length:  # few passages met: look each one up
-        for i in range(count):
-            d = met[i]
-            at = low + np.searchsorted(postings[low:high], d)
-            if at < high and postings[at] == d:
-                accumulator[d] += weights[at]
-    else:  # many: merge the two ascending lists
-        j = low
-        for i in range(count):
-            d = met[i]
-            while j < high and postings[j] < d:
-                j += 1
-            if j == high:
-                break
-            if postings[j] == d:
-                accumulator[d] += weights[j]
+    for i in range(count):
+        d = met[i]
+        at = low + np.searchsorted(postings[low:high], d)
+        if at < high and postings[at] == d:
+            accumulator[d] += weights[at]
 
 
 @njit(cache=True, nogil=True)
@@ -68,16 +56,19 @@ def top_k(
     """
     filtered = allowed.shape[0] > 0
     terms = rows.shape[0]
-    rest = np.zeros(terms + 1)
+    rest = np.zeros(terms + 1)  # the most that terms i.. can add to a passage
     for i in range(terms - 1, -1, -1):
         rest[i] = rest[i + 1] + bounds[i]
     count = 0
     best = 0.0
-    threshold = 0.0
+    threshold = 0.0  # a lower bound of the k-th best score
     i = 0
     while i < terms:
         if count >= k and rest[i] * (1 + SLACK) < best:
-            threshold = _kth_largest(accumulator, touched, count, k)
+            # The k-th best of a subset is at most the k-th best of all: the passages
+            # met first (by the weightiest terms) give a bound at a bounded cost.
+            sample = min(count, max(SAMPLE, k))
+            threshold = max(threshold, _kth_largest(accumulator, touched, sample, k))
             if rest[i] * (1 + SLACK) < threshold:
                 break  # no passage not met yet can reach the top k
         row = rows[i]
@@ -88,25 +79,35 @@ def top_k(
             if accumulator[d] == 0.0:
                 touched[count] = d
                 count += 1
-            accumulator[d] += weights[j]
-            if accumulator[d] > best:
-                best = accumulator[d]
+            score = accumulator[d] + weights[j]
+            accumulator[d] = score
+            if score > best:
+                best = score
         i += 1
     if i < terms:  # the rest only add to passages already met that can still make it
-        met = np.sort(touched[:count])
         kept = 0
         for at in range(count):
-            d = met[at]
+            d = touched[at]
             if (accumulator[d] + rest[i]) * (1 + SLACK) >= threshold:
-                met[kept] = d
+                touched[kept] = d
                 kept += 1
             else:
                 accumulator[d] = 0.0
-        for row_at in range(i, terms):
-            _add_to_met(indptr, postings, weights, rows[row_at], accumulator, met, kept)
-        for at in range(kept):
-            touched[at] = met[at]
         count = kept
+        ordered = False
+        for row_at in range(i, terms):
+            row = rows[row_at]
+            low, high = indptr[row], indptr[row + 1]
+            if count * np.log2(high - low + 1) < high - low:  # few met: look each one up
+                if not ordered:
+                    touched[:count].sort()
+                    ordered = True
+                _add_to_met(indptr, postings, weights, row, accumulator, touched, count)
+            else:  # many: read the postings, adding to the passages met (non-zero)
+                for j in range(low, high):
+                    d = postings[j]
+                    if accumulator[d] != 0.0:
+                        accumulator[d] += weights[j]
     taken = min(k, count)
     positions = np.empty(taken, dtype=np.int64)
     scores = np.empty(taken, dtype=np.float64)

@@ -128,23 +128,44 @@ class DocumentNames:
 
     def __init__(self, titles: Sequence[str]) -> None:
         self.forms = [name_forms(title) for title in titles]
-
-    def _exact(self, question: str) -> tuple[list[int], tuple[int, int] | None]:
-        """Documents one of whose forms the question contains, the longest form winning."""
-        best: list[int] = []
-        span: tuple[int, int] | None = None
-        length = 0
+        # Each form under its first two characters: a question is matched against the
+        # forms that can start at each of its places, not against every document's.
+        self._by_head: dict[str, list[tuple[int, int, str]]] = {}
+        for doc, forms in enumerate(self.forms):
+            for rank, form in enumerate(forms):
+                self._by_head.setdefault(form[:2], []).append((doc, rank, form))
+        self._by_kind: dict[str, list[tuple[int, str]]] = {}  # forms by their kind word
         for doc, forms in enumerate(self.forms):
             for form in forms:
-                at = question.find(form)
-                if at < 0:
-                    continue
-                if len(form) > length:
-                    best, span, length = [doc], (at, at + len(form)), len(form)
-                elif len(form) == length:
-                    best.append(doc)
-                break
-        return best, span
+                if (kind := kind_of(form)) is not None:
+                    self._by_kind.setdefault(kind, []).append((doc, form))
+
+    def _abbreviating(self, name: str) -> list[int]:
+        """The documents one of whose forms `name` abbreviates, in library order."""
+        docs = {
+            doc
+            for kind, forms in self._by_kind.items()
+            if any(name.endswith(short) for short in KIND_WORDS[kind])
+            for doc, form in forms
+            if is_abbreviation(name, form)
+        }
+        return sorted(docs)
+
+    def _exact(self, question: str) -> tuple[list[int], tuple[int, int] | None]:
+        """Documents one of whose forms the question contains, the longest form winning
+        (each document by its longest form the question holds)."""
+        first: dict[int, tuple[int, str]] = {}  # doc → (rank, form) of its longest match
+        for at in range(len(question) - 1):
+            for doc, rank, form in self._by_head.get(question[at : at + 2], ()):
+                if question.startswith(form, at) and rank < first.get(doc, (rank + 1,))[0]:
+                    first[doc] = (rank, form)
+        if not first:
+            return [], None
+        length = max(len(form) for _, form in first.values())
+        best = sorted(doc for doc, (_, form) in first.items() if len(form) == length)
+        form = first[best[0]][1]
+        at = question.find(form)
+        return best, (at, at + len(form))
 
     def _abbreviated(self, question: str) -> tuple[list[int], tuple[int, int] | None, str | None]:
         """Documents named by an abbreviation (个保法, 党章, 上海政府工作报告)."""
@@ -163,10 +184,7 @@ class DocumentNames:
                     ) + 1:
                         lead += match.end()
                     name = name[lead:]
-                    docs = [
-                        doc for doc, forms in enumerate(self.forms)
-                        if any(is_abbreviation(name, form) for form in forms)
-                    ]  # fmt: skip
+                    docs = self._abbreviating(name)
                     if docs:
                         return docs, (run.start() + lead, run.start() + end), None
                     at = text.find(short, at + 1)

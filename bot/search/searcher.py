@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Protocol
 
 import numpy as np
 
@@ -87,6 +88,16 @@ def contains(postings: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return postings[at] == positions
 
 
+class Ranking(Protocol):
+    """The two calls that rank passages (BM25Index, or reference.RankBM25Engine)."""
+
+    def top(
+        self, query_terms: Sequence[str], k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]: ...
+
+    def scores_at(self, query_terms: Sequence[str], positions: np.ndarray) -> np.ndarray: ...
+
+
 @dataclass
 class Searcher:
     """Answers questions over one indexed set of passages."""
@@ -98,11 +109,17 @@ class Searcher:
     built_at: float = 0.0
     quoted_terms: list[str] = field(default_factory=list)
     quotes: QuoteIndex | None = field(default=None, repr=False)  # for `quote` (原文核对)
+    ranking: Ranking | None = field(default=None, repr=False)  # None: the index ranks
     visible: frozenset[int] | None = None  # the documents this searcher sees (None: all)
     _views: dict[frozenset[int], Searcher] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.store) if self.visible is None else len(self._visible_positions)
+
+    @property
+    def engine(self) -> Ranking:
+        """What ranks passages: the index itself, or the engine BM25_ENGINE chose."""
+        return self.index if self.ranking is None else self.ranking
 
     def scoped(self, collections: Collection[str] | None) -> Searcher:
         """This library seen through `collections` (subfolders of the corpus; "" is its
@@ -252,7 +269,7 @@ class Searcher:
 
         def candidates() -> list[int]:
             terms = quote_terms(text, self.tokenizer, self.index.document_frequencies)
-            return [p for p, _ in self.index.top(terms, QUOTE_CANDIDATES, self._visible_mask)]
+            return [p for p, _ in self.engine.top(terms, QUOTE_CANDIDATES, self._visible_mask)]
 
         return check_quote(text, self.quotes, self.store, candidates, self.visible)
 
@@ -289,11 +306,11 @@ class Searcher:
         passages listing what a list question asks for lifted."""
         if docs is not None:
             positions = np.array(self._doc_positions(docs), dtype=np.int64)
-            scores = self.index.scores_at(terms, positions)
+            scores = self.engine.scores_at(terms, positions)
             order = np.lexsort((positions, -scores))[:CANDIDATES]
             ranked = [(int(positions[i]), float(scores[i])) for i in order if scores[i] > 0]
         else:
-            ranked = self.index.top(terms, CANDIDATES, self._visible_mask)
+            ranked = self.engine.top(terms, CANDIDATES, self._visible_mask)
         return self.favour_lists(text, ranked)
 
     @cached_property
@@ -325,15 +342,31 @@ class Searcher:
             if specific
             else np.ones(len(ranked))
         )
+        positions = np.array([p for p, _ in ranked], dtype=np.int64)
+        near = (coverage < self.min_coverage) & (coverage >= phrase_floor)
+        may_share = self.may_share_phrase(phrases, positions[near])
+        phrased = np.zeros(len(ranked), dtype=bool)
+        phrased[np.flatnonzero(near)[may_share]] = True
         return [
             hit
-            for hit, share, on_topic in zip(ranked, coverage, topical, strict=True)
+            for hit, share, on_topic, maybe in zip(ranked, coverage, topical, phrased, strict=True)
             if on_topic
-            and (
-                share >= self.min_coverage
-                or (share >= phrase_floor and self.shares_phrase(phrases, hit[0]))
-            )
+            and (share >= self.min_coverage or (maybe and self.shares_phrase(phrases, hit[0])))
         ]
+
+    def may_share_phrase(self, phrases: set[str], positions: np.ndarray) -> np.ndarray:
+        """For each passage, whether it can hold one of the phrases: it holds both of the
+        phrase's character pairs (from the postings; a pair the index leaves out, such as
+        one of stopwords, is no evidence either way). Only these are read."""
+        possible = np.zeros(len(positions), dtype=bool)
+        for phrase in phrases:
+            holds = np.ones(len(positions), dtype=bool)
+            for pair in (phrase[:2], phrase[1:]):
+                postings = self.index.passages_with(tokens.BIGRAM_MARK + pair)
+                if len(postings):
+                    holds &= contains(postings, positions)
+            possible |= holds
+        return possible
 
     def shares_phrase(self, phrases: set[str], position: int) -> bool:
         """Whether the passage (with its headings) holds one of the question's phrases:
@@ -394,7 +427,7 @@ class Searcher:
             return Answer(query, missing=f"{named}{label}" if named else label)
         terms = list(dict.fromkeys(self.tokenizer.tokenize(ref.rest)))
         words = [term for term in terms if tokens.is_word(term)]
-        scores = dict(zip(chosen, self.index.scores_at(terms, found).tolist(), strict=True))
+        scores = dict(zip(chosen, self.engine.scores_at(terms, found).tolist(), strict=True))
         if words and len(docs) > 1:  # the document whose article fits best first
             best: dict[int, float] = {}
             for p in chosen:

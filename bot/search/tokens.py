@@ -8,18 +8,21 @@ matches can be bolded in what the user sees.
 from __future__ import annotations
 
 import hashlib
-import logging
+import importlib.util
+import marshal
+import os
 import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import jieba
 import opencc
+
+from bot.search import segmenter
 
 QUOTED_TERM = re.compile(r"[“\"「『]([\u4e00-\u9fff]{2,8})[”\"」』]")
 WORD_CHAR = re.compile(r"\w", re.UNICODE)
@@ -27,15 +30,13 @@ CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 BIGRAM_MARK = "\x02"
 QUOTED_TERM_FREQ = 2000
 
-jieba.setLogLevel(logging.WARNING)
-
-
-TOKENIZER_VERSION = 2  # bump when tokenization changes in a way the data files don't show
+TOKENIZER_VERSION = 3  # bump when tokenization changes in a way the data files don't show
 
 
 def fingerprint() -> str:
     """A digest of everything that decides how text becomes terms (for index freshness)."""
-    digest = hashlib.sha256(f"{TOKENIZER_VERSION}|{jieba.__version__}|".encode())
+    versions = f"{TOKENIZER_VERSION}|{metadata.version('rjieba')}|{JIEBA_VERSION}|"
+    digest = hashlib.sha256(versions.encode())
     for name in ("stopwords.txt", "boilerplate.txt"):
         digest.update(resources.files("bot").joinpath(f"data/{name}").read_bytes())
     digest.update(_t2s().convert("漢字與詞語").encode())
@@ -54,13 +55,13 @@ _cache_folder: Path | None = None  # set from Settings.cache_dir before the firs
 
 
 def use_cache_dir(path: Path | None) -> None:
-    """Keep jieba's dictionary cache in `path` (takes effect before the first tokenize)."""
+    """Keep the tokenizer's cached tables in `path` (set before the first tokenize)."""
     global _cache_folder
     _cache_folder = path
 
 
 def cache_dir() -> Path:
-    """A writable folder for jieba's dictionary cache: the one set with use_cache_dir,
+    """A writable folder for the tokenizer's cached tables: the one set with use_cache_dir,
     else ~/.cache/docbot; the system's temporary folder when that cannot be created."""
     path = _cache_folder or Path.home() / ".cache" / "docbot"
     try:
@@ -70,28 +71,39 @@ def cache_dir() -> Path:
     return path
 
 
+COMMON_WORD_FREQ = 100  # a word this frequent in jieba's dictionary is everyday Chinese
+JIEBA_VERSION = metadata.version("jieba")
+
+
+def jieba_dictionary() -> Path:
+    """jieba's dict.txt (found without importing jieba, which loads its HMM tables)."""
+    spec = importlib.util.find_spec("jieba")
+    assert spec is not None and spec.origin is not None, "jieba is a dependency"
+    return Path(spec.origin).parent / "dict.txt"
+
+
 @lru_cache(maxsize=1)
-def _dictionary() -> jieba.Tokenizer:
-    """jieba's dictionary, loaded once per process (from its cache in `cache_dir()`)."""
-    segmenter = jieba.Tokenizer()
-    segmenter.tmp_dir = str(cache_dir())
-    segmenter.initialize()
-    return segmenter
-
-
-def word_frequency(word: str) -> int:
-    """How often jieba's own dictionary says `word` is used (0 for a word it lacks)."""
-    return _dictionary().FREQ.get(word, 0)
-
-
-def _own_segmenter() -> jieba.Tokenizer:
-    """A segmenter with its own copy of jieba's dictionary, to add words to."""
-    base = _dictionary()
-    segmenter = jieba.Tokenizer()
-    segmenter.FREQ = dict(base.FREQ)
-    segmenter.total = base.total
-    segmenter.initialized = True
-    return segmenter
+def common_words() -> frozenset[str]:
+    """The words (and characters) jieba's dictionary gives COMMON_WORD_FREQ or more,
+    kept in `cache_dir()` after the first read of the dictionary (about 0.3 s)."""
+    cached = cache_dir() / f"common-words-{JIEBA_VERSION}-{COMMON_WORD_FREQ}.marshal"
+    try:
+        return frozenset(marshal.loads(cached.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    words = []
+    text = jieba_dictionary().read_text(encoding="utf-8")
+    for line in text.splitlines():
+        word, frequency, *_ = line.split(" ")
+        if int(frequency) >= COMMON_WORD_FREQ:
+            words.append(word)
+    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(marshal.dumps(words))
+        os.replace(temporary, cached)
+    except OSError:
+        pass  # a read-only cache: read the dictionary again next time
+    return frozenset(words)
 
 
 @lru_cache(maxsize=1)
@@ -119,8 +131,20 @@ class _Folding(dict[int, str]):
 _FOLDING = _Folding()
 
 
+CACHED_CHARS = 1000  # texts up to this long (questions, passages) keep their normal form
+
+
 def normalize(text: str) -> tuple[str, list[int] | range]:
     """Normalize `text`; return it with, for each normalized character, its original index."""
+    return _normalize_cached(text) if len(text) <= CACHED_CHARS else _normalize(text)
+
+
+@lru_cache(maxsize=4096)
+def _normalize_cached(text: str) -> tuple[str, list[int] | range]:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> tuple[str, list[int] | range]:
     folded_text = text.translate(_FOLDING)
     if len(folded_text) == len(text):  # every character folded to one: the same places
         origin: list[int] | range = range(len(text))
@@ -132,9 +156,6 @@ def normalize(text: str) -> tuple[str, list[int] | range]:
         if len(simplified) != len(folded_text):
             simplified = folded_text
     return simplified, origin
-
-
-COMMON_WORD_FREQ = 100  # a word this frequent in jieba's dictionary is everyday Chinese
 
 
 @lru_cache(maxsize=1)
@@ -150,8 +171,9 @@ def is_generic(word: str) -> bool:
 
 
 def is_common_word(word: str) -> bool:
-    """Whether jieba's dictionary knows `word` as an everyday word (老师, 司机)."""
-    return word_frequency(word) >= COMMON_WORD_FREQ
+    """Whether jieba's dictionary knows `word` as an everyday word (老师, 司机, or a
+    character in everyday use)."""
+    return word in common_words()
 
 
 def quoted_terms(text: str) -> list[str]:
@@ -176,10 +198,20 @@ def is_word(term: str) -> bool:
     return not term.startswith(BIGRAM_MARK)
 
 
+def _encodable(text: str) -> str:
+    """`text` with lone surrogates (which no UTF-8 text holds) as "?", the same length."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 class Tokenizer:
     """Text → terms for one index: normalize, segment with jieba, drop stopwords.
 
-    Each index owns one, with its own copy of jieba's dictionary and the words its
+    Segmenting is jieba's (search mode, HMM on), computed by jieba-rs
+    (bot/search/segmenter.py). Each index owns one, with its own dictionary and the words its
     corpus adds (its quoted terms and `userdict.txt`), so two indexes in one process
     never share vocabulary and a reload replaces the index and its words together.
     The segmenter is made on first use; a Tokenizer pickles as its words alone, so
@@ -189,7 +221,7 @@ class Tokenizer:
     def __init__(self, words: Sequence[str] = (), user_dict: Path | None = None) -> None:
         self.words = tuple(dict.fromkeys(words))
         self.user_dict = user_dict
-        self._segmenter: jieba.Tokenizer | None = None
+        self._segmenter: segmenter.Segmenter | None = None
 
     def __getstate__(self) -> dict[str, object]:
         return {"words": self.words, "user_dict": self.user_dict}
@@ -198,31 +230,33 @@ class Tokenizer:
         self.__init__(state["words"], state["user_dict"])  # type: ignore[misc]
 
     @property
-    def segmenter(self) -> jieba.Tokenizer:
-        """This tokenizer's jieba segmenter, made with its words on first use."""
+    def segmenter(self) -> segmenter.Segmenter:
+        """This tokenizer's segmenter, made with its words on first use (all of them are
+        added before it is shared: jieba-rs refuses a word added while it segments)."""
         if self._segmenter is None:
-            segmenter = _own_segmenter()
+            made = segmenter.new_segmenter()
             if self.user_dict is not None:
-                segmenter.load_userdict(str(self.user_dict))
+                for word, frequency, tag in segmenter.user_dictionary(self.user_dict):
+                    made.add_word(word, frequency, tag)
             for word in self.words:
                 normalized, _ = normalize(word)
                 if normalized.strip():
-                    segmenter.add_word(normalized, freq=QUOTED_TERM_FREQ)
-            self._segmenter = segmenter
+                    made.add_word(normalized, QUOTED_TERM_FREQ, None)
+            self._segmenter = made
         return self._segmenter
 
     def ready(self) -> None:
-        """Make the segmenter now (loading jieba's dictionary), not at the first use."""
+        """Make the segmenter now (with its dictionary and words), not at the first use."""
         _ = self.segmenter
 
     def knows(self, word: str) -> bool:
         """Whether the dictionary (with this index's words) holds `word` as a word."""
-        return self.segmenter.FREQ.get(word, 0) > 0
+        return bool(self.segmenter.has_word(word))
 
     def _words(self, normalized: str, origin: Sequence[int]) -> list[Token]:
         stop = stopwords()
         found = []
-        for word, start, end in self.segmenter.tokenize(normalized, mode="search"):
+        for word, start, end in segmenter.segment(self.segmenter, _encodable(normalized)):
             if word not in stop and WORD_CHAR.search(word):
                 found.append(Token(word, origin[start], origin[end - 1] + 1))
         return found

@@ -37,7 +37,7 @@ def _homophones() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]
     """(character → its toneless readings, reading → common characters with it)."""
     from pypinyin.pinyin_dict import pinyin_dict  # imported here: only typos pay for it
 
-    from bot.search.tokens import word_frequency
+    from bot.search.tokens import is_common_word
 
     readings: dict[str, tuple[str, ...]] = {}
     chars: defaultdict[str, list[str]] = defaultdict(list)
@@ -45,7 +45,7 @@ def _homophones() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]
         char = chr(code)
         syllables = tuple(dict.fromkeys(toneless(s) for s in value.split(",")))
         readings[char] = syllables
-        if word_frequency(char) >= MIN_CHAR_FREQUENCY:
+        if is_common_word(char):
             for syllable in syllables:
                 chars[syllable].append(char)
     return readings, {syllable: tuple(found) for syllable, found in chars.items()}
