@@ -7,7 +7,6 @@ errors into `Error: …` on stderr with exit code 1.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
@@ -337,6 +336,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         from bot.telegram import app as telegram_app  # imported here: search commands start fast
 
         try:
+            import asyncio  # only here: the terminal commands do without it
+
             name = asyncio.run(telegram_app.verify_token(replace(settings, startup_timeout=0)))
             report(True, f"Telegram: the token is accepted (@{name})")
         except StartupError as error:

@@ -59,15 +59,43 @@ def test_same_scores_as_rank_bm25_on_the_seed_corpus(seed_searcher: Searcher) ->
     assert_same_ranking(index, reference, queries)
 
 
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
 @pytest.mark.parametrize(("k1", "b"), [(0.8, 0.4), (1.5, 0.75)])
-def test_same_scores_as_rank_bm25_on_10k_generated_passages(k1: float, b: float) -> None:
+def test_same_scores_as_rank_bm25_on_10k_generated_passages(
+    k1: float, b: float, compiled: bool
+) -> None:
     token_lists = synthetic.token_lists(10_000)
     index = BM25Index.from_tokens(token_lists, k1=k1, b=b, epsilon=0.25)
+    index.compiled = compiled  # both ways of scoring, whatever the index's size
     reference = GuardedBM25Okapi(token_lists, k1=k1, b=b, epsilon=0.25)
     rng = random.Random(3)
     queries = [list(dict.fromkeys(rng.choice(token_lists)[:6])) for _ in range(15)]
     queries += [list(dict.fromkeys(rng.sample(rng.choice(token_lists), 3))) for _ in range(15)]
+    # common words (了, 是: in over half the passages, where the kernel adds every
+    # posting and scans) with rare ones (where it stops adding passages it has not met)
+    queries += [["了", "是", word] for word in rng.sample(token_lists[7], 5)]
     assert_same_ranking(index, reference, queries)
+
+
+@pytest.mark.parametrize("k", [1, 10, 100])
+def test_the_kernel_and_numpy_agree_within_a_mask_and_on_ties(k: int) -> None:
+    token_lists = synthetic.token_lists(3_000, seed=5) + [["同一", "平局"]] * 40
+    index = BM25Index.from_tokens(token_lists)
+    allowed = np.zeros(index.size, dtype=np.uint8)
+    allowed[1000:2500] = allowed[3010:] = 1
+    rng = random.Random(8)
+    queries = [list(dict.fromkeys(rng.choice(token_lists)[:5])) for _ in range(20)]
+    queries += [["平局"], ["同一", "平局", "了"]]
+    for query in queries:
+        for mask in (None, allowed):
+            index.compiled = False
+            expected = index.top(query, k, mask)
+            index.compiled = True
+            assert index.top(query, k, mask) == expected, query
+            if mask is not None:
+                assert all(allowed[p] for p, _ in expected)
+    ties = index.top(["平局"], k)
+    assert [p for p, _ in ties] == list(range(3000, 3000 + min(k, 40)))  # equal: by position
 
 
 def test_empty_corpus_has_no_results() -> None:

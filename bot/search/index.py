@@ -297,7 +297,8 @@ class BM25Index:
         """This thread's accumulator for the compiled kernel (made once per thread)."""
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
-            scratch = Scratch(np.zeros(self.size), np.zeros(self.size, dtype=np.int32))
+            # touched has one spare entry: the kernel writes before it counts
+            scratch = Scratch(np.zeros(self.size), np.zeros(self.size + 1, dtype=np.int32))
             self._local.scratch = scratch
         return scratch
 

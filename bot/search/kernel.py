@@ -20,6 +20,8 @@ import numpy as np
 from numba import njit
 
 SLACK = 1e-9  # relative margin on score bounds (floating-point sums in another order)
+DENSE = 4  # postings over a quarter of the passages: no bookkeeping of which were met
+GALLOP = 8  # look the passages met up in a term's postings when they hold this many times more
 SAMPLE = 4096  # passages the k-th score's lower bound is taken from (the first met)
 
 
@@ -33,14 +35,113 @@ def _kth_largest(accumulator, touched, count, k):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def _worse(score_a, position_a, score_b, position_b):  # pragma: no cover - compiled
+    """Whether passage a ranks below passage b (lower score; equal: later position)."""
+    return score_a < score_b or (score_a == score_b and position_a > position_b)
+
+
+@njit(cache=True, nogil=True)
+def _push(heap_scores, heap_positions, kept, score, d):  # pragma: no cover - compiled
+    """Keep passage d in the heap of the k best so far (its root the worst kept);
+    returns how many it keeps."""
+    k = heap_scores.shape[0]
+    if kept < k:
+        i = kept
+        while i > 0:  # sift up: the worse passage toward the root
+            parent = (i - 1) // 2
+            if not _worse(score, d, heap_scores[parent], heap_positions[parent]):
+                break
+            heap_scores[i], heap_positions[i] = heap_scores[parent], heap_positions[parent]
+            i = parent
+        heap_scores[i], heap_positions[i] = score, d
+        return kept + 1
+    if not _worse(heap_scores[0], heap_positions[0], score, d):
+        return kept
+    i = 0
+    while True:  # sift down from the root, which the new passage replaces
+        child = 2 * i + 1
+        if child >= k:
+            break
+        if child + 1 < k and _worse(
+            heap_scores[child + 1], heap_positions[child + 1],
+            heap_scores[child], heap_positions[child],
+        ):  # fmt: skip
+            child += 1
+        if not _worse(heap_scores[child], heap_positions[child], score, d):
+            break
+        heap_scores[i], heap_positions[i] = heap_scores[child], heap_positions[child]
+        i = child
+    heap_scores[i], heap_positions[i] = score, d
+    return kept
+
+
+@njit(cache=True, nogil=True)
+def _ranked(heap_scores, heap_positions, kept):  # pragma: no cover - compiled
+    """The heap's passages best first (ties by position)."""
+    order = np.argsort(heap_positions[:kept])  # by position, then a stable sort by score
+    positions, scores = heap_positions[:kept][order], heap_scores[:kept][order]
+    order = np.argsort(-scores, kind="mergesort")
+    return positions[order], scores[order]
+
+
+@njit(cache=True, nogil=True)
+def _best(accumulator, touched, count, k):  # pragma: no cover - compiled
+    """The k best of touched[:count], best first, their scores set back to zero."""
+    heap_scores = np.empty(k, dtype=np.float64)
+    heap_positions = np.empty(k, dtype=np.int64)
+    kept = 0
+    floor = np.nextafter(0.0, 1.0)  # the least a passage must score to be considered
+    for at in range(count):
+        d = touched[at]
+        score = accumulator[d]
+        if score >= floor:  # rarely true once k are kept: a branch the CPU predicts
+            kept = _push(heap_scores, heap_positions, kept, score, d)
+            if kept == k:
+                floor = heap_scores[0]
+        accumulator[d] = 0.0
+    return _ranked(heap_scores, heap_positions, kept)
+
+
+@njit(cache=True, nogil=True)
+def _best_of_all(accumulator, k):  # pragma: no cover - compiled
+    """The k best passages of the whole accumulator in one pass, zeroing it on the way."""
+    heap_scores = np.empty(k, dtype=np.float64)
+    heap_positions = np.empty(k, dtype=np.int64)
+    kept = 0
+    floor = np.nextafter(0.0, 1.0)  # the least a passage must score to be considered
+    for d in range(accumulator.shape[0]):
+        score = accumulator[d]
+        if score >= floor:  # rarely true once k are kept: a branch the CPU predicts
+            kept = _push(heap_scores, heap_positions, kept, score, d)
+            if kept == k:
+                floor = heap_scores[0]
+        accumulator[d] = 0.0
+    return _ranked(heap_scores, heap_positions, kept)
+
+
+@njit(cache=True, nogil=True)
 def _add_to_met(indptr, postings, weights, row, accumulator, met, count):  # pragma: no cover
-    """Add one term's weights to the passages `met[:count]` (ascending) that hold it."""
-    low, high = indptr[row], indptr[row + 1]
+    """Add one term's weights to the passages `met[:count]` (ascending) that hold it,
+    galloping forward through its postings (exponential, then binary search), so the
+    cost is about count × log(postings / count) and the reads stay near each other."""
+    j, high = indptr[row], indptr[row + 1]
     for i in range(count):
         d = met[i]
-        at = low + np.searchsorted(postings[low:high], d)
-        if at < high and postings[at] == d:
-            accumulator[d] += weights[at]
+        step = 1
+        while j + step < high and postings[j + step] < d:
+            step *= 2
+        low, top = j + step // 2, min(j + step, high - 1)
+        while low < top:  # the first posting >= d in [low, top]
+            middle = (low + top) // 2
+            if postings[middle] < d:
+                low = middle + 1
+            else:
+                top = middle
+        j = low
+        if j >= high:
+            return
+        if postings[j] == d:
+            accumulator[d] += weights[j]
 
 
 @njit(cache=True, nogil=True)
@@ -57,11 +158,14 @@ def top_k(
     filtered = allowed.shape[0] > 0
     terms = rows.shape[0]
     rest = np.zeros(terms + 1)  # the most that terms i.. can add to a passage
+    left = np.zeros(terms + 1, dtype=np.int64)  # and how many postings they hold
     for i in range(terms - 1, -1, -1):
         rest[i] = rest[i + 1] + bounds[i]
+        left[i] = left[i + 1] + indptr[rows[i] + 1] - indptr[rows[i]]
     count = 0
     best = 0.0
     threshold = 0.0  # a lower bound of the k-th best score
+    size = accumulator.shape[0]
     i = 0
     while i < terms:
         if count >= k and rest[i] * (1 + SLACK) < best:
@@ -71,18 +175,24 @@ def top_k(
             threshold = max(threshold, _kth_largest(accumulator, touched, sample, k))
             if rest[i] * (1 + SLACK) < threshold:
                 break  # no passage not met yet can reach the top k
+        if left[i] * DENSE >= size:  # what is left nears the corpus's size: add it all,
+            for at in range(i, terms):  # then take the best in one pass over all
+                row = rows[at]
+                for j in range(indptr[row], indptr[row + 1]):
+                    if not filtered or allowed[postings[j]] != 0:
+                        accumulator[postings[j]] += weights[j]
+            return _best_of_all(accumulator, k)
         row = rows[i]
         for j in range(indptr[row], indptr[row + 1]):
             d = postings[j]
             if filtered and allowed[d] == 0:
                 continue
-            if accumulator[d] == 0.0:
-                touched[count] = d
-                count += 1
-            score = accumulator[d] + weights[j]
+            score = accumulator[d]
+            touched[count] = d  # kept (count moves on) only if the passage is new
+            count += score == 0.0
+            score += weights[j]
             accumulator[d] = score
-            if score > best:
-                best = score
+            best = max(best, score)
         i += 1
     if i < terms:  # the rest only add to passages already met that can still make it
         kept = 0
@@ -98,7 +208,7 @@ def top_k(
         for row_at in range(i, terms):
             row = rows[row_at]
             low, high = indptr[row], indptr[row + 1]
-            if count * np.log2(high - low + 1) < high - low:  # few met: look each one up
+            if count * GALLOP < high - low:  # few met: look each one up
                 if not ordered:
                     touched[:count].sort()
                     ordered = True
@@ -108,29 +218,4 @@ def top_k(
                     d = postings[j]
                     if accumulator[d] != 0.0:
                         accumulator[d] += weights[j]
-    taken = min(k, count)
-    positions = np.empty(taken, dtype=np.int64)
-    scores = np.empty(taken, dtype=np.float64)
-    if taken > 0:
-        cut = _kth_largest(accumulator, touched, count, taken)
-        chosen = 0
-        for at in range(count):
-            if accumulator[touched[at]] >= cut:
-                chosen += 1
-        keys = np.empty(chosen, dtype=np.int64)
-        values = np.empty(chosen, dtype=np.float64)
-        chosen = 0
-        for at in range(count):
-            d = touched[at]
-            if accumulator[d] >= cut:
-                keys[chosen] = d
-                values[chosen] = accumulator[d]
-                chosen += 1
-        order = np.argsort(keys)  # by position, then a stable sort by score
-        keys, values = keys[order], values[order]
-        order = np.argsort(-values, kind="mergesort")[:taken]
-        positions[:] = keys[order]
-        scores[:] = values[order]
-    for at in range(count):
-        accumulator[touched[at]] = 0.0
-    return positions, scores
+    return _best(accumulator, touched, count, min(k, count))

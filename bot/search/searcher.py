@@ -50,10 +50,13 @@ LIST_BONUS = 0.5  # a passage listing what a question asks for scores this much 
 def index_text(chunk: Chunk) -> str:
     """What is indexed for a passage: its title, heading path, article label and the topic
     sentence it continues count toward a match."""
-    label = chunk.article if chunk.article and not chunk.text.startswith(chunk.article) else ""
-    return "\n".join(
-        filter(None, (chunk.title, *chunk.headings, label, chunk.context, chunk.text))
-    )
+    return indexed(chunk.title, chunk.headings, chunk.article, chunk.context, chunk.text)
+
+
+def indexed(title: str, headings: Sequence[str], article: str, context: str, text: str) -> str:
+    """`index_text` from a passage's parts (the label only where the text lacks it)."""
+    label = article if article and not text.startswith(article) else ""
+    return "\n".join(filter(None, (title, *headings, label, context, text)))
 
 
 def question_phrases(question: str) -> set[str]:
@@ -373,7 +376,16 @@ class Searcher:
         a match of wording, not of scattered words."""
         if not phrases:
             return False
-        haystack, _ = tokens.normalize(index_text(self.store[position]))
+        store = self.store
+        haystack = tokens.folded(
+            indexed(
+                store.docs[int(store.doc_of[position])]["title"],
+                store.heading_paths[int(store.headings_of[position])],
+                store.labels[int(store.label_of[position])],
+                store.contexts[int(store.context_of[position])],
+                store.text(position),
+            )
+        )
         return any(phrase in haystack for phrase in phrases)
 
     def query_terms(self, text: str) -> Terms:

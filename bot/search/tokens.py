@@ -14,11 +14,11 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import opencc
 
@@ -71,6 +71,18 @@ def cache_dir() -> Path:
     return path
 
 
+# Characters NFKC turns into other Chinese characters (radicals, compatibility ideographs)
+COMPATIBILITY_HAN = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def folded(text: str) -> str:
+    """`normalize(text)[0]` where only its Chinese characters matter (a phrase check):
+    traditional → simplified, NFKC only where a character needs it, no offsets kept."""
+    if COMPATIBILITY_HAN.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return _t2s().convert(text)
+
+
 COMMON_WORD_FREQ = 100  # a word this frequent in jieba's dictionary is everyday Chinese
 JIEBA_VERSION = metadata.version("jieba")
 
@@ -82,28 +94,38 @@ def jieba_dictionary() -> Path:
     return Path(spec.origin).parent / "dict.txt"
 
 
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """The words (and characters) jieba's dictionary gives COMMON_WORD_FREQ or more,
-    kept in `cache_dir()` after the first read of the dictionary (about 0.3 s)."""
-    cached = cache_dir() / f"common-words-{JIEBA_VERSION}-{COMMON_WORD_FREQ}.marshal"
+Table = TypeVar("Table")
+
+
+def cached_table(name: str, make: Callable[[], Table]) -> Table:
+    """A table made from a dependency's data (`make`), kept in `cache_dir()` under
+    `name` (which must change with whatever the table is made from), so later processes
+    load it in milliseconds. Tables are plain values: marshal stores them."""
+    cached = cache_dir() / f"{name}.marshal"
     try:
-        return frozenset(marshal.loads(cached.read_bytes()))
+        return marshal.loads(cached.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    words = []
-    text = jieba_dictionary().read_text(encoding="utf-8")
-    for line in text.splitlines():
-        word, frequency, *_ = line.split(" ")
-        if int(frequency) >= COMMON_WORD_FREQ:
-            words.append(word)
+    table = make()
     temporary = cached.with_suffix(f".{os.getpid()}.tmp")
     try:
-        temporary.write_bytes(marshal.dumps(words))
+        temporary.write_bytes(marshal.dumps(table))
         os.replace(temporary, cached)
-    except OSError:
-        pass  # a read-only cache: read the dictionary again next time
-    return frozenset(words)
+    except (OSError, ValueError):
+        pass  # a read-only cache: make it again next time
+    return table
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The words (and characters) jieba's dictionary gives COMMON_WORD_FREQ or more."""
+
+    def read() -> list[str]:
+        text = jieba_dictionary().read_text(encoding="utf-8")
+        rows = (line.split(" ") for line in text.splitlines())
+        return [row[0] for row in rows if int(row[1]) >= COMMON_WORD_FREQ]
+
+    return frozenset(cached_table(f"common-words-{JIEBA_VERSION}-{COMMON_WORD_FREQ}", read))
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable, Container, Sequence
 from functools import lru_cache
 
-MIN_CHAR_FREQUENCY = 100  # characters rarer than this in jieba's dictionary are never swapped in
 MAX_WORD_CHARS = 4
+TABLE_VERSION = 1  # bump when how the homophone table is made changes
 
 
 def toneless(syllable: str) -> str:
@@ -32,9 +32,22 @@ def toneless(syllable: str) -> str:
     return plain[:-1] if plain.endswith("ng") else plain
 
 
+Homophones = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+
+
 @lru_cache(maxsize=1)
-def _homophones() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(character → its toneless readings, reading → common characters with it)."""
+def _homophones() -> Homophones:
+    """(character → its toneless readings, reading → common characters with it), made
+    once (about 1 s) and then loaded from the tokenizer's cache."""
+    from importlib import metadata
+
+    from bot.search.tokens import JIEBA_VERSION, cached_table
+
+    name = f"homophones-{metadata.version('pypinyin')}-{JIEBA_VERSION}-{TABLE_VERSION}"
+    return cached_table(name, _make_homophones)
+
+
+def _make_homophones() -> Homophones:
     from pypinyin.pinyin_dict import pinyin_dict  # imported here: only typos pay for it
 
     from bot.search.tokens import is_common_word
