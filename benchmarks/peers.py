@@ -126,9 +126,9 @@ class Ours(Engine):
 
     def build(self, token_lists: list[list[str]], folder: Path) -> None:
         """Index the token lists."""
-        from bot.search.index import BM25Index
+        from bot.search.postings import index_tokens
 
-        self.index = BM25Index.from_tokens(token_lists, k1=K1, b=B, epsilon=EPSILON)
+        self.index = index_tokens(token_lists, k1=K1, b=B, epsilon=EPSILON)
 
     def save(self, folder: Path) -> None:
         """One .npy file per array, and the size."""

@@ -118,15 +118,13 @@ def measure_rank_bm25(corpus: Path, count: int) -> dict:
     from bot.documents.corpus import load_corpus
     from bot.passages import chunk_corpus
     from bot.search import tokens
-    from bot.search.build import term_counts
     from bot.search.searcher import index_text
 
     settings = Settings(corpus_dir=corpus)
     documents = load_corpus(corpus).documents
     texts = [index_text(c) for c in chunk_corpus(documents, settings.max_chunk_chars)]
     tokenizer = tokens.plain_tokenizer()  # the synthetic corpus quotes no terms
-    counted = term_counts(texts, tokenizer, settings.build_workers, False)
-    token_lists = [list(c.elements()) for c in counted]
+    token_lists = [tokenizer.tokenize(text) for text in texts]
     began = time.perf_counter()
     bm25 = BM25Okapi(token_lists, k1=settings.bm25_k1, b=settings.bm25_b)
     build = time.perf_counter() - began

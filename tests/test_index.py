@@ -12,8 +12,10 @@ from rank_bm25 import BM25Okapi
 from benchmarks import synthetic
 from bot.config import Settings
 from bot.evaluation import read_jsonl
+from bot.search import postings
 from bot.search.build import with_engine
 from bot.search.index import BM25Index
+from bot.search.postings import index_tokens
 from bot.search.reference import RankBM25Engine
 from bot.search.searcher import Searcher, index_text
 from tests.conftest import ROOT
@@ -44,7 +46,7 @@ def assert_same_ranking(index: BM25Index, reference: BM25Okapi, queries: list[li
 def test_same_scores_as_rank_bm25_on_the_seed_corpus(seed_searcher: Searcher) -> None:
     tokenize = seed_searcher.tokenizer.tokenize
     token_lists = [tokenize(index_text(chunk)) for chunk in seed_searcher.store]
-    index = BM25Index.from_tokens(token_lists)
+    index = index_tokens(token_lists)
     reference = GuardedBM25Okapi(token_lists, k1=0.8, b=0.4, epsilon=0.25)
     queries = [
         list(dict.fromkeys(tokenize(q)))
@@ -65,7 +67,7 @@ def test_same_scores_as_rank_bm25_on_10k_generated_passages(
     k1: float, b: float, compiled: bool
 ) -> None:
     token_lists = synthetic.token_lists(10_000)
-    index = BM25Index.from_tokens(token_lists, k1=k1, b=b, epsilon=0.25)
+    index = index_tokens(token_lists, k1=k1, b=b, epsilon=0.25)
     index.compiled = compiled  # both ways of scoring, whatever the index's size
     reference = GuardedBM25Okapi(token_lists, k1=k1, b=b, epsilon=0.25)
     rng = random.Random(3)
@@ -80,7 +82,7 @@ def test_same_scores_as_rank_bm25_on_10k_generated_passages(
 @pytest.mark.parametrize("k", [1, 10, 100])
 def test_the_kernel_and_numpy_agree_within_a_mask_and_on_ties(k: int) -> None:
     token_lists = synthetic.token_lists(3_000, seed=5) + [["同一", "平局"]] * 40
-    index = BM25Index.from_tokens(token_lists)
+    index = index_tokens(token_lists)
     allowed = np.zeros(index.size, dtype=np.uint8)
     allowed[1000:2500] = allowed[3010:] = 1
     rng = random.Random(8)
@@ -99,18 +101,18 @@ def test_the_kernel_and_numpy_agree_within_a_mask_and_on_ties(k: int) -> None:
 
 
 def test_empty_corpus_has_no_results() -> None:
-    index = BM25Index.from_tokens([])
+    index = index_tokens([])
     assert index.top(["干部"], 3) == []
     assert index.scores_at(["干部"], np.array([], dtype=np.int64)).shape == (0,)
 
 
 def test_passages_without_terms_are_allowed() -> None:
-    index = BM25Index.from_tokens([[], []])
+    index = index_tokens([[], []])
     assert index.top(["干部"], 3) == []
 
 
 def test_zero_scores_are_not_matches_and_k_is_clamped() -> None:
-    index = BM25Index.from_tokens([["干部", "培训"], ["基层"], ["作风"]])
+    index = index_tokens([["干部", "培训"], ["基层"], ["作风"]])
     assert [position for position, _ in index.top(["培训"], 50)] == [0]
     assert index.top(["没有"], 2) == []
     assert index.top(["培训"], 0) == []
@@ -119,20 +121,20 @@ def test_zero_scores_are_not_matches_and_k_is_clamped() -> None:
 def test_term_in_exactly_half_of_the_passages_still_counts() -> None:
     lists = [["干部", "培训"], ["干部"], ["基层"], ["作风"]]
     assert BM25Okapi(lists).idf["干部"] == 0  # the gap: rank-bm25 gives it no weight
-    index = BM25Index.from_tokens(lists)
+    index = index_tokens(lists)
     assert index.idf_of("干部") > 0
     assert [p for p, _ in index.top(["干部"], 4)] == [1, 0]
 
 
 def test_unseen_terms_weigh_the_most_and_postings_are_found() -> None:
-    index = BM25Index.from_tokens([["a"], ["b"], ["a", "b"]])
+    index = index_tokens([["a"], ["b"], ["a", "b"]])
     assert index.idf_of("zzz") > max(index.idf_of("a"), index.idf_of("b"))
     assert index.passages_with("a").tolist() == [0, 2]
     assert index.passages_with("zzz").tolist() == []
 
 
 def test_round_trip_through_arrays() -> None:
-    index = BM25Index.from_tokens(synthetic.token_lists(500))
+    index = index_tokens(synthetic.token_lists(500))
     copy = BM25Index.from_arrays(index.size, {k: np.array(v) for k, v in index.arrays().items()})
     query = synthetic.token_lists(1, seed=99)[0][:5]
     assert copy.top(query, 10) == index.top(query, 10)
@@ -150,3 +152,15 @@ def test_bm25_engine_rank_bm25_answers_as_the_fast_engine(library_searcher: Sear
             differing.append(question)
     assert len(questions) >= 100
     assert differing == []
+
+
+def test_spilling_by_term_bucket_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build spills postings to one file per range of term hashes; with many small
+    buckets (as a million passages get) the arrays are those of one bucket."""
+    token_lists = synthetic.token_lists(2_000, seed=4)
+    whole = index_tokens(token_lists)
+    monkeypatch.setattr(postings, "BUCKET_POSTINGS", 500)  # 1,024 buckets
+    monkeypatch.setattr(postings, "TOKEN_BATCH", 300)  # batches that straddle passages
+    spilled = index_tokens(token_lists)
+    for name, array in whole.arrays().items():
+        assert np.array_equal(spilled.arrays()[name], array), name

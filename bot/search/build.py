@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -23,7 +24,8 @@ from bot.documents.reading import ReadLimits
 from bot.models import Chunk, Document, SkippedFile
 from bot.passages import chunk_corpus
 from bot.search import indexfile, tokens
-from bot.search.index import BM25Index
+from bot.search.npyfile import ArrayWriter
+from bot.search.postings import Batch, build_index, count_batch
 from bot.search.quotes import QuoteIndex
 from bot.search.reference import RankBM25Engine
 from bot.search.searcher import Searcher, index_text
@@ -32,7 +34,8 @@ from bot.search.store import ChunkStore
 log = logging.getLogger(__name__)
 
 PARALLEL_FROM = 5000  # passages; below this, worker start-up costs more than it saves
-WORKER_BATCH = 256
+WORKER_BATCH = 512  # passages a worker counts at a time
+WINDOW = 64  # batches handed to the workers at a time
 
 
 @dataclass(frozen=True)
@@ -55,30 +58,40 @@ def _prepare_worker(cache: str | None, tokenizer: tokens.Tokenizer) -> None:
     _worker_tokenizer = tokenizer
 
 
-def _count_terms(text: str) -> Counter[str]:
+def _count(texts: list[str]) -> Batch:
     assert _worker_tokenizer is not None
-    return Counter(_worker_tokenizer.tokenize(text))
+    return count_batch(Counter(_worker_tokenizer.tokenize(text)) for text in texts)
 
 
-def term_counts(
-    texts: Sequence[str], tokenizer: tokens.Tokenizer, workers: int, progress: bool
-) -> Iterator[Counter[str]]:
-    """Each text's term counts, in order; in `workers` processes for a large corpus."""
+def counted_batches(
+    chunks: Sequence[Chunk], tokenizer: tokens.Tokenizer, workers: int, progress: bool
+) -> Iterator[Batch]:
+    """The passages' term counts, a batch at a time and in order; counted in `workers`
+    processes for a large corpus, WINDOW batches in flight at most (so the texts sent
+    to them are never all in memory at once)."""
     bar = tqdm(
-        total=len(texts), unit=" passages", desc="Indexing", disable=not progress, smoothing=0.1
+        total=len(chunks), unit=" passages", desc="Indexing", disable=not progress, smoothing=0.1
     )
+    starts = range(0, len(chunks), WORKER_BATCH)
+
+    def texts(low: int) -> list[str]:
+        return [index_text(chunk) for chunk in chunks[low : low + WORKER_BATCH]]
+
     with bar:
-        if workers > 1 and len(texts) >= PARALLEL_FROM:
+        if workers > 1 and len(chunks) >= PARALLEL_FROM:
             context = multiprocessing.get_context("spawn")  # safe beside threads (the bot)
-            cache = tokens.cache_dir()  # the parent's, so workers share its jieba cache
+            cache = tokens.cache_dir()  # the parent's, so workers share its cached tables
             with context.Pool(workers, _prepare_worker, (str(cache), tokenizer)) as pool:
-                for counts in pool.imap(_count_terms, texts, chunksize=WORKER_BATCH):
-                    bar.update()
-                    yield counts
+                for window in range(0, len(starts), WINDOW):
+                    lows = starts[window : window + WINDOW]
+                    for batch in pool.imap(_count, [texts(low) for low in lows]):
+                        bar.update(len(batch.lengths))
+                        yield batch
         else:
-            for text in texts:
-                bar.update()
-                yield Counter(tokenizer.tokenize(text))
+            for low in starts:
+                batch = count_batch(Counter(tokenizer.tokenize(text)) for text in texts(low))
+                bar.update(len(batch.lengths))
+                yield batch
 
 
 def searcher_from_chunks(
@@ -89,15 +102,16 @@ def searcher_from_chunks(
     user_dict: Path | None = None,
     progress: bool = False,
     quote_index: bool = True,
+    writer: ArrayWriter | None = None,
 ) -> Searcher:
     """Index passages with the settings' BM25 parameters, and the documents' text for
-    quote checks unless `quote_index` is False (the searcher's `quote` then refuses)."""
+    quote checks unless `quote_index` is False (the searcher's `quote` then refuses).
+    The index's arrays are written through `writer` (into the index folder being
+    saved), or else to a temporary folder, and memory-mapped."""
     tokenizer = tokens.Tokenizer(quoted_terms, user_dict)
-    counts = term_counts(
-        [index_text(chunk) for chunk in chunks], tokenizer, settings.build_workers, progress
-    )
-    index = BM25Index.build(
-        counts, k1=settings.bm25_k1, b=settings.bm25_b, epsilon=settings.bm25_epsilon
+    batches = counted_batches(chunks, tokenizer, settings.build_workers, progress)
+    index = build_index(
+        batches, len(chunks), writer, settings.bm25_k1, settings.bm25_b, settings.bm25_epsilon
     )
     store = ChunkStore.build(chunks, documents)
     quotes = QuoteIndex.build(documents) if quote_index else None
@@ -128,16 +142,21 @@ def read_limits(settings: Settings) -> ReadLimits:
 
 
 def build_searcher(
-    corpus: Corpus, settings: Settings, progress: bool = False, quote_index: bool = True
+    corpus: Corpus,
+    settings: Settings,
+    progress: bool = False,
+    quote_index: bool = True,
+    writer: ArrayWriter | None = None,
 ) -> Searcher:
     """Chunk and index the corpus, with a tokenizer that knows its domain terms (its
-    quoted terms and user dictionary), and its quote index unless `quote_index` is False."""
+    quoted terms and user dictionary), and its quote index unless `quote_index` is False;
+    the index's arrays go through `writer` (see `searcher_from_chunks`)."""
     quoted = list(
         dict.fromkeys(t for doc in corpus.documents for t in tokens.quoted_terms(doc.text))
     )
     chunks = chunk_corpus(corpus.documents, settings.max_chunk_chars)
     return searcher_from_chunks(
-        chunks, corpus.documents, settings, quoted, corpus.user_dict, progress, quote_index
+        chunks, corpus.documents, settings, quoted, corpus.user_dict, progress, quote_index, writer
     )
 
 
@@ -169,11 +188,22 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
         log.info("Building the index: %s", reason)
     state = indexfile.corpus_state(settings.corpus_dir)
     corpus = corpus_of(settings)
-    searcher = build_searcher(corpus, settings, progress)
-    try:
-        indexfile.save(directory, searcher, settings, state, corpus.skipped)
+    try:  # the index's arrays are written straight into the folder being saved
+        writer: ArrayWriter | None = ArrayWriter(indexfile.new_folder(directory))
     except OSError as error:
         log.warning("Could not save the index to %s: %s", directory, error)
+        writer = None
+    try:
+        searcher = build_searcher(corpus, settings, progress, writer=writer)
+    except BaseException:
+        if writer is not None:
+            shutil.rmtree(writer.folder, ignore_errors=True)
+        raise
+    if writer is not None:
+        try:
+            indexfile.save(directory, searcher, settings, state, corpus.skipped, writer)
+        except OSError as error:
+            log.warning("Could not save the index to %s: %s", directory, error)
     return Opened(with_engine(searcher, settings), corpus.skipped, False, reason, state)
 
 

@@ -7,8 +7,9 @@ corpus of common words). Each term's weight in each passage,
 
     idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avg_len)),
 
-is computed once at build time and stored by term (CSR: indptr/postings/weights), so a
-question costs the length of its terms' posting lists, not the size of the corpus.
+is computed once at build time (bot/search/postings.py) and stored by term (CSR:
+indptr/postings/weights), so a question costs the length of its terms' posting lists,
+not the size of the corpus.
 Terms are looked up by a 64-bit hash in a sorted array: nothing to build at load time.
 """
 
@@ -18,9 +19,7 @@ import hashlib
 import logging
 import math
 import threading
-from array import array
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import ModuleType
@@ -89,95 +88,6 @@ class BM25Index:
     max_weights: np.ndarray  # float64, each term's largest weight (its score's bound)
     compiled: bool | None = None  # score with the compiled kernel (None: by size)
     _local: threading.local = field(default_factory=threading.local, repr=False)
-
-    @classmethod
-    def build(
-        cls,
-        term_counts: Iterable[Counter[str] | dict[str, int]],
-        k1: float = 0.8,
-        b: float = 0.4,
-        epsilon: float = 0.25,
-    ) -> BM25Index:
-        """Index one {term: count} per passage (or token lists via `from_tokens`).
-
-        Triples accumulate in typed arrays, not lists of Python ints, so a million
-        passages fit in memory while they are counted.
-        """
-        vocabulary: dict[str, int] = {}
-        rows, columns, counts, lengths = array("i"), array("i"), array("i"), array("q")
-        for position, passage in enumerate(term_counts):
-            lengths.append(sum(passage.values()))
-            rows.extend([vocabulary.setdefault(term, len(vocabulary)) for term in passage])
-            columns.extend([position] * len(passage))
-            counts.extend(passage.values())
-        return cls.from_triples(
-            list(vocabulary),
-            np.frombuffer(rows, dtype=np.int32),
-            np.frombuffer(columns, dtype=np.int32),
-            np.frombuffer(counts, dtype=np.int32),
-            np.frombuffer(lengths, dtype=np.int64).astype(np.float64),
-            k1,
-            b,
-            epsilon,
-        )
-
-    @classmethod
-    def from_tokens(cls, token_lists: Sequence[Sequence[str]], **params: float) -> BM25Index:
-        """Index one token list per passage."""
-        return cls.build((Counter(tokens) for tokens in token_lists), **params)
-
-    @classmethod
-    def from_triples(
-        cls,
-        terms: Sequence[str],
-        rows: np.ndarray,
-        columns: np.ndarray,
-        counts: np.ndarray,
-        lengths: np.ndarray,
-        k1: float,
-        b: float,
-        epsilon: float,
-    ) -> BM25Index:
-        """Index (term row, passage, count) triples; `lengths` are the passages' token counts."""
-        size = len(lengths)
-        hashes = np.fromiter((term_hash(t) for t in terms), dtype=np.uint64, count=len(terms))
-        rank = np.argsort(hashes)  # term rows in hash order
-        hashes = hashes[rank]
-        if np.any(hashes[1:] == hashes[:-1]):
-            raise ValueError("two terms share a 64-bit hash; this corpus needs a wider hash")
-        new_row = np.empty(len(rank), dtype=np.int32)
-        new_row[rank] = np.arange(len(rank), dtype=np.int32)
-        rows = new_row[rows]
-        del new_row
-        # Passages were added in order, so a stable sort by term keeps each posting list
-        # ascending; the arrays are rearranged one at a time to keep the peak memory low.
-        order = np.argsort(rows, kind="stable")
-        postings = columns[order]
-        counts = counts[order].astype(np.float64)
-        rows = rows[order]
-        del order
-        per_term = np.bincount(rows, minlength=len(terms))
-        indptr = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum(per_term, out=indptr[1:])
-        document_frequency = per_term.astype(np.float64)
-        idf = guarded_idf(document_frequency, size, epsilon)
-        average_length = float(lengths.mean()) if size and lengths.sum() else 1.0
-        weights = np.empty(len(postings), dtype=np.float64)
-        for low in range(0, len(postings), BLOCK):
-            part = slice(low, low + BLOCK)
-            tf = counts[part]
-            # The same operations in the same order as rank-bm25: scores agree to the bit.
-            norm = k1 * (1 - b + b * lengths[postings[part]] / average_length)
-            weights[part] = idf[rows[part]] * (tf * (k1 + 1) / (tf + norm))
-        return cls(
-            size=size,
-            term_hashes=hashes,
-            idf=idf,
-            indptr=indptr,
-            postings=postings.astype(np.int32),
-            weights=weights,
-            max_weights=term_maxima(weights, indptr),
-        )
 
     @property
     def vocabulary_size(self) -> int:

@@ -24,13 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from bot.config import Settings
 from bot.documents.corpus import USER_DICT_NAME, corpus_files
 from bot.models import SkippedFile
-from bot.search import tokens
+from bot.search import npyfile, tokens
 from bot.search.index import BM25Index
+from bot.search.npyfile import ArrayWriter
 from bot.search.quotes import QuoteIndex
 from bot.search.searcher import Searcher
 from bot.search.store import ChunkStore
@@ -149,23 +148,32 @@ def digests(state: dict[str, Any]) -> dict[str, str]:
     return {path: entry["sha256"] for path, entry in state.items()}
 
 
+def new_folder(directory: Path) -> Path:
+    """A new, empty versioned folder for an index's arrays in `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    folder = directory / f"{FOLDER_PREFIX}{uuid.uuid4().hex[:12]}"
+    folder.mkdir()
+    return folder
+
+
 def save(
     directory: Path,
     searcher: Searcher,
     settings: Settings,
     state: dict[str, Any],
     skipped: tuple[SkippedFile, ...] = (),
+    writer: ArrayWriter | None = None,
 ) -> None:
-    """Write the index atomically: arrays in a new folder, then the manifest by rename."""
-    directory.mkdir(parents=True, exist_ok=True)
-    folder = directory / f"{FOLDER_PREFIX}{uuid.uuid4().hex[:12]}"
-    folder.mkdir()
-    arrays: dict[str, Any] = {}
+    """Write the index atomically: arrays in a new folder, then the manifest by rename.
+    `writer` is the folder's when some arrays were written there as they were built
+    (the BM25 arrays, see postings.py); the others are written now."""
+    writer = writer or ArrayWriter(new_folder(directory))
+    folder = writer.folder
     quotes = searcher.quotes.arrays() if searcher.quotes is not None else {}
     for name, array in {**searcher.index.arrays(), **searcher.store.arrays(), **quotes}.items():
-        path = folder / f"{name}.npy"
-        np.save(path, np.ascontiguousarray(array))
-        arrays[name] = {"size": path.stat().st_size, "crc32": file_crc(path)}
+        if name not in writer.recorded:
+            writer.save(name, array)
+    arrays = dict(writer.recorded)
     tables = {
         "store": searcher.store.tables(),
         "quoted_terms": searcher.quoted_terms,
@@ -211,11 +219,7 @@ def load(directory: Path, settings: Settings) -> Loaded | str:
         folder = directory / manifest["folder"]
         if (damaged := first_damaged(folder, manifest["arrays"])) is not None:
             return f"damaged index file {damaged}"
-        names = manifest["arrays"]
-        # Plain ndarray views of the maps: np.memmap's own indexing costs microseconds a call.
-        arrays = {
-            name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r")) for name in names
-        }
+        arrays = {name: npyfile.load(folder / f"{name}.npy") for name in manifest["arrays"]}
         tables_path = folder / "tables.json"
         if file_crc(tables_path) != manifest["tables_crc32"]:
             return "damaged index file tables.json"

@@ -1,0 +1,86 @@
+""".npy files written whole or in blocks, each one's size and CRC-32 taken as it is written.
+
+The index's arrays are written once and checked at every load; taking the CRC on the
+way out means a large array is never read back (nor mapped into memory) to record it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+
+class _Counted:
+    """A binary file that keeps the CRC-32 and size of what is written to it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.crc = 0
+        self.size = 0
+
+    def write(self, data: bytes | memoryview) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(memoryview(data).cast("B"))
+        return self.handle.write(data)
+
+
+class Stream:
+    """The blocks of one 1-D array, written in order."""
+
+    def __init__(self, out: _Counted, dtype: np.dtype, length: int) -> None:
+        self._out, self.dtype, self.length, self.written = out, dtype, length, 0
+
+    def write(self, block: np.ndarray) -> None:
+        """Append `block` (of the array's dtype) to the array."""
+        block = np.ascontiguousarray(block, dtype=self.dtype)
+        self.written += len(block)
+        if self.written > self.length:
+            raise ValueError(f"more than the {self.length} elements announced")
+        self._out.write(memoryview(block).cast("B"))
+
+
+class ArrayWriter:
+    """Writes arrays as .npy files into `folder` and records each one's size and CRC-32."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.recorded: dict[str, dict[str, int]] = {}
+
+    def save(self, name: str, array: np.ndarray) -> None:
+        """Write one whole array."""
+        with (self.folder / f"{name}.npy").open("wb") as handle:
+            out = _Counted(handle)
+            np.lib.format.write_array(out, np.ascontiguousarray(array), allow_pickle=False)
+        self.recorded[name] = {"size": out.size, "crc32": out.crc}
+
+    @contextmanager
+    def stream(self, name: str, dtype: np.dtype, length: int) -> Iterator[Stream]:
+        """Write a 1-D array of `length` elements block by block (`Stream.write`)."""
+        with (self.folder / f"{name}.npy").open("wb") as handle:
+            out = _Counted(handle)
+            header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False}
+            np.lib.format.write_array_header_1_0(out, {**header, "shape": (length,)})
+            stream = Stream(out, dtype, length)
+            yield stream
+            if stream.written != length:
+                raise ValueError(f"{name}: {stream.written} elements of {length} written")
+        self.recorded[name] = {"size": out.size, "crc32": out.crc}
+
+    def mapped(self, names: Iterable[str]) -> dict[str, np.ndarray]:
+        """The written arrays, memory-mapped read-only (plain ndarray views of the maps)."""
+        return {name: load(self.folder / f"{name}.npy") for name in names}
+
+
+def load(path: Path) -> np.ndarray:
+    """A stored array, memory-mapped read-only (a plain ndarray view of the map: np.memmap's
+    own indexing costs microseconds a call); an empty one, which no map can hold, read."""
+    try:
+        return np.asarray(np.load(path, mmap_mode="r"))
+    except ValueError:  # mmap refuses a length of 0
+        return np.load(path)

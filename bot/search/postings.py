@@ -1,0 +1,183 @@
+"""Building the BM25 arrays within bounded memory: counted in batches, spilled to disk
+by term, then laid out term by term.
+
+Batches of passages are counted where they are tokenized (in the build's worker
+processes): a batch comes back as arrays of term hashes, passages and counts, never as
+Python strings. The postings go to bucket files by the top bits of their term's hash,
+so each bucket holds whole terms, and buckets in order are terms in hash order. Each
+bucket is then read alone, sorted by term (passages stay ascending: they were added in
+order) and written out as posting lists with their BM25 weights. The largest thing in
+memory is one bucket (about BUCKET_POSTINGS postings), whatever the corpus's size.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from bot.search.index import ARRAYS, BLOCK, BM25Index, guarded_idf, term_hash
+from bot.search.npyfile import ArrayWriter
+
+POSTING = np.dtype([("hash", "<u8"), ("passage", "<i4"), ("count", "<i4")])
+BUCKET_POSTINGS = 1 << 22  # postings a bucket is sized for (64 MB)
+POSTINGS_PER_PASSAGE = 250  # a guess, to size the buckets before counting
+TOKEN_BATCH = 4096  # token lists counted at a time by index_tokens
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The term counts of consecutive passages, as arrays."""
+
+    hashes: np.ndarray  # uint64: each distinct term of the batch
+    rows: np.ndarray  # int32: per posting, its term (into `hashes`)
+    passages: np.ndarray  # int32: per posting, its passage (within the batch)
+    counts: np.ndarray  # int32: per posting, how often the term occurs there
+    lengths: np.ndarray  # int64: per passage, its number of terms
+
+
+def count_batch(term_counts: Iterable[Mapping[str, int]]) -> Batch:
+    """One batch of passages' {term: count} as arrays (what a build worker returns)."""
+    vocabulary: dict[str, int] = {}
+    rows, passages, counts, lengths = array("i"), array("i"), array("i"), array("q")
+    for position, passage in enumerate(term_counts):
+        lengths.append(sum(passage.values()))
+        rows.extend([vocabulary.setdefault(term, len(vocabulary)) for term in passage])
+        passages.extend([position] * len(passage))
+        counts.extend(passage.values())
+    hashes = np.fromiter(map(term_hash, vocabulary), dtype=np.uint64, count=len(vocabulary))
+    if len(np.unique(hashes)) != len(hashes):
+        raise ValueError("two terms share a 64-bit hash; this corpus needs a wider hash")
+    return Batch(
+        hashes,
+        np.frombuffer(rows, dtype=np.int32),
+        np.frombuffer(passages, dtype=np.int32),
+        np.frombuffer(counts, dtype=np.int32),
+        np.frombuffer(lengths, dtype=np.int64),
+    )
+
+
+def index_tokens(
+    token_lists: Sequence[Sequence[str]], k1: float = 0.8, b: float = 0.4, epsilon: float = 0.25
+) -> BM25Index:
+    """The index of one token list per passage (tests and benchmarks)."""
+    batches = (
+        count_batch(Counter(tokens) for tokens in token_lists[low : low + TOKEN_BATCH])
+        for low in range(0, len(token_lists), TOKEN_BATCH)
+    )
+    return build_index(batches, len(token_lists), None, k1, b, epsilon)
+
+
+class PostingsBuilder:
+    """Takes batches in passage order; `finish` writes the index's arrays."""
+
+    def __init__(self, passages: int, spill: Path) -> None:
+        expected = max(1, passages * POSTINGS_PER_PASSAGE)
+        self.bits = max(0, int(np.ceil(np.log2(expected / BUCKET_POSTINGS))))
+        self.spill = spill
+        spill.mkdir(parents=True, exist_ok=True)
+        self._files: list[BinaryIO] = [
+            (spill / f"bucket-{b:04d}").open("wb") for b in range(1 << self.bits)
+        ]
+        self._lengths: list[np.ndarray] = []
+        self.size = 0
+
+    def add(self, batch: Batch) -> None:
+        """Spill one batch's postings into the buckets of their terms."""
+        postings = np.empty(len(batch.rows), dtype=POSTING)
+        postings["hash"] = batch.hashes[batch.rows]
+        postings["passage"] = batch.passages + self.size
+        postings["count"] = batch.counts
+        if self.bits:
+            bucket = (postings["hash"] >> np.uint64(64 - self.bits)).astype(np.int64)
+            order = np.argsort(bucket, kind="stable")  # passages stay ascending
+            postings = postings[order]
+            bounds = np.searchsorted(bucket[order], np.arange(len(self._files) + 1))
+            for number, handle in enumerate(self._files):
+                handle.write(postings[bounds[number] : bounds[number + 1]].tobytes())
+        else:
+            self._files[0].write(postings.tobytes())
+        self._lengths.append(batch.lengths)
+        self.size += len(batch.lengths)
+
+    def finish(self, writer: ArrayWriter, k1: float, b: float, epsilon: float) -> BM25Index:
+        """Write term_hashes, idf, max_weights, indptr, postings and weights through
+        `writer`, and the index over them (memory-mapped)."""
+        for handle in self._files:
+            handle.close()
+        buckets = [self.spill / f"bucket-{b:04d}" for b in range(len(self._files))]
+        lengths = (
+            np.concatenate(self._lengths).astype(np.float64)
+            if self._lengths
+            else np.empty(0, dtype=np.float64)
+        )
+        counted = [
+            np.unique(np.fromfile(path, dtype=POSTING)["hash"], return_counts=True)
+            for path in buckets
+        ]
+        terms = [found for found, _ in counted]
+        frequencies = [frequency for _, frequency in counted]
+        every = np.concatenate(terms) if terms else np.empty(0, dtype=np.uint64)
+        document_frequency = np.concatenate(frequencies).astype(np.float64)
+        idf = guarded_idf(document_frequency, self.size, epsilon)
+        writer.save("term_hashes", every)
+        writer.save("idf", idf)
+        indptr = np.zeros(len(every) + 1, dtype=np.int64)
+        np.cumsum(document_frequency.astype(np.int64), out=indptr[1:])
+        writer.save("indptr", indptr)
+        average_length = float(lengths.mean()) if self.size and lengths.sum() else 1.0
+        total = int(indptr[-1])
+        maxima = []
+        with (
+            writer.stream("postings", np.dtype(np.int32), total) as postings_out,
+            writer.stream("weights", np.dtype(np.float64), total) as weights_out,
+        ):
+            first_row = 0
+            for path, found in zip(buckets, terms, strict=True):
+                bucket = np.fromfile(path, dtype=POSTING)
+                path.unlink()
+                bucket = bucket[np.argsort(bucket["hash"], kind="stable")]
+                rows = np.searchsorted(found, bucket["hash"]) + first_row
+                weights = np.empty(len(bucket), dtype=np.float64)
+                for low in range(0, len(bucket), BLOCK):
+                    part = slice(low, low + BLOCK)
+                    tf = bucket["count"][part].astype(np.float64)
+                    # The same operations in the same order as rank-bm25: scores agree to the bit.
+                    norm = k1 * (1 - b + b * lengths[bucket["passage"][part]] / average_length)
+                    weights[part] = idf[rows[part]] * (tf * (k1 + 1) / (tf + norm))
+                postings_out.write(bucket["passage"].astype(np.int32))
+                weights_out.write(weights)
+                starts = indptr[first_row : first_row + len(found)] - indptr[first_row]
+                if len(found):
+                    maxima.append(np.maximum.reduceat(weights, starts))
+                first_row += len(found)
+        max_weights = np.concatenate(maxima) if maxima else np.empty(0, dtype=np.float64)
+        writer.save("max_weights", max_weights)
+        self.spill.rmdir()
+        return BM25Index.from_arrays(self.size, writer.mapped(ARRAYS))
+
+
+def build_index(
+    batches: Iterable[Batch],
+    passages: int,
+    writer: ArrayWriter | None = None,
+    k1: float = 0.8,
+    b: float = 0.4,
+    epsilon: float = 0.25,
+) -> BM25Index:
+    """The BM25 index of the batches (in passage order; `passages` in all, to size the
+    buckets). Its arrays are written through `writer`, or, without one, into a
+    temporary folder that is gone once they are mapped."""
+    if writer is None:
+        with tempfile.TemporaryDirectory(prefix="docbot-index-") as folder:
+            return build_index(batches, passages, ArrayWriter(Path(folder)), k1, b, epsilon)
+    builder = PostingsBuilder(passages, writer.folder / ".spill")
+    for batch in batches:
+        builder.add(batch)
+    return builder.finish(writer, k1, b, epsilon)
