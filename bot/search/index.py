@@ -122,6 +122,30 @@ class BM25Index:
         found = self.term_hashes[rows] == keys
         return np.where(found, self.indptr[rows + 1] - self.indptr[rows], 0)
 
+    def _lookup(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Each term's row and whether the index has it, in one vectorized look-up."""
+        if not len(self.term_hashes) or not terms:
+            return np.zeros(len(terms), dtype=np.int64), np.zeros(len(terms), dtype=bool)
+        keys = np.fromiter((term_hash(t) for t in terms), dtype=np.uint64, count=len(terms))
+        rows = np.minimum(np.searchsorted(self.term_hashes, keys), len(self.term_hashes) - 1)
+        return rows, self.term_hashes[rows] == keys
+
+    def idfs(self, terms: Sequence[str]) -> np.ndarray:
+        """`idf_of` of many terms at once."""
+        rows, found = self._lookup(terms)
+        unseen = math.log(2 * self.size + 1) if self.size else 0.0
+        return np.where(found, self.idf[rows] if len(self.idf) else 0.0, unseen)
+
+    def holds(self, terms: Sequence[str], positions: np.ndarray) -> np.ndarray:
+        """For each term (row) and passage (column), whether the passage holds the term."""
+        rows, found = self._lookup(terms)
+        held = np.zeros((len(terms), len(positions)), dtype=bool)
+        for at in np.flatnonzero(found):
+            postings = self.postings[self.indptr[rows[at]] : self.indptr[rows[at] + 1]]
+            near = np.minimum(np.searchsorted(postings, positions), len(postings) - 1)
+            held[at] = postings[near] == positions
+        return held
+
     def passages_with(self, term: str) -> np.ndarray:
         """Positions of the passages that contain `term` (ascending)."""
         row = self._row(term)

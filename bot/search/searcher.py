@@ -297,10 +297,7 @@ class Searcher:
     def words_shared(self, words: Sequence[str], positions: Sequence[int]) -> np.ndarray:
         """For each passage, how many of the question's words it holds."""
         at = np.array(positions, dtype=np.int64)
-        counts = np.zeros(len(at), dtype=np.int64)
-        for word in words:
-            counts += contains(self.index.passages_with(word), at)
-        return counts
+        return self.index.holds(words, at).sum(axis=0, dtype=np.int64)
 
     def _candidates(
         self, text: str, terms: Sequence[str], docs: Sequence[int] | None
@@ -336,16 +333,13 @@ class Searcher:
             return ranked
         best = ranked[0][1]
         ranked = [(p, s) for p, s in ranked if s >= RELATIVE_FLOOR * best]
-        coverage = self.coverage(words, np.array([p for p, _ in ranked], dtype=np.int64))
+        positions = np.array([p for p, _ in ranked], dtype=np.int64)
+        held = self.index.holds(words, positions)  # each word, each passage: held or not
+        coverage = self.coverage(words, positions, held)
         phrase_floor = PHRASE_COVERAGE * self.min_coverage
         phrases = question_phrases(text)
-        specific = [w for w in words if len(w) > 1 and not tokens.is_generic(w)]
-        topical = (
-            self.words_shared(specific, [p for p, _ in ranked])
-            if specific
-            else np.ones(len(ranked))
-        )
-        positions = np.array([p for p, _ in ranked], dtype=np.int64)
+        specific = [at for at, w in enumerate(words) if len(w) > 1 and not tokens.is_generic(w)]
+        topical = held[specific].sum(axis=0) if specific else np.ones(len(ranked))
         near = (coverage < self.min_coverage) & (coverage >= phrase_floor)
         may_share = self.may_share_phrase(phrases, positions[near])
         phrased = np.zeros(len(ranked), dtype=bool)
@@ -513,25 +507,26 @@ class Searcher:
             hits.append(Hit(chunk, score, marks))
         return Answer(query, tuple(hits), total=len(relevant))
 
-    def coverage(self, query_words: Sequence[str], positions: np.ndarray) -> np.ndarray:
-        """For each passage, the share of the question words' idf weight it contains.
+    def coverage(
+        self, query_words: Sequence[str], positions: np.ndarray, held: np.ndarray | None = None
+    ) -> np.ndarray:
+        """For each passage, the share of the question words' idf weight it contains
+        (`held`: `index.holds(query_words, positions)`, when already known).
 
         A word the corpus never uses weighs as much as the question's most specific known
         word: enough that a question about something else finds nothing, not so much
         that one unfamiliar word silences a question the corpus answers.
         """
-        known = [self.index.document_frequency(word) > 0 for word in query_words]
-        weights = np.array([self.index.idf_of(word) for word in query_words])
-        if any(known) and not all(known):
-            cap = max(w for w, k in zip(weights, known, strict=True) if k)
-            weights = np.where(known, weights, np.minimum(weights, cap))
+        known = self.index.document_frequencies(query_words) > 0
+        weights = self.index.idfs(query_words)
+        if known.any() and not known.all():
+            weights = np.where(known, weights, np.minimum(weights, weights[known].max()))
         total = weights.sum()
         if total <= 0 or len(positions) == 0:
             return np.zeros(len(positions))
-        present = np.zeros(len(positions))
-        for word, weight in zip(query_words, weights, strict=True):
-            present += weight * contains(self.index.passages_with(word), positions)
-        return present / total
+        if held is None:
+            held = self.index.holds(query_words, positions)
+        return (weights @ held) / total
 
     def overlaps(self, a: int, b: int) -> bool:
         """True when two passages share text of the same document."""

@@ -1,0 +1,134 @@
+"""The whole question path, black-box, next to the leanest peer: jieba + bm25s (numba).
+
+Usage: python benchmarks/question_path.py [--passages 100000] [--questions 200]
+                                          [--work /tmp/docbot-question-path] [--runs 3]
+
+On one synthetic corpus (benchmarks/synthetic.py) it times, per question, questions
+answered one after another as the bot answers them:
+  ours   `python -m bot ask --json --top-k 10 --file F`: the run with every question minus
+         the run with the first alone, divided by the rest (start-up and loading cancel),
+         the best of --runs
+  peer   in one process: `jieba.lcut(question)` and bm25s's `retrieve(..., k=10)` with its
+         numba backend over the same passages, cut by jieba (jieba-rs, the same words);
+         the mean over the questions after a warm-up
+for questions of common words (synthetic.questions) and of rare ones (two or three words
+each in at most 10 passages), and prints the ratios. Needs the bench extra (bm25s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def ask_seconds(questions: list[str], env: dict[str, str], work: Path) -> float:
+    """Wall seconds of one `ask --json --top-k 10 --file` run over the questions."""
+    path = work / "questions.txt"
+    path.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    began = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "--top-k", "10", "--file", str(path)],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - began
+
+
+def ours_ms(questions: list[str], env: dict[str, str], work: Path, runs: int) -> float:
+    """Milliseconds per question of the whole `ask` path (start-up cancelled out)."""
+    one = min(ask_seconds(questions[:1], env, work) for _ in range(runs))
+    every = min(ask_seconds(questions, env, work) for _ in range(runs))
+    return (every - one) / (len(questions) - 1) * 1000
+
+
+def peer_ms(passages: list[str], sets: dict[str, list[str]]) -> dict[str, float]:
+    """Milliseconds per question of jieba + bm25s (numba) for each question set."""
+    import bm25s
+    import jieba
+    import rjieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    cutter = rjieba.Jieba()
+    retriever = bm25s.BM25(k1=0.8, b=0.4, method="robertson", backend="numba")
+    retriever.index([cutter.cut(text) for text in passages], show_progress=False)
+    timed = {}
+    for name, questions in sets.items():
+        for question in questions[:5]:  # numba compiles on the first call
+            retriever.retrieve([jieba.lcut(question)], k=10, show_progress=False)
+        began = time.perf_counter()
+        for question in questions:
+            retriever.retrieve([jieba.lcut(question)], k=10, show_progress=False)
+        timed[name] = (time.perf_counter() - began) / len(questions) * 1000
+    return timed
+
+
+def rare_questions(count: int, env: dict[str, str]) -> list[str]:
+    """Questions of two or three words, each in 1-10 passages of the corpus."""
+    from benchmarks import synthetic
+    from bot.config import load_settings
+    from bot.search.build import open_searcher
+
+    searcher = open_searcher(load_settings(env)).searcher
+    words, _ = synthetic.dictionary()
+    rng = random.Random(13)
+    rare: list[str] = []
+    for word in rng.sample(words, 60_000):
+        if 1 <= searcher.index.document_frequency(word) <= 10:
+            rare.append(word)
+        if len(rare) >= 3 * count:
+            break
+    return ["".join(rng.sample(rare, rng.randint(2, 3))) for _ in range(count)]
+
+
+def main() -> int:
+    """Print both paths' cost per question, and their ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=100_000)
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/docbot-question-path"))
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from benchmarks import synthetic
+
+    corpus = args.work / f"corpus-{args.passages}"
+    if not (corpus / ".complete").exists():
+        synthetic.write_corpus(corpus, args.passages)
+        (corpus / ".complete").write_text("", encoding="utf-8")
+    env = {**os.environ, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(args.work / "index")}
+    subprocess.run([sys.executable, "-m", "bot", "index"], check=True, env=env, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    sets = {
+        "common words": synthetic.questions(args.questions, seed=21),
+        "rare words": rare_questions(args.questions, env),
+    }
+    from bot.config import load_settings
+    from bot.search.build import open_searcher
+    from bot.search.searcher import index_text
+
+    searcher = open_searcher(load_settings(env)).searcher
+    passages = [index_text(chunk) for chunk in searcher.store]
+    del searcher
+    peer = peer_ms(passages, sets)
+    for name, questions in sets.items():
+        ours = ours_ms(questions, env, args.work, args.runs)
+        print(
+            f"{name}: ours {ours:.3f} ms a question, jieba + bm25s-numba {peer[name]:.3f} ms "
+            f"({ours / peer[name]:.1f}×), {len(questions)} questions, {args.passages:,} "
+            "passages"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
