@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.evaluation import read_jsonl
 from bot.search import postings
 from bot.search.build import with_engine
-from bot.search.index import BM25Index
+from bot.search.index import BM25Index, term_hash, term_hashes
 from bot.search.postings import index_tokens
 from bot.search.reference import RankBM25Engine
 from bot.search.searcher import Searcher, index_text
@@ -164,3 +164,9 @@ def test_spilling_by_term_bucket_changes_nothing(monkeypatch: pytest.MonkeyPatch
     spilled = index_tokens(token_lists)
     for name, array in whole.arrays().items():
         assert np.array_equal(spilled.arrays()[name], array), name
+
+
+def test_a_batch_hashes_its_terms_as_the_index_looks_them_up() -> None:
+    terms = ["", "a", "干部", "\x02灯下", "年轻干部应该去哪里历练" * 3, "ﬁ", "😀", "python"]
+    assert term_hashes(terms).tolist() == [term_hash(t) for t in terms]
+    assert len(set(term_hashes(synthetic.dictionary()[0][:50_000]).tolist())) == 50_000

@@ -110,3 +110,8 @@ def test_segmenting_is_jiebas_on_every_passage_and_question(library_searcher) ->
     assert segmenter.segment(tokens.Tokenizer().segmenter, mixed) == list(
         reference.tokenize(mixed, mode="search")
     )
+
+
+def test_the_terms_alone_are_those_the_spans_give() -> None:
+    for text in ("ＡＢＣ：年輕幹部到基層歷練。", "pm2.5浓度、第55-58页", "的了吗", "", "灯下黑"):
+        assert TOKENIZER.tokenize(text) == TOKENIZER.tokenize_both(text)[0]

@@ -15,7 +15,6 @@ Terms are looked up by a 64-bit hash in a sorted array: nothing to build at load
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import threading
@@ -37,9 +36,31 @@ BLOCK = 1 << 22  # weights are computed this many at a time
 log = logging.getLogger(__name__)
 
 
+FNV_OFFSET, FNV_PRIME, MASK = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
+
+
 def term_hash(term: str) -> int:
-    """A stable 64-bit id for a term (the same in every process and on every machine)."""
-    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little")
+    """A stable 64-bit id for a term (the same in every process and on every machine):
+    FNV-1a over its UTF-8 bytes."""
+    value = FNV_OFFSET
+    for byte in term.encode():
+        value = ((value ^ byte) * FNV_PRIME) & MASK
+    return value
+
+
+def term_hashes(terms: Sequence[str]) -> np.ndarray:
+    """`term_hash` of many terms at once (uint64), a byte position at a time across all
+    of them: what a build worker hashes a batch's vocabulary with."""
+    encoded = [term.encode() for term in terms]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    hashes = np.full(len(encoded), FNV_OFFSET, dtype=np.uint64)
+    for at in range(int(lengths.max(initial=0))):
+        live = np.flatnonzero(lengths > at)
+        byte = blob[starts[live] + at].astype(np.uint64)
+        hashes[live] = (hashes[live] ^ byte) * np.uint64(FNV_PRIME)  # wraps, as & MASK does
+    return hashes
 
 
 def guarded_idf(document_frequency: np.ndarray, size: int, epsilon: float) -> np.ndarray:
@@ -115,11 +136,9 @@ class BM25Index:
 
     def document_frequencies(self, terms: Sequence[str]) -> np.ndarray:
         """How many passages hold each term, for many terms in one look-up."""
-        if not len(self.term_hashes) or not terms:
+        rows, found = self._lookup(terms)
+        if not found.any():
             return np.zeros(len(terms), dtype=np.int64)
-        keys = np.fromiter((term_hash(t) for t in terms), dtype=np.uint64, count=len(terms))
-        rows = np.minimum(np.searchsorted(self.term_hashes, keys), len(self.term_hashes) - 1)
-        found = self.term_hashes[rows] == keys
         return np.where(found, self.indptr[rows + 1] - self.indptr[rows], 0)
 
     def _lookup(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -155,11 +174,8 @@ class BM25Index:
 
     def rows_of(self, terms: Sequence[str]) -> np.ndarray:
         """The index rows of the terms it knows (each once), most weighty first."""
-        if not len(self.term_hashes) or not terms:
-            return np.empty(0, dtype=np.int64)
-        keys = np.fromiter((term_hash(t) for t in dict.fromkeys(terms)), dtype=np.uint64)
-        rows = np.minimum(np.searchsorted(self.term_hashes, keys), len(self.term_hashes) - 1)
-        rows = rows[self.term_hashes[rows] == keys].astype(np.int64)
+        rows, found = self._lookup(list(dict.fromkeys(terms)))
+        rows = rows[found].astype(np.int64)
         return rows[np.argsort(-self.max_weights[rows], kind="stable")]
 
     def scores_at(self, query_terms: Sequence[str], positions: np.ndarray) -> np.ndarray:

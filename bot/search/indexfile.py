@@ -38,8 +38,9 @@ log = logging.getLogger(__name__)
 
 # Raise it whenever what is stored changes, including how documents are read and cut
 # (2: .docx tables are read; 3: front matter, whole articles and their labels; 5: the
-# quote index; 6: each term's largest weight), so every stored index is rebuilt once.
-FORMAT_VERSION = 6
+# quote index; 6: each term's largest weight; 7: FNV-1a term hashes), so every stored
+# index is rebuilt once.
+FORMAT_VERSION = 7
 MANIFEST = "manifest.json"
 FOLDER_PREFIX = f"index-v{FORMAT_VERSION}-"
 BLOCK = 8 << 20

@@ -12,9 +12,10 @@ memory is one bucket (about BUCKET_POSTINGS postings), whatever the corpus's siz
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from bot.search.index import ARRAYS, BLOCK, BM25Index, guarded_idf, term_hash
+from bot.search.index import ARRAYS, BLOCK, BM25Index, guarded_idf, term_hashes
 from bot.search.npyfile import ArrayWriter
 
 POSTING = np.dtype([("hash", "<u8"), ("passage", "<i4"), ("count", "<i4")])
@@ -44,14 +45,14 @@ class Batch:
 
 def count_batch(term_counts: Iterable[Mapping[str, int]]) -> Batch:
     """One batch of passages' {term: count} as arrays (what a build worker returns)."""
-    vocabulary: dict[str, int] = {}
+    vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)  # term → row
     rows, passages, counts, lengths = array("i"), array("i"), array("i"), array("q")
     for position, passage in enumerate(term_counts):
         lengths.append(sum(passage.values()))
-        rows.extend([vocabulary.setdefault(term, len(vocabulary)) for term in passage])
+        rows.extend(map(vocabulary.__getitem__, passage))  # a new term gets the next row
         passages.extend([position] * len(passage))
         counts.extend(passage.values())
-    hashes = np.fromiter(map(term_hash, vocabulary), dtype=np.uint64, count=len(vocabulary))
+    hashes = term_hashes(list(vocabulary))
     if len(np.unique(hashes)) != len(hashes):
         raise ValueError("two terms share a 64-bit hash; this corpus needs a wider hash")
     return Batch(

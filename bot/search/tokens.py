@@ -215,6 +215,12 @@ def cjk_bigrams(normalized: str) -> list[str]:
     return [p for p in pairs if p[1:] not in stop and not (p[1] in stop and p[2] in stop)]
 
 
+@lru_cache(maxsize=1 << 18)
+def is_content(word: str) -> bool:
+    """Whether a segmented word is kept: no stopword, and a letter or digit in it."""
+    return word not in stopwords() and WORD_CHAR.search(word) is not None
+
+
 def is_word(term: str) -> bool:
     """True for a word term, False for a character-pair term."""
     return not term.startswith(BIGRAM_MARK)
@@ -276,12 +282,11 @@ class Tokenizer:
         return bool(self.segmenter.has_word(word))
 
     def _words(self, normalized: str, origin: Sequence[int]) -> list[Token]:
-        stop = stopwords()
-        found = []
-        for word, start, end in segmenter.segment(self.segmenter, _encodable(normalized)):
-            if word not in stop and WORD_CHAR.search(word):
-                found.append(Token(word, origin[start], origin[end - 1] + 1))
-        return found
+        return [
+            Token(word, origin[start], origin[end - 1] + 1)
+            for word, start, end in segmenter.segment(self.segmenter, _encodable(normalized))
+            if is_content(word)
+        ]
 
     def tokenize_with_spans(self, text: str) -> list[Token]:
         """Content words of `text` with their original spans (jieba search mode: long
@@ -291,8 +296,11 @@ class Tokenizer:
 
     def tokenize(self, text: str) -> list[str]:
         """The terms of `text`, for indexing and for questions alike: content words, then
-        character pairs (marked, so they never collide with words)."""
-        return self.tokenize_both(text)[0]
+        character pairs (marked, so they never collide with words). What
+        `tokenize_both(text)[0]` is, without the words' places (the build's hot path)."""
+        normalized, _ = normalize(text)
+        pieces = segmenter.segment(self.segmenter, _encodable(normalized))
+        return [word for word, _, _ in pieces if is_content(word)] + cjk_bigrams(normalized)
 
     def tokenize_both(self, text: str) -> tuple[list[str], list[Token]]:
         """`tokenize(text)` and `tokenize_with_spans(text)` from one pass of the segmenter."""
