@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
 from bot.config import Settings
@@ -101,20 +102,27 @@ def searcher_from_chunks(
     quoted_terms: Sequence[str] = (),
     user_dict: Path | None = None,
     progress: bool = False,
-    quote_index: bool = True,
+    quote_index: bool | QuoteIndex = True,
     writer: ArrayWriter | None = None,
 ) -> Searcher:
     """Index passages with the settings' BM25 parameters, and the documents' text for
-    quote checks unless `quote_index` is False (the searcher's `quote` then refuses).
-    The index's arrays are written through `writer` (into the index folder being
-    saved), or else to a temporary folder, and memory-mapped."""
+    quote checks unless `quote_index` is False (the searcher's `quote` then refuses; a
+    QuoteIndex is taken as it is). The arrays are written through `writer` (into the
+    index folder being saved) as each part is made, and memory-mapped from there, so a
+    large corpus's parts are not all in memory at once; without a writer the BM25
+    arrays go to a temporary folder and the rest stays in memory."""
     tokenizer = tokens.Tokenizer(quoted_terms, user_dict)
     batches = counted_batches(chunks, tokenizer, settings.build_workers, progress)
     index = build_index(
         batches, len(chunks), writer, settings.bm25_k1, settings.bm25_b, settings.bm25_epsilon
     )
-    store = ChunkStore.build(chunks, documents)
-    quotes = QuoteIndex.build(documents) if quote_index else None
+    built = ChunkStore.build(chunks, documents)
+    store = ChunkStore.from_stored(built.tables(), written(built.arrays(), writer))
+    del built
+    if isinstance(quote_index, QuoteIndex):
+        quotes: QuoteIndex | None = quote_index
+    else:
+        quotes = quote_index_of(documents, writer) if quote_index else None
     return Searcher(
         store,
         index,
@@ -124,6 +132,21 @@ def searcher_from_chunks(
         list(quoted_terms),
         quotes=quotes,
     )
+
+
+def written(arrays: dict[str, np.ndarray], writer: ArrayWriter | None) -> dict[str, np.ndarray]:
+    """The arrays, written through `writer` and memory-mapped back (their memory freed
+    once the caller drops them); without a writer, as they are."""
+    if writer is None:
+        return arrays
+    for name, array in arrays.items():
+        writer.save(name, array)
+    return writer.mapped(arrays)
+
+
+def quote_index_of(documents: Sequence[Document], writer: ArrayWriter | None) -> QuoteIndex:
+    """The documents' quote index, its arrays written through `writer` (if any)."""
+    return QuoteIndex.from_arrays(written(QuoteIndex.build(documents).arrays(), writer))
 
 
 def corpus_of(settings: Settings) -> Corpus:
@@ -154,9 +177,12 @@ def build_searcher(
     quoted = list(
         dict.fromkeys(t for doc in corpus.documents for t in tokens.quoted_terms(doc.text))
     )
+    # The quote index first, while there are no passages yet: its sort is the build's
+    # largest allocation, and the passages of a large corpus take as much again.
+    quotes = quote_index_of(corpus.documents, writer) if quote_index else False
     chunks = chunk_corpus(corpus.documents, settings.max_chunk_chars)
     return searcher_from_chunks(
-        chunks, corpus.documents, settings, quoted, corpus.user_dict, progress, quote_index, writer
+        chunks, corpus.documents, settings, quoted, corpus.user_dict, progress, quotes, writer
     )
 
 

@@ -71,13 +71,6 @@ def guarded_idf(document_frequency: np.ndarray, size: int, epsilon: float) -> np
     return np.where(idf <= 0, floor, idf)
 
 
-def term_maxima(weights: np.ndarray, indptr: np.ndarray) -> np.ndarray:
-    """Each term's largest weight (every term has at least one posting)."""
-    if len(indptr) < 2:
-        return np.empty(0, dtype=np.float64)
-    return np.maximum.reduceat(weights, indptr[:-1]).astype(np.float64)
-
-
 class Scratch(NamedTuple):
     """The compiled kernel's working arrays: one per index and thread, reused."""
 

@@ -156,6 +156,10 @@ class CharTable:
         self.offsets = np.cumsum(self.lengths) - self.lengths
         self.flat = code_points("".join(folded))
 
+    def folded_length(self, text: str) -> int:
+        """How many characters `fold(text)` gives."""
+        return int(self.lengths[self.slot[code_points(text)]].sum())
+
     def fold(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """`fold(text)` as arrays: folded code points, and the offset each comes from."""
         rows = self.slot[code_points(text)]
@@ -177,25 +181,30 @@ class QuoteIndex:
 
     @classmethod
     def build(cls, documents: Sequence[Document]) -> QuoteIndex:
-        """Fold every document from its title line on and sort the suffixes."""
-        normalised = [tokens.normalize(doc.text[doc.start :]) for doc in documents]
-        bodies = [text for text, _ in normalised]
+        """Fold every document from its title line on and sort the suffixes. Each
+        document is folded straight into the whole text's arrays and let go, so the
+        build holds the documents' normal forms and the arrays, not their copies too."""
+        normalised: list[tuple[str, Sequence[int]] | None] = [
+            tokens.normalize(doc.text[doc.start :]) for doc in documents
+        ]
+        bodies = [entry[0] for entry in normalised if entry is not None]
         table = CharTable(bodies, kept)  # by phrase first (see phrase_fold), then by character
-        folded, origins = [], []
-        for doc, body, (_, at) in zip(documents, bodies, normalised, strict=True):
-            codes, origin = table.fold(body)
-            folded.append(codes)
-            origins.append(np.asarray(at, dtype=np.int64)[origin] + doc.start)
         alphabet = np.unique(table.flat).astype(np.uint32)
         dtype = np.dtype(">u2") if len(alphabet) + 2 <= np.iinfo(np.uint16).max else ">u4"
-        lengths = np.array([len(codes) + 1 for codes in folded], dtype=np.int64)
+        lengths = np.array([table.folded_length(body) + 1 for body in bodies], dtype=np.int64)
+        del bodies
         doc_starts = np.zeros(len(documents) + 1, dtype=np.int64)
         np.cumsum(lengths, out=doc_starts[1:])
         text = np.full(int(doc_starts[-1]), SEPARATOR, dtype=dtype)
         origin = np.full(len(text), -1, dtype=np.int32)
-        for number, (codes, offsets) in enumerate(zip(folded, origins, strict=True)):
+        for number, doc in enumerate(documents):
+            entry = normalised[number]
+            assert entry is not None
+            normalised[number] = None  # let this document's normal form go
+            codes, within = table.fold(entry[0])
             at = int(doc_starts[number])
             text[at : at + len(codes)] = np.searchsorted(alphabet, codes) + 1
+            offsets = np.asarray(entry[1], dtype=np.int32)[within] + np.int32(doc.start)
             origin[at : at + len(codes)] = offsets
         return cls(text, suffix_array(text), origin, doc_starts, alphabet)
 
