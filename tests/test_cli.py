@@ -192,3 +192,18 @@ def test_the_tokenizer_cache_goes_where_dotenv_says(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert [p.name for p in (tmp_path / "cache").iterdir()] == ["common-words-0.42.1-100.marshal"]
     assert not (tmp_path / "home" / ".cache" / "docbot").exists()
+
+
+def test_a_one_shot_ask_on_a_small_corpus_imports_no_numba(tmp_path: Path) -> None:
+    """The compiled kernel pays only on a large index; importing numba costs ~0.5 s."""
+    assert run_module(tmp_path, "index").returncode == 0
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"), "PYTHONPROFILEIMPORTTIME": "1"}
+    env |= {"CORPUS_DIR": str(SEED_CORPUS), "INDEX_DIR": str(tmp_path / "index")}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "年轻干部应该去哪里历练"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "rjieba" in imported  # the check sees imports at all
+    assert not imported & {"numba", "asyncio", "telegram"}

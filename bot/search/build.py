@@ -207,6 +207,7 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
             loaded.searcher.tokenizer.ready()  # now, not at the first question
             log.info("Loaded the index from %s in %.2f s", directory, time.perf_counter() - began)
             searcher = with_engine(loaded.searcher, settings)
+            searcher.index.warm()  # the compiled kernel now, not at the first question
             return Opened(
                 searcher, loaded.skipped, True, f"loaded from {directory}", loaded.corpus
             )
@@ -230,6 +231,7 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
             indexfile.save(directory, searcher, settings, state, corpus.skipped, writer)
         except OSError as error:
             log.warning("Could not save the index to %s: %s", directory, error)
+    searcher.index.warm()
     return Opened(with_engine(searcher, settings), corpus.skipped, False, reason, state)
 
 

@@ -211,6 +211,18 @@ class BM25Index:
             return list(zip(positions.tolist(), scores.tolist(), strict=True))
         return self._top_numpy(rows, k, mask)
 
+    def warm(self) -> None:
+        """Load the compiled kernel now (from numba's cache, or compiling it once, some
+        20 s on a fresh machine), so that the first question does not wait for it."""
+        kernel = self._kernel()
+        if kernel is not None and len(self.term_hashes):
+            rows = np.zeros(1, dtype=np.int64)
+            scratch = self._scratch()
+            kernel.top_k(
+                self.indptr, self.postings, self.weights, rows, self.max_weights[rows], 1,
+                np.empty(0, dtype=np.uint8), scratch.accumulator, scratch.touched,
+            )  # fmt: skip
+
     def _top_numpy(self, rows: np.ndarray, k: int, mask: np.ndarray) -> list[tuple[int, float]]:
         """`top` with NumPy: the terms' postings gathered, summed per passage, selected."""
         spans = [slice(self.indptr[row], self.indptr[row + 1]) for row in rows]
