@@ -226,7 +226,8 @@ def load_settings(
         max_chunk_chars=_int(env, "MAX_CHUNK_CHARS", 300, 50, 3000),
         bm25_k1=_float(env, "BM25_K1", 0.8, 0.0, 10.0),
         bm25_b=_float(env, "BM25_B", 0.4, 0.0, 1.0),
-        bm25_epsilon=_float(env, "BM25_EPSILON", 0.25, 0.0, 1.0),
+        # above 0: the floor keeps every term's weight positive (0 would weigh some at 0)
+        bm25_epsilon=_float(env, "BM25_EPSILON", 0.25, 0.001, 1.0),
         bm25_engine=_choice(env, "BM25_ENGINE", ENGINES),
         min_coverage=_float(env, "MIN_COVERAGE", 0.4, 0.0, 1.0),
         telegram_bot_token=_token(env),

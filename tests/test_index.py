@@ -159,7 +159,7 @@ def test_spilling_by_term_bucket_changes_nothing(monkeypatch: pytest.MonkeyPatch
     buckets (as a million passages get) the arrays are those of one bucket."""
     token_lists = synthetic.token_lists(2_000, seed=4)
     whole = index_tokens(token_lists)
-    monkeypatch.setattr(postings, "BUCKET_POSTINGS", 500)  # 1,024 buckets
+    monkeypatch.setattr(postings, "BUCKET_POSTINGS", 500)  # 256 buckets (the cap)
     monkeypatch.setattr(postings, "TOKEN_BATCH", 300)  # batches that straddle passages
     spilled = index_tokens(token_lists)
     for name, array in whole.arrays().items():

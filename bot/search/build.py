@@ -204,10 +204,9 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
         began = time.perf_counter()
         loaded = indexfile.load(directory, settings)
         if isinstance(loaded, indexfile.Loaded):
-            loaded.searcher.tokenizer.ready()  # now, not at the first question
             log.info("Loaded the index from %s in %.2f s", directory, time.perf_counter() - began)
             searcher = with_engine(loaded.searcher, settings)
-            searcher.index.warm()  # the compiled kernel now, not at the first question
+            searcher.warm()
             return Opened(
                 searcher, loaded.skipped, True, f"loaded from {directory}", loaded.corpus
             )
@@ -231,8 +230,9 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
             indexfile.save(directory, searcher, settings, state, corpus.skipped, writer)
         except OSError as error:
             log.warning("Could not save the index to %s: %s", directory, error)
-    searcher.index.warm()
-    return Opened(with_engine(searcher, settings), corpus.skipped, False, reason, state)
+    searcher = with_engine(searcher, settings)
+    searcher.warm()
+    return Opened(searcher, corpus.skipped, False, reason, state)
 
 
 def with_engine(searcher: Searcher, settings: Settings) -> Searcher:

@@ -236,6 +236,8 @@ class BM25Index:
         else:
             positions, inverse = np.unique(postings, return_inverse=True)
             scores = np.bincount(inverse, weights=weights, minlength=len(positions))
+        positive = scores > 0  # as the kernel: a passage scoring nothing is no match
+        positions, scores = positions[positive], scores[positive]
         if k < len(positions):
             kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
             chosen = np.flatnonzero(scores >= kth)

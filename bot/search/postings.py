@@ -28,6 +28,7 @@ from bot.search.npyfile import ArrayWriter
 
 POSTING = np.dtype([("hash", "<u8"), ("passage", "<i4"), ("count", "<i4")])
 BUCKET_POSTINGS = 1 << 22  # postings a bucket is sized for (64 MB)
+MAX_BUCKET_BITS = 8  # 256 files: well within the usual limit of 1,024 open files
 POSTINGS_PER_PASSAGE = 250  # a guess, to size the buckets before counting
 TOKEN_BATCH = 4096  # token lists counted at a time by index_tokens
 
@@ -80,7 +81,8 @@ class PostingsBuilder:
 
     def __init__(self, passages: int, spill: Path) -> None:
         expected = max(1, passages * POSTINGS_PER_PASSAGE)
-        self.bits = max(0, int(np.ceil(np.log2(expected / BUCKET_POSTINGS))))
+        wanted = max(0, int(np.ceil(np.log2(expected / BUCKET_POSTINGS))))
+        self.bits = min(wanted, MAX_BUCKET_BITS)  # each bucket is an open file while adding
         self.spill = spill
         spill.mkdir(parents=True, exist_ok=True)
         self._files: list[BinaryIO] = [

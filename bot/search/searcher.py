@@ -119,6 +119,12 @@ class Searcher:
     def __len__(self) -> int:
         return len(self.store) if self.visible is None else len(self._visible_positions)
 
+    def warm(self) -> None:
+        """Make now what every question needs (the segmenter, and the compiled kernel of
+        a large index), so the first question does not wait for it."""
+        self.tokenizer.ready()
+        self.index.warm()
+
     @property
     def engine(self) -> Ranking:
         """What ranks passages: the index itself, or the engine BM25_ENGINE chose."""

@@ -13,6 +13,7 @@ import marshal
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -154,7 +155,8 @@ class _Folding(dict[int, str]):
 _FOLDING = _Folding()
 
 
-CACHED_CHARS = 1000  # texts up to this long (questions, passages) keep their normal form
+CACHED_CHARS = 200  # a question is normalized several times while it is answered: the
+# last few questions keep their normal form (a bounded cache: 256 short texts)
 
 
 def normalize(text: str) -> tuple[str, Sequence[int]]:
@@ -162,7 +164,7 @@ def normalize(text: str) -> tuple[str, Sequence[int]]:
     return _normalize_cached(text) if len(text) <= CACHED_CHARS else _normalize(text)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _normalize_cached(text: str) -> tuple[str, Sequence[int]]:
     return _normalize(text)
 
@@ -217,10 +219,10 @@ def cjk_bigrams(normalized: str) -> list[str]:
     return [p for p in pairs if p[1:] not in stop and not (p[1] in stop and p[2] in stop)]
 
 
+@lru_cache(maxsize=1 << 18)
 def is_content(word: str) -> bool:
-    """Whether a segmented word is kept: no stopword, and a letter or digit in it
-    (str.isalnum answers for nearly every word without the regular expression)."""
-    return word not in stopwords() and (word.isalnum() or WORD_CHAR.search(word) is not None)
+    """Whether a segmented word is kept: no stopword, and a letter or digit in it."""
+    return word not in stopwords() and WORD_CHAR.search(word) is not None
 
 
 def is_word(term: str) -> bool:
@@ -252,6 +254,10 @@ class Tokenizer:
         self.words = tuple(dict.fromkeys(words))
         self.user_dict = user_dict
         self._segmenter: segmenter.Segmenter | None = None
+        # One question at a time through jieba-rs: its regular expressions keep a cache
+        # per concurrent use, so letting every worker thread in grows memory by megabytes
+        # a thread (a question takes well under a millisecond there).
+        self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, object]:
         return {"words": self.words, "user_dict": self.user_dict}
@@ -283,10 +289,14 @@ class Tokenizer:
         """Whether the dictionary (with this index's words) holds `word` as a word."""
         return bool(self.segmenter.has_word(word))
 
+    def _segment(self, normalized: str) -> list[segmenter.Piece]:
+        with self._lock:
+            return segmenter.segment(self.segmenter, _encodable(normalized))
+
     def _words(self, normalized: str, origin: Sequence[int]) -> list[Token]:
         return [
             Token(word, origin[start], origin[end - 1] + 1)
-            for word, start, end in segmenter.segment(self.segmenter, _encodable(normalized))
+            for word, start, end in self._segment(normalized)
             if is_content(word)
         ]
 
@@ -301,7 +311,7 @@ class Tokenizer:
         character pairs (marked, so they never collide with words). What
         `tokenize_both(text)[0]` is, without the words' places (the build's hot path)."""
         normalized, _ = normalize(text)
-        pieces = segmenter.segment(self.segmenter, _encodable(normalized))
+        pieces = self._segment(normalized)
         return [word for word, _, _ in pieces if is_content(word)] + cjk_bigrams(normalized)
 
     def tokenize_both(self, text: str) -> tuple[list[str], list[Token]]:

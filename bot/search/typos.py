@@ -36,7 +36,7 @@ Homophones = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
 
 
 @lru_cache(maxsize=1)
-def _homophones() -> Homophones:
+def homophones() -> Homophones:
     """(character → its toneless readings, reading → common characters with it), made
     once (about 1 s) and then loaded from the tokenizer's cache."""
     from importlib import metadata
@@ -90,7 +90,7 @@ def _swap(
     word: str, known: Callable[[Sequence[str]], Sequence[int]], used: Container[str] = ""
 ) -> str | None:
     """The best known word one homophone swap away from `word`."""
-    readings, chars = _homophones()
+    readings, chars = homophones()
     candidates = []
     for position, char in enumerate(word):
         for syllable in readings.get(char, ()):
