@@ -123,7 +123,7 @@ def measure_rank_bm25(corpus: Path, count: int) -> dict:
     settings = Settings(corpus_dir=corpus)
     documents = load_corpus(corpus).documents
     texts = [index_text(c) for c in chunk_corpus(documents, settings.max_chunk_chars)]
-    tokenizer = tokens.plain_tokenizer()  # the synthetic corpus quotes no terms
+    tokenizer = tokens.Tokenizer()  # the synthetic corpus quotes no terms
     token_lists = [tokenizer.tokenize(text) for text in texts]
     began = time.perf_counter()
     bm25 = BM25Okapi(token_lists, k1=settings.bm25_k1, b=settings.bm25_b)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.search import tokens
 from bot.search.question import clean_question
 from bot.search.searcher import Searcher
 from bot.telegram.callbacks import CALLBACK_LIMIT, compact_question, parse
@@ -79,7 +78,7 @@ def assert_sendable(searcher: Searcher, question: str) -> None:
     for article in inline_articles(searcher, answer.hits):
         content = article.input_message_content.to_dict()
         check_text({**content, "parse_mode": "HTML"}, "message_text")
-    compact = compact_question(question, 60)
+    compact = compact_question(question, 60, searcher.tokenizer)
     assert len(compact.encode()) <= 60
     cleaned = clean_question(question)
     assert all(word in cleaned for word in compact.split())  # whole words, never cut
@@ -95,8 +94,10 @@ def test_any_question_gives_a_message_telegram_accepts(
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(st.characters(exclude_categories=()), max_size=300))
-def test_the_tokenizer_never_raises_and_spans_stay_inside(text: str) -> None:
-    for token in tokens.plain_tokenizer().tokenize_with_spans(
+def test_the_tokenizer_never_raises_and_spans_stay_inside(
+    seed_searcher: Searcher, text: str
+) -> None:
+    for token in seed_searcher.tokenizer.tokenize_with_spans(
         text.encode("utf-8", "replace").decode()
     ):
         assert 0 <= token.start < token.end <= len(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.search import segmenter, tokens
 
-TOKENIZER = tokens.plain_tokenizer()
+TOKENIZER = tokens.Tokenizer()
 
 
 def words(text: str, tokenizer: tokens.Tokenizer = TOKENIZER) -> list[str]:

@@ -94,14 +94,14 @@ def list_pattern(question: str) -> re.Pattern[str] | None:
     )
 
 
-def compact_question(question: str, max_bytes: int) -> str:
+def compact_question(question: str, max_bytes: int, tokenizer: tokens.Tokenizer) -> str:
     """The question within `max_bytes` of UTF-8: as asked when it fits, else its content
     words (stopwords and punctuation dropped) as long as whole words fit: it searches the
-    same, and no word is cut in half."""
+    same, and no word is cut in half (words as `tokenizer`, the index's, cuts them)."""
     question = clean_question(question).strip()
     if len(question.encode()) <= max_bytes:
         return question
-    words = tokens.plain_tokenizer().tokenize_with_spans(question)
+    words = tokenizer.tokenize_with_spans(question)
     spans = tokens.merge_spans([(t.start, t.end) for t in words])
     kept = ""
     for start, end in spans:

@@ -343,13 +343,6 @@ class Tokenizer:
         return any(len(pair) == 2 and self.knows(pair) for pair in (before, after))
 
 
-@lru_cache(maxsize=1)
-def plain_tokenizer() -> Tokenizer:
-    """A tokenizer with jieba's dictionary alone, for text no index is asked about
-    (cutting a long question to fit a button at whole words)."""
-    return Tokenizer()
-
-
 def merge_spans(spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """Sorted, non-overlapping union of spans (touching spans are joined)."""
     merged: list[tuple[int, int]] = []

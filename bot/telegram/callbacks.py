@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from bot.search.question import compact_question
+from bot.search.tokens import Tokenizer
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback data
 PASSAGE_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -48,22 +49,23 @@ def title_tag(title: str) -> str:
     return digest_tag(title)
 
 
-def page_data(question: str, offset: int) -> str:
-    """A page of the answer to `question`, from `offset`."""
+def page_data(question: str, offset: int, tokenizer: Tokenizer) -> str:
+    """A page of the answer to `question`, from `offset` (a long question compacted at
+    the words `tokenizer` cuts)."""
     prefix = f"m:{offset}:"
-    return prefix + compact_question(question, CALLBACK_LIMIT - len(prefix))
+    return prefix + compact_question(question, CALLBACK_LIMIT - len(prefix), tokenizer)
 
 
-def section_data(passage: str, question: str = "", offset: int = 0) -> str:
+def section_data(passage: str, tokenizer: Tokenizer, question: str = "", offset: int = 0) -> str:
     """The section around a passage; with the answer page to return to when it fits."""
     prefix = f"c:{passage}:{offset}:"
-    back = compact_question(question, CALLBACK_LIMIT - len(prefix)) if question else ""
+    back = compact_question(question, CALLBACK_LIMIT - len(prefix), tokenizer) if question else ""
     return prefix + back if back else f"c:{passage}"
 
 
-def question_data(question: str) -> str:
+def question_data(question: str, tokenizer: Tokenizer) -> str:
     """An example question."""
-    return "q:" + compact_question(question, CALLBACK_LIMIT - 2)
+    return "q:" + compact_question(question, CALLBACK_LIMIT - 2, tokenizer)
 
 
 def contents_data(doc: int | None = None, title: str = "", path: tuple[int, ...] = ()) -> str:

@@ -136,7 +136,14 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if is_private(chat):
         keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(q, callback_data=callbacks.question_data(q))] for q in examples]
+            [
+                [
+                    InlineKeyboardButton(
+                        q, callback_data=callbacks.question_data(q, searcher.tokenizer)
+                    )
+                ]
+                for q in examples
+            ]
         )
         await send(
             update, context, say(lang, "welcome", library=library), keyboard if examples else None
@@ -345,11 +352,12 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         wait = max(1, service.limiter.retry_after(query.from_user.id))
         await with_retries(lambda: query.answer(say(lang, "rate_limited", seconds=wait)))
         return
+    searcher = await searcher_for(update, context)
     if press.question and message is not None:  # the message carries the whole question
-        press = replace(press, question=echoed_question(message.text, press.question))
+        carried = echoed_question(message.text, press.question, searcher.tokenizer)
+        press = replace(press, question=carried)
     by_asker = not private_chat and asker_of(message) == query.from_user.id
     elsewhere = not private_chat and not by_asker
-    searcher = await searcher_for(update, context)
     view = await press_view(service, searcher, press, lang, private=private_chat or elsewhere)
     if view is None:
         await with_retries(lambda: query.answer(say(lang, "stale_button")))

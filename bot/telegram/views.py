@@ -25,6 +25,7 @@ from bot.render import (
 )
 from bot.search.contents import Section
 from bot.search.searcher import Searcher
+from bot.search.tokens import Tokenizer
 from bot.telegram import callbacks
 from bot.telegram.callbacks import Press, compact_question
 from bot.telegram.messages import say
@@ -88,30 +89,33 @@ def echo_line(question: str) -> str:
     )
 
 
-def echoed_question(text: str | None, carried: str) -> str:
+def echoed_question(text: str | None, carried: str, tokenizer: Tokenizer) -> str:
     """The question a message of ours echoes on its first line, when the question its
-    button carries (`carried`, possibly shortened) is that one's; else `carried`."""
+    button carries (`carried`, possibly shortened by `tokenizer`'s words) is that one's;
+    else `carried`."""
     if not text or not text.startswith(QUESTION_ECHO):
         return carried
     echoed = text[len(QUESTION_ECHO) :].split("\n", 1)[0].strip()
     budget = len(carried.encode())
-    return echoed if carried and compact_question(echoed, max(budget, 1)) == carried else carried
+    same = bool(carried) and compact_question(echoed, max(budget, 1), tokenizer) == carried
+    return echoed if same else carried
 
 
 def answer_keyboard(
-    answer: Answer, offset: int, lang: str, page: int, searcher: Searcher | None = None
+    answer: Answer, offset: int, lang: str, page: int, searcher: Searcher
 ) -> InlineKeyboardMarkup | None:
     """全文 buttons for each passage; ◀ and ▶ when an earlier or a next page exists.
 
-    A long question travels compacted (see callbacks.compact_question); ▶ is offered for
-    it only when the compacted form still has a next page (checked with `searcher`).
+    A long question travels compacted (see callbacks.compact_question, with `searcher`'s
+    tokenizer); ▶ is offered for it only when the compacted form, searched in `searcher`,
+    still has a next page.
     """
-    question = answer.query
+    question, tokenizer = answer.query, searcher.tokenizer
     rows = []
     sections = [
         button(
             say(lang, "context", marker=marker).strip(),
-            callbacks.section_data(hit.chunk.id, question, offset),
+            callbacks.section_data(hit.chunk.id, tokenizer, question, offset),
         )
         for marker, hit in zip(
             rank_markers(len(answer.hits), offset + 1), answer.hits, strict=True
@@ -122,16 +126,20 @@ def answer_keyboard(
     paging = []
     if offset > 0 and answer.hits:
         paging.append(
-            button(say(lang, "previous"), callbacks.page_data(question, max(0, offset - page)))
+            button(
+                say(lang, "previous"),
+                callbacks.page_data(question, max(0, offset - page), tokenizer),
+            )
         )
     following = offset + len(answer.hits)
-    carried = callbacks.page_data(question, following).split(":", 2)[2]
+    carried = callbacks.page_data(question, following, tokenizer).split(":", 2)[2]
     if following < answer.total and (
         carried == question.strip()
-        or searcher is None
         or searcher.search(carried, page, following, with_highlights=False).hits
     ):
-        paging.append(button(say(lang, "more"), callbacks.page_data(question, following)))
+        paging.append(
+            button(say(lang, "more"), callbacks.page_data(question, following, tokenizer))
+        )
     if paging:
         rows.append(paging)
     return InlineKeyboardMarkup(rows) if rows else None
@@ -151,7 +159,10 @@ def section_view(searcher: Searcher, press: Press, lang: str) -> View | None:
     text = telegram_section(section, passage, spans, title)
     keyboard = None
     if press.question:
-        back = button(say(lang, "back"), callbacks.page_data(press.question, press.offset))
+        back = button(
+            say(lang, "back"),
+            callbacks.page_data(press.question, press.offset, searcher.tokenizer),
+        )
         keyboard = InlineKeyboardMarkup([[back]])
     return View(text, keyboard)
 
