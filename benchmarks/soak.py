@@ -263,7 +263,7 @@ class Report:
     stats_check: str
     stats_agree: bool
     faults: Counter[str]  # kind ("500", "dropped after", …) → faults; and where
-    errors_logged: int
+    errors: list[str]  # the exception each logged error ended in
     latencies_ms: tuple[float, float, float]
     rss_cold_mb: float
     rss_warm_mb: float
@@ -271,6 +271,10 @@ class Report:
     rss_end_mb: float
     seconds: float
     problems: list[str]
+
+    @property
+    def errors_logged(self) -> int:
+        return len(self.errors)
 
     @property
     def duplicated(self) -> int:
@@ -312,7 +316,8 @@ class Report:
             f"bot's /stats {self.stats_check}",
             f"faults injected {total} (before delivery: {before}; after "
             f"delivery: {after or 'none'}; {self.faults['on getUpdates']} of them on "
-            f"getUpdates); errors logged {self.errors_logged}",
+            f"getUpdates); errors logged {self.errors_logged}"
+            + "".join(f"; {n}× {error}" for error, n in Counter(self.errors).most_common()),
             f"latency ms (push to first reply) p50 {p50:.0f}, p95 {p95:.0f}, p99 {p99:.0f}",
             f"bot RSS {self.rss_cold_mb:.0f} MB idle, {self.rss_warm_mb:.0f} MB once each "
             f"question was asked, {self.rss_start_mb:.0f} MB after the first tenth of the "
@@ -423,7 +428,7 @@ def soak(
                 bot.kill()
                 raise
         calls = list(fake.calls)
-    errors = log_path.read_text(encoding="utf-8").count(" ERROR ")
+    errors = logged_errors(log_path.read_text(encoding="utf-8"))
     limits = Limits(settings.user_rate_limit, settings.chat_rate_limit, settings.inline_rate_limit)
     unmatched = match(plan, calls)
     problems = classify(plan, limits, outsiders)
@@ -431,6 +436,16 @@ def soak(
         plan, unmatched, problems, stats, faults, errors, len(outsiders), rate,
         (rss_cold, rss_warm, rss_start, rss_end), seconds,
     )  # fmt: skip
+
+
+def logged_errors(log: str) -> list[str]:
+    """The exception each ERROR record of the bot's log ended in (its last line), or the
+    record's message when it has no traceback."""
+    errors = []
+    for record in re.split(r"\n(?=\d{4}-\d\d-\d\d )", log):
+        if " ERROR " in record.split("\n", 1)[0]:
+            errors.append(record.strip().rsplit("\n", 1)[-1].strip())
+    return errors
 
 
 def settle(fake: FakeBotAPI, last_update: int, quiet: float, cap: float = 300.0) -> None:
@@ -645,7 +660,7 @@ def report(
     problems: list[str],
     stats: str,
     faults: Counter[str],
-    errors: int,
+    errors: list[str],
     outsiders: int,
     rate: float,
     rss: tuple[float, float, float, float],
@@ -716,7 +731,7 @@ def report(
         stats_check=check,
         stats_agree=agree,
         faults=faults,
-        errors_logged=errors,
+        errors=errors,
         latencies_ms=(p50, p95, p99),
         rss_cold_mb=rss[0],
         rss_warm_mb=rss[1],

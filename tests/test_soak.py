@@ -8,7 +8,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from benchmarks.soak import QUESTIONS, Limits, Planned, classify, match, report, soak, tag
+from benchmarks.soak import (
+    QUESTIONS,
+    Limits,
+    Planned,
+    classify,
+    logged_errors,
+    match,
+    report,
+    soak,
+    tag,
+)
 from tests.fake_bot_api import Call, Chaos
 
 
@@ -82,7 +92,7 @@ def test_the_matching_tells_lost_updates_and_unexplained_duplicates() -> None:
     unmatched = match(plan, calls)
     problems = classify(plan, Limits(user=20, chat=15, inline=60), outsiders=set())
     stats = f"收到更新：{len(QUESTIONS) + 30}\n限流拒绝：2\n未授权拒绝：0"
-    outcome = report(plan, unmatched, problems, stats, Counter(), 0, 0, 1.0, (1.0,) * 4, 1.0)
+    outcome = report(plan, unmatched, problems, stats, Counter(), [], 0, 1.0, (1.0,) * 4, 1.0)
     assert [p.outcome for p in plan[:5]] == ["answered", "lost", "answered", "answered", "odd"]
     assert [p.reason for p in plan[25:]] == [
         "over USER_RATE_LIMIT: told",
@@ -93,3 +103,18 @@ def test_the_matching_tells_lost_updates_and_unexplained_duplicates() -> None:
     assert outcome.lost == 2 and outcome.unexplained_duplicates == 1
     assert outcome.duplicates == Counter({"answer ×2, after 1× a dropped connection": 1})
     assert outcome.stats_agree and not unmatched and not outcome.ok
+
+
+def test_the_report_names_the_exception_each_logged_error_ended_in() -> None:
+    log = (
+        "2026-12-01 17:50:12,464 ERROR bot.telegram.handlers: Error handling update 219\n"
+        "Traceback (most recent call last):\n"
+        '  File "bot/telegram/replies.py", line 284, in with_retries\n'
+        "telegram.error.NetworkError: Internal Server Error\n"
+        "2026-12-01 17:50:13,001 WARNING bot.telegram.replies: A Bot API call failed\n"
+        "2026-12-01 17:50:14,002 ERROR bot.cli: Could not reload the index\n"
+    )
+    assert logged_errors(log) == [
+        "telegram.error.NetworkError: Internal Server Error",
+        "2026-12-01 17:50:14,002 ERROR bot.cli: Could not reload the index",
+    ]

@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.documents.corpus import load_corpus
 from bot.search.build import build_searcher
 from bot.search.searcher import Searcher
+from bot.telegram import replies
 from bot.telegram.app import build_application
 from tests.fake_bot_api import FakeBotAPI, Fault
 from tests.telegram_harness import (
@@ -398,9 +399,10 @@ async def test_a_failed_send_is_retried(fake: FakeBotAPI, bot: Application, faul
 
 
 async def test_repeated_5xx_gets_an_apology_and_the_bot_goes_on(
-    fake: FakeBotAPI, bot: Application
+    fake: FakeBotAPI, bot: Application, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for _ in range(5):  # every attempt fails
+    monkeypatch.setattr(replies, "RETRY_DELAYS", (0.1,) * len(replies.RETRY_DELAYS))
+    for _ in range(len(replies.RETRY_DELAYS) + 1):  # every attempt fails
         fake.fail_next("sendMessage", Fault(status=500))
     apology = await ask(fake, {"message": message("灯下黑")})
     assert apology.params["text"] == "抱歉，处理时出了点问题，请稍后再试。"
