@@ -20,6 +20,7 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot tests benchmarks
 	$(VENV)/bin/ruff format --check bot tests benchmarks
+	$(VENV)/bin/mypy
 
 test: lint
 	$(PY) -m pytest

@@ -118,7 +118,7 @@ class QuestionResult:
 
     question: str
     kind: str
-    expected: str | None
+    expected: str  # "" for a question the documents do not answer
     rank: int | None  # 1-based rank of the first passage holding the expected phrase
     returned: int
     headings_ok: bool  # the found passage's heading path is the expected one
@@ -145,7 +145,8 @@ def judge(
     item: dict[str, Any], found: Sequence[dict[str, Any]], texts: dict[str, str]
 ) -> QuestionResult:
     """Score one question against its ranked passages (dicts as `ask --json` gives them)."""
-    expected, doc = item.get("expect"), item.get("doc")
+    expected: str = item.get("expect") or ""
+    doc = item.get("doc")
     kind = item.get("kind") or ("ooc" if not expected else "natural")
     rank, whole, top = None, False, False
     occurrences: list[int] = []
@@ -175,13 +176,14 @@ def summarize(results: Sequence[QuestionResult], top_k: int = 3) -> dict[str, fl
     answerable = [r for r in results if r.expected]
     silent = [r for r in results if not r.expected]
     hits = [r for r in answerable if r.rank]
+    ranks = [r.rank for r in hits if r.rank]
     lengths = [n for r in results for n in r.passage_chars[:top_k]]
     count = max(1, len(answerable))
     return {
         "questions": len(results),
         "hit@1": sum(r.rank == 1 for r in answerable) / count,
         "hit@3": sum(bool(r.rank and r.rank <= 3) for r in answerable) / count,
-        "mrr@10": sum(1 / r.rank for r in hits if r.rank <= 10) / count,
+        "mrr@10": sum(1 / rank for rank in ranks if rank <= 10) / count,
         "out_of_corpus_silent": sum(r.returned == 0 for r in silent) / max(1, len(silent)),
         "mean_passage_chars": sum(lengths) / max(1, len(lengths)),
         "headings_ok": sum(r.headings_ok for r in hits) / max(1, len(hits)),

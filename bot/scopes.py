@@ -55,7 +55,9 @@ class Scopes:
 
     def bind(self, chat_id: int, collections: Collection[str]) -> None:
         """Bind a chat to exactly these collections (none: unbind it)."""
-        statements = [("DELETE FROM chat_collections WHERE chat_id = ?", (chat_id,))]
+        statements: list[tuple[str, tuple[int | str, ...]]] = [
+            ("DELETE FROM chat_collections WHERE chat_id = ?", (chat_id,))
+        ]
         statements += [
             ("INSERT INTO chat_collections VALUES (?, ?)", (chat_id, name))
             for name in sorted(collections)

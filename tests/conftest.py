@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.documents.corpus import Corpus, load_corpus
 from bot.search.build import build_searcher
 from bot.search.searcher import Searcher
+from tests.offline import offline
 from tests.telegram_harness import bot, fake  # noqa: F401  (fixtures for every module)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,13 @@ SEED_CORPUS = ROOT / "corpus"
 LIBRARY = ROOT / "library"
 SPEECH = "在全市组织系统干部培训专班上的讲话.txt"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network() -> Iterator[None]:
+    """Every test runs offline: reaching beyond 127.0.0.1 fails it (tests/offline.py)."""
+    with offline():
+        yield
 
 
 @pytest.fixture(scope="session")

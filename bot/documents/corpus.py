@@ -94,7 +94,7 @@ def title_from_file_name(stem: str) -> str:
 def corpus_files(root: Path) -> list[Path]:
     """Every non-hidden file below `root` in a stable order, and every link to a folder
     (listed, not followed, so a link loop cannot trap the walk)."""
-    found = []
+    found: list[Path] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]

@@ -140,7 +140,7 @@ def read_docx(path: Path) -> tuple[str, dict[int, int]]:
         text = one_line(item.text)
         # item._p.style is the paragraph's style id (None: the default); python-docx's
         # item.style would search every style for the default, per paragraph
-        style = style_of.get(item._p.style, default_style)
+        style = style_of.get(item._p.style or "", default_style)
         if text.strip():
             if style.lower() == "title":
                 levels[len(lines)] = 0

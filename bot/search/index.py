@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import ModuleType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -266,4 +266,5 @@ class BM25Index:
     @classmethod
     def from_arrays(cls, size: int, arrays: dict[str, np.ndarray]) -> BM25Index:
         """The index from stored arrays (memory-mapped or not)."""
-        return cls(size=size, **{name: arrays[name] for name in ARRAYS})
+        stored: dict[str, Any] = {name: arrays[name] for name in ARRAYS}
+        return cls(size=size, **stored)

@@ -131,7 +131,7 @@ def corpus_state(root: Path, known: dict[str, Any] | None = None) -> dict[str, A
             stat = path.stat()
         except OSError:
             continue  # a dangling link or a file that just vanished: the reader reports it
-        entry = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        entry: dict[str, int | str] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
         previous = known.get(relative)
         if previous and all(previous.get(k) == v for k, v in entry.items()):
             entry["sha256"] = previous["sha256"]

@@ -41,7 +41,7 @@ class Stream:
         self.written += len(block)
         if self.written > self.length:
             raise ValueError(f"more than the {self.length} elements announced")
-        self._out.write(memoryview(block).cast("B"))
+        self._out.write(block.data.cast("B"))
 
 
 class ArrayWriter:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container
 from typing import NamedTuple
 
 from bot.search import abbreviations, tokens, typos
@@ -42,7 +42,7 @@ def question_terms(
     text: str,
     tokenizer: tokens.Tokenizer,
     frequency: Callable[[str], int],
-    frequencies: Callable[[Sequence[str]], Sequence[int]],
+    frequencies: typos.PassageCounts,
     characters: Container[str] = "",
 ) -> Terms:
     """The question's terms and content words, a homophone typo of a word mended

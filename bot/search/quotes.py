@@ -46,7 +46,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from bot.models import Closest, Document, Edit, Part, Place, QuoteCheck
-from bot.search import tokens
+from bot.search import tokens, typos
 from bot.search.store import ChunkStore
 
 ARRAYS = ("quote_text", "quote_suffixes", "quote_origin", "quote_doc_starts", "quote_alphabet")
@@ -122,7 +122,7 @@ def quote_forms(quote: str) -> list[tuple[str, list[int]]]:
 def quote_terms(
     quote: str,
     tokenizer: tokens.Tokenizer,
-    frequencies: Callable[[Sequence[str]], Sequence[int]],
+    frequencies: typos.PassageCounts,
 ) -> list[str]:
     """The quote's index terms (its words and character pairs, as passages are indexed)
     that passages hold, the QUOTE_TERMS rarest: a long quote's BM25 candidates cost its
@@ -225,7 +225,7 @@ class QuoteIndex:
 
     @cached_property
     def _raw(self) -> memoryview:
-        return memoryview(np.ascontiguousarray(self.text).view(np.uint8))
+        return np.ascontiguousarray(self.text).view(np.uint8).data
 
     @cached_property
     def _suffixes(self) -> np.ndarray:
@@ -428,7 +428,9 @@ class _Checker:
         end = int(self.origin[position + length - 1]) + 1
         meta = self.store.docs[doc]
         first, last = self.passage_at(doc, start), self.passage_at(doc, end - 1)
-        headings, article, pages = (), "", ()
+        headings: tuple[str, ...] = ()
+        pages: tuple[int, ...] = ()
+        article = ""
         if first is not None and last is not None:
             store = self.store
             headings = store.heading_paths[int(store.headings_of[first])]
@@ -570,10 +572,13 @@ def _closest(
             seen.add((stretch.low, stretch.high))
             haystack = checker.index.codes(stretch.low, stretch.high)
             aligned = fuzz.partial_ratio_alignment(needle, text_of(haystack))
+            if aligned is None:  # (only with a score cutoff, which this call has none of)
+                continue
             spot = stretch.low + aligned.dest_start
             screened.append((-aligned.score, stretch.rank, spot, stretch, haystack))
     screened.sort(key=lambda entry: entry[:2])
-    best, spots = None, []
+    best: tuple[int, int, _Stretch, np.ndarray, int, int] | None = None
+    spots: list[int] = []
     for _, rank, spot, stretch, haystack in screened:
         if len(spots) == SCREENED:
             break
@@ -659,7 +664,8 @@ def clause_parts(
     a piece is not found, is shorter than MIN_PART, or the quote is one piece."""
     ends = [at for at in range(1, len(numbers)) if origin[at] > origin[at - 1] + 1]
     ends.append(len(numbers))
-    cuts, low = [], 0
+    cuts: list[tuple[int, int]] = []
+    low = 0
     while low < len(numbers):
         reach = low + index.longest_prefix(numbers[low:])
         high = max((end for end in ends if low < end <= reach), default=low)

@@ -446,7 +446,8 @@ class Searcher:
                 doc = int(self.store.doc_of[p])
                 best[doc] = max(best.get(doc, 0.0), scores[p])
             chosen.sort(key=lambda p: (-best[int(self.store.doc_of[p])], p))
-        ranked, last_of = [], {}
+        ranked: list[tuple[int, float]] = []
+        last_of: dict[int, int] = {}
         for p in chosen:  # an article cut into several passages is given whole, once
             previous = ranked[-1][0] if ranked else None
             if (

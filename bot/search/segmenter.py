@@ -68,7 +68,10 @@ def segment(segmenter: Segmenter, text: str) -> list[Piece]:
             _mixed_block(segmenter, match.group(), start, pieces)
         at = end
     if at == 0:  # no letters, digits or rare CJK: jieba-rs alone cuts as jieba does
-        return [tuple(piece) for piece in segmenter.tokenize(text, mode="search", hmm=True)]
+        return [
+            (word, start, end)
+            for word, start, end in segmenter.tokenize(text, mode="search", hmm=True)
+        ]
     if at < len(text):
         pieces += _search(segmenter, text[at:], at)
     return pieces

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import opencc
 
-from bot.search import segmenter
+from bot.search import segmenter as segmenting
 
 QUOTED_TERM = re.compile(r"[“\"「『]([\u4e00-\u9fff]{2,8})[”\"」』]")
 WORD_CHAR = re.compile(r"\w", re.UNICODE)
@@ -96,7 +96,8 @@ def jieba_dictionary() -> Path:
     return Path(spec.origin).parent / "dict.txt"
 
 
-Table = TypeVar("Table")
+# what cached_table keeps: word lists, and the homophone tables (typos.Homophones)
+Table = TypeVar("Table", list[str], tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]])
 
 
 def cached_table(name: str, make: Callable[[], Table]) -> Table:
@@ -253,7 +254,7 @@ class Tokenizer:
     def __init__(self, words: Sequence[str] = (), user_dict: Path | None = None) -> None:
         self.words = tuple(dict.fromkeys(words))
         self.user_dict = user_dict
-        self._segmenter: segmenter.Segmenter | None = None
+        self._segmenter: segmenting.Segmenter | None = None
         # One question at a time through jieba-rs: its regular expressions keep a cache
         # per concurrent use, so letting every worker thread in grows memory by megabytes
         # a thread (a question takes well under a millisecond there).
@@ -266,13 +267,13 @@ class Tokenizer:
         self.__init__(state["words"], state["user_dict"])  # type: ignore[misc]
 
     @property
-    def segmenter(self) -> segmenter.Segmenter:
+    def segmenter(self) -> segmenting.Segmenter:
         """This tokenizer's segmenter, made with its words on first use (all of them are
         added before it is shared: jieba-rs refuses a word added while it segments)."""
         if self._segmenter is None:
-            made = segmenter.new_segmenter()
+            made = segmenting.new_segmenter()
             if self.user_dict is not None:
-                for word, frequency, tag in segmenter.user_dictionary(self.user_dict):
+                for word, frequency, tag in segmenting.user_dictionary(self.user_dict):
                     made.add_word(word, frequency, tag)
             for word in self.words:
                 normalized, _ = normalize(word)
@@ -289,9 +290,9 @@ class Tokenizer:
         """Whether the dictionary (with this index's words) holds `word` as a word."""
         return bool(self.segmenter.has_word(word))
 
-    def _segment(self, normalized: str) -> list[segmenter.Piece]:
+    def _segment(self, normalized: str) -> list[segmenting.Piece]:
         with self._lock:
-            return segmenter.segment(self.segmenter, _encodable(normalized))
+            return segmenting.segment(self.segmenter, _encodable(normalized))
 
     def _words(self, normalized: str, origin: Sequence[int]) -> list[Token]:
         return [

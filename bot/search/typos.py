@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable, Container, Sequence
 from functools import lru_cache
 
+import numpy as np
+
 MAX_WORD_CHARS = 4
 TABLE_VERSION = 1  # bump when how the homophone table is made changes
 
@@ -33,6 +35,8 @@ def toneless(syllable: str) -> str:
 
 
 Homophones = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+# how many passages hold each of these terms (0: none), as BM25Index.document_frequencies
+PassageCounts = Callable[[Sequence[str]], np.ndarray | Sequence[int]]
 
 
 @lru_cache(maxsize=1)
@@ -64,9 +68,7 @@ def _make_homophones() -> Homophones:
     return readings, {syllable: tuple(found) for syllable, found in chars.items()}
 
 
-def corrections(
-    word: str, known: Callable[[Sequence[str]], Sequence[int]], used: Container[str] = ""
-) -> str | None:
+def corrections(word: str, known: PassageCounts, used: Container[str] = "") -> str | None:
     """The word the index knows that `word` is one homophone away from, if any.
 
     `known(terms)` is how many passages hold each term (0 for an unknown one), asked for
@@ -86,9 +88,7 @@ def corrections(
     return _swap(word, known, used)
 
 
-def _swap(
-    word: str, known: Callable[[Sequence[str]], Sequence[int]], used: Container[str] = ""
-) -> str | None:
+def _swap(word: str, known: PassageCounts, used: Container[str] = "") -> str | None:
     """The best known word one homophone swap away from `word`."""
     readings, chars = homophones()
     candidates = []

@@ -62,9 +62,9 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     key = user.id if user else (chat.id if chat else 0)
     if key not in service.told_not_allowed and (update.message or update.callback_query):
         service.told_not_allowed.add(key)
-        if update.callback_query:
+        if (query := update.callback_query) is not None:
             notice = say(lang_of(update), "not_allowed")
-            await with_retries(lambda: update.callback_query.answer(notice))
+            await with_retries(lambda: query.answer(notice))
         else:
             await send(update, context, say(lang_of(update), "not_allowed"))
     raise ApplicationHandlerStop

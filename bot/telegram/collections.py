@@ -32,6 +32,7 @@ from bot.telegram.scope import publish_description
 log = logging.getLogger(__name__)
 
 NOTICE_SECONDS = 60  # a /scope notice in a group or channel is deleted after this long
+BINDINGS = ("b", "p", "a", "d")  # s:<action>: bind one, make private, unbind all, done
 
 
 def chat_id_of(text: str) -> int | None:
@@ -178,7 +179,7 @@ async def scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     names = {tag(name): name for name in service.searcher.collections()}
     name = names.get(parts[3]) if len(parts) == 4 else None
     action = parts[1] if len(parts) > 1 else ""
-    if chat_id is None or (action in ("b", "p") and name is None) or action not in "bpad":
+    if chat_id is None or (action in ("b", "p") and name is None) or action not in BINDINGS:
         await with_retries(lambda: query.answer(say(lang, "stale_button")))
         return
     await with_retries(query.answer)
@@ -188,10 +189,10 @@ async def scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if action == "a":
         await asyncio.to_thread(service.scopes.bind, chat_id, ())
-    elif action == "b":
+    elif action == "b" and name is not None:
         bound = set(service.scopes.bound(chat_id)) ^ {name}
         await asyncio.to_thread(service.scopes.bind, chat_id, bound)
-    else:
+    elif name is not None:
         private = name not in service.scopes.private()
         await asyncio.to_thread(service.scopes.set_private, name, private)
         await publish_description(context.application)

@@ -242,6 +242,8 @@ async def quote_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """In a private chat any text is a question (a mention of the bot is dropped)."""
     message = update.effective_message
+    if message is None:
+        return
     text = mentions(message, context.bot.username, context.bot.id)
     await take_question(update, context, message.text or "" if text is None else text)
 
@@ -250,7 +252,7 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """In a group: answer a mention of the bot or a reply to it; stay silent otherwise,
     and always for other bots."""
     message = update.effective_message
-    if not from_a_person(message):
+    if message is None or not from_a_person(message):
         return
     question = addressed_text(message, context.bot.username, context.bot.id)
     if question is not None:
@@ -339,6 +341,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     answer (全文 comes as a reply to it); anyone else's comes to them in a private chat,
     so no press makes a new post. A stale or forged button gets a short notice."""
     query = update.callback_query
+    if query is None:
+        return
     service, lang = services(context), lang_of(update)
     press = callbacks.parse(query.data or "")
     message = query.message if isinstance(query.message, Message) else None
@@ -399,10 +403,11 @@ async def edit_in_place(
             await with_retries(lambda: query.answer(say(lang, "not_modified")))
             return
         log.info("Could not edit the pressed message (%s); sending a new one", error)
-        chat_id = query.message.chat.id
-        await with_retries(
-            lambda: context.bot.send_message(chat_id, view.text, reply_markup=view.keyboard)
-        )
+        if query.message is not None:  # (a message sent inline has no chat to send to)
+            chat_id = query.message.chat.id
+            await with_retries(
+                lambda: context.bot.send_message(chat_id, view.text, reply_markup=view.keyboard)
+            )
     await with_retries(query.answer)
 
 
@@ -430,6 +435,8 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """@bot 关键词: passages to share, paged with next_offset; an empty query or one with
     no result gets a button to the private chat, never a message to send."""
     query = update.inline_query
+    if query is None:
+        return
     service = services(context)
     if service.inline_limiter.check(query.from_user.id) != "allow":
         service.stats["limited"] += 1
@@ -542,7 +549,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update) and update.callback_query is not None:
         with contextlib.suppress(TelegramError):  # already answered, or too late
             await update.callback_query.answer(say(lang_of(update), "error"))
-    chat = update.effective_chat if isinstance(update, Update) else None
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    chat = update.effective_chat
     if not is_private(chat):
         return
     try:

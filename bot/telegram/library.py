@@ -59,6 +59,8 @@ async def admin_press(
     """A press on one of the admins' buttons: the query, services, language and pressed
     message; None (the presser told so) when the presser is no admin."""
     query = update.callback_query
+    if query is None:
+        return None
     service, lang = services(context), lang_of(update)
     message = query.message if isinstance(query.message, Message) else None
     if not is_admin(service, query.from_user) or message is None:

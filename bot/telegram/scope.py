@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import logging
 import time
+from functools import partial
 
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
@@ -66,7 +67,7 @@ async def publish_description(application: Application) -> None:
         named = html.unescape(library_name(library, lang))
         text = say(lang, "description", library=named)[:512]
         try:
-            await with_retries(lambda t=text, c=code: application.bot.set_my_description(t, c))
+            await with_retries(partial(application.bot.set_my_description, text, code))
         except TelegramError as error:
             log.warning("Could not set the bot's description: %s", error)
 

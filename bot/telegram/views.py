@@ -193,9 +193,9 @@ def contents_view(searcher: Searcher, press: Press, lang: str) -> View | None:
         if not roots:
             return View(say(lang, "docs_none"), None)
         if len(roots) == 1:
-            doc, root = roots[0]
+            doc, only = roots[0]
             return contents_view(
-                searcher, Press("t", doc=doc, tag=callbacks.title_tag(root.heading)), lang
+                searcher, Press("t", doc=doc, tag=callbacks.title_tag(only.heading)), lang
             )
         buttons = [
             button(
