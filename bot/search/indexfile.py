@@ -4,7 +4,8 @@ manifest that says what they were built from.
 The manifest records the format version, the settings that shape reading (the file
 limits), tokenization and ranking, and the size, modification time and SHA-256 of every
 corpus file; the index is used only while all of them still match. Each array's size and
-CRC-32 are recorded too, so a truncated or damaged file is noticed and the index rebuilt.
+checksum (XXH3-64: about 8 GB/s a core, 3× zlib's CRC-32) are recorded too, so a truncated
+or damaged file is noticed and the index rebuilt.
 Writes are atomic: the arrays go to a new folder, then the manifest is replaced in one
 rename, so a crash mid-write leaves the previous index in force.
 """
@@ -18,18 +19,19 @@ import mmap
 import os
 import shutil
 import uuid
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import xxhash
 
 from bot.config import Settings
 from bot.documents.corpus import USER_DICT_NAME, corpus_files
 from bot.models import SkippedFile
 from bot.search import npyfile, tokens
 from bot.search.index import BM25Index
-from bot.search.npyfile import ArrayWriter
+from bot.search.npyfile import CHECKSUM, ArrayWriter
 from bot.search.quotes import QuoteIndex
 from bot.search.searcher import Searcher
 from bot.search.store import ChunkStore
@@ -38,9 +40,9 @@ log = logging.getLogger(__name__)
 
 # Raise it whenever what is stored changes, including how documents are read and cut
 # (2: .docx tables are read; 3: front matter, whole articles and their labels; 5: the
-# quote index; 6: each term's largest weight; 7: FNV-1a term hashes), so every stored
-# index is rebuilt once.
-FORMAT_VERSION = 7
+# quote index; 6: each term's largest weight; 7: FNV-1a term hashes; 8: XXH3 checksums),
+# so every stored index is rebuilt once.
+FORMAT_VERSION = 8
 MANIFEST = "manifest.json"
 FOLDER_PREFIX = f"index-v{FORMAT_VERSION}-"
 BLOCK = 8 << 20
@@ -89,26 +91,27 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def file_crc(path: Path) -> int:
-    """CRC-32 of a file's bytes, read through a memory map (no copies, no buffers)."""
+def file_checksum(path: Path) -> int:
+    """XXH3-64 of a file's bytes (as npyfile records it), read through a memory map (no
+    copies, no buffers)."""
     with path.open("rb") as handle:
         if os.fstat(handle.fileno()).st_size == 0:
-            return 0
+            return xxhash.xxh3_64_intdigest(b"")
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            return zlib.crc32(mapped)
+            return xxhash.xxh3_64_intdigest(mapped)
 
 
 def first_damaged(folder: Path, expected: dict[str, dict[str, int]]) -> str | None:
-    """The name of the first array file whose size or CRC-32 is not the recorded one.
+    """The name of the first array file whose size or checksum is not the recorded one.
 
-    Files are checked on all cores, largest first (zlib releases the GIL), so verifying
+    Files are checked on all cores, largest first (xxhash releases the GIL), so verifying
     a large index costs about its read time divided by the cores.
     """
 
     def intact(name: str) -> bool:
         path = folder / f"{name}.npy"
         want = expected[name]
-        return path.stat().st_size == want["size"] and file_crc(path) == want["crc32"]
+        return path.stat().st_size == want["size"] and file_checksum(path) == want[CHECKSUM]
 
     names = sorted(expected, key=lambda name: -expected[name]["size"])
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -186,7 +189,7 @@ def save(
         "skipped": [[s.path, s.reason] for s in skipped],
         "folder": folder.name,
         "arrays": arrays,
-        "tables_crc32": file_crc(folder / "tables.json"),
+        "tables_checksum": file_checksum(folder / "tables.json"),
         "passages": searcher.index.size,
         "built_at": searcher.built_at,
     }
@@ -222,7 +225,7 @@ def load(directory: Path, settings: Settings) -> Loaded | str:
             return f"damaged index file {damaged}"
         arrays = {name: npyfile.load(folder / f"{name}.npy") for name in manifest["arrays"]}
         tables_path = folder / "tables.json"
-        if file_crc(tables_path) != manifest["tables_crc32"]:
+        if file_checksum(tables_path) != manifest["tables_checksum"]:
             return "damaged index file tables.json"
         tables = json.loads(tables_path.read_text(encoding="utf-8"))
         store = ChunkStore.from_stored(tables["store"], arrays)

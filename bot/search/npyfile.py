@@ -1,30 +1,33 @@
-""".npy files written whole or in blocks, each one's size and CRC-32 taken as it is written.
+""".npy files written whole or in blocks, each one's size and checksum (XXH3-64) taken as
+it is written.
 
-The index's arrays are written once and checked at every load; taking the CRC on the
+The index's arrays are written once and checked at every load; taking the checksum on the
 way out means a large array is never read back (nor mapped into memory) to record it.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
+import xxhash
+
+CHECKSUM = "xxh3_64"  # the manifest's name for an array's checksum
 
 
 class _Counted:
-    """A binary file that keeps the CRC-32 and size of what is written to it."""
+    """A binary file that keeps the checksum and size of what is written to it."""
 
     def __init__(self, handle: BinaryIO) -> None:
         self.handle = handle
-        self.crc = 0
+        self.hash = xxhash.xxh3_64()
         self.size = 0
 
     def write(self, data: bytes | memoryview) -> int:
-        self.crc = zlib.crc32(data, self.crc)
+        self.hash.update(data)
         self.size += len(memoryview(data).cast("B"))
         return self.handle.write(data)
 
@@ -45,7 +48,7 @@ class Stream:
 
 
 class ArrayWriter:
-    """Writes arrays as .npy files into `folder` and records each one's size and CRC-32."""
+    """Writes arrays as .npy files into `folder` and records each one's size and checksum."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -57,7 +60,7 @@ class ArrayWriter:
         with (self.folder / f"{name}.npy").open("wb") as handle:
             out = _Counted(handle)
             np.lib.format.write_array(out, np.ascontiguousarray(array), allow_pickle=False)
-        self.recorded[name] = {"size": out.size, "crc32": out.crc}
+        self.recorded[name] = {"size": out.size, CHECKSUM: out.hash.intdigest()}
 
     @contextmanager
     def stream(self, name: str, dtype: np.dtype, length: int) -> Iterator[Stream]:
@@ -70,7 +73,7 @@ class ArrayWriter:
             yield stream
             if stream.written != length:
                 raise ValueError(f"{name}: {stream.written} elements of {length} written")
-        self.recorded[name] = {"size": out.size, "crc32": out.crc}
+        self.recorded[name] = {"size": out.size, CHECKSUM: out.hash.intdigest()}
 
     def mapped(self, names: Iterable[str]) -> dict[str, np.ndarray]:
         """The written arrays, memory-mapped read-only (plain ndarray views of the maps)."""
