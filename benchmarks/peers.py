@@ -66,7 +66,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.scale import percentiles, rss_mb  # noqa: E402
+from benchmarks.process import percentiles, rss_mb  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.search.index import BM25Index
@@ -432,18 +432,6 @@ def child_query(name: str, size: int, work: Path, count: int, limit: int) -> dic
     return result
 
 
-def process_rss_mb(pid: int) -> float:
-    """Resident memory of another process, MB (0 once it has gone)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0.0
-
-
 def in_child(arguments: list[str], timeout: float, max_rss_mb: float) -> dict:
     """Run this script in a fresh process and return its JSON line, or {"stopped": why}
     when it runs over `timeout` seconds or `max_rss_mb` of memory (it is then killed)."""
@@ -452,7 +440,7 @@ def in_child(arguments: list[str], timeout: float, max_rss_mb: float) -> dict:
         process = subprocess.Popen([sys.executable, __file__, *arguments], cwd=ROOT, stdout=out)
         watched = 0.0
         while process.poll() is None:
-            watched = max(watched, process_rss_mb(process.pid))
+            watched = max(watched, rss_mb(pid=process.pid))
             elapsed = time.monotonic() - began
             if elapsed > timeout or watched > max_rss_mb:
                 process.kill()

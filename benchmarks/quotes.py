@@ -26,7 +26,6 @@ import os
 import random
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -39,23 +38,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def rss_mb(kind: str = "VmRSS") -> float:
-    """Resident memory of this process, MB (VmRSS; RssAnon: private; RssFile: mapped files)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(f"{kind}:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def percentiles(seconds: list[float]) -> tuple[float, float]:
-    """p50 and p95, in milliseconds."""
-    ordered = sorted(seconds)
-    return (
-        statistics.median(ordered) * 1000,
-        ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000,
-    )
+from benchmarks.process import percentiles, rss_mb  # noqa: E402
 
 
 def build(corpus: Path, index_dir: Path, with_quotes: bool) -> dict:

@@ -25,7 +25,6 @@ import os
 import random
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -34,24 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def rss_mb(kind: str = "VmRSS") -> float:
-    """Resident memory of this process, MB: all of it (VmRSS), or only the part that
-    is private (RssAnon) or mapped files (RssFile: the index's pages, reclaimable)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(f"{kind}:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def percentiles(seconds: list[float]) -> tuple[float, float]:
-    """p50 and p95, in milliseconds."""
-    ordered = sorted(seconds)
-    return (
-        statistics.median(ordered) * 1000,
-        ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000,
-    )
+from benchmarks.process import percentiles, rss_mb  # noqa: E402
 
 
 def questions(corpus: Path, count: int) -> list[str]:

@@ -57,7 +57,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.process import rss_mb  # noqa: E402
 from bot.config import load_settings  # noqa: E402
+from bot.measure import percentile  # noqa: E402
 from tests.fake_bot_api import Call, Chaos, FakeBotAPI, Fault  # noqa: E402
 
 TOKEN = "333333333:AASoakTokenxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -325,21 +327,6 @@ class Report:
         ]
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process, MB."""
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The value at `share` of the sorted values."""
-    ordered = sorted(values) or [0.0]
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def count_faults(chaos: Chaos, faults: Counter[str]) -> None:
     """Count every fault `chaos` draws, by kind (and those on getUpdates)."""
     draw = chaos.draw
@@ -402,14 +389,14 @@ def soak(
             )
         try:
             fake.wait_for("setMyCommands", 2, timeout=60)
-            rss_cold = rss_mb(bot.pid)
+            rss_cold = rss_mb(pid=bot.pid)
             warm_up(fake)  # the search's lazily loaded parts (a 職級 question loads ~60 MB)
-            rss_warm = rss_start = rss_mb(bot.pid)
+            rss_warm = rss_start = rss_mb(pid=bot.pid)
             fake.chaos = chaos
             began = time.monotonic()
             for planned in plan:
                 if planned.n == max(1, updates // 10):
-                    rss_start = rss_mb(bot.pid)  # caches filled, pools open
+                    rss_start = rss_mb(pid=bot.pid)  # caches filled, pools open
                 planned.pushed = time.monotonic()
                 planned.update_id = fake.push(planned.body())
                 delay = began + planned.n / rate - time.monotonic()
@@ -417,7 +404,7 @@ def soak(
                     time.sleep(delay)
             settle(fake, plan[-1].update_id, quiet)
             fake.chaos = None
-            rss_end = rss_mb(bot.pid)
+            rss_end = rss_mb(pid=bot.pid)
             stats = admin_stats(fake)
             seconds = time.monotonic() - began
         finally:

@@ -15,11 +15,11 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 
+from bot.chars import SPACES
 from bot.models import Block, Chunk, Document, Span
 
 SENTENCE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』）)]*|$)")
 CLAUSE_END = "，,、：:"
-SPACES = " \t\r\n\u3000\ufeff\xa0"
 LEAD_MAX_CHARS = 30
 LEAD = re.compile(
     r"^(?:要|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|首先|其次|再次|最后|同时"

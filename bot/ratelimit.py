@@ -9,6 +9,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Verdict(Enum):
+    """What a rate limit says of one event."""
+
+    ALLOW = "allow"
+    WARN = "warn"  # refused, and the key is owed a notice (the first refusal in a window)
+    DROP = "drop"  # refused silently: the key was told within the window
 
 
 @dataclass
@@ -25,19 +34,20 @@ class RateLimiter:
         tokens, then = self._buckets.get(key, (float(self.limit), now))
         return min(float(self.limit), tokens + (now - then) * self.limit / self.window)
 
-    def check(self, key: int, now: float | None = None) -> str:
-        """'allow' the event, 'warn' (a refusal, the first in `window`) or 'drop' it."""
+    def check(self, key: int, now: float | None = None) -> Verdict:
+        """Allow the event, refuse it with a warning (the first refusal in `window`), or
+        drop it."""
         now = time.monotonic() if now is None else now
         tokens = self._tokens(key, now)
         if tokens >= 1:
             self._buckets[key] = (tokens - 1, now)
-            return "allow"
+            return Verdict.ALLOW
         self._buckets[key] = (tokens, now)
         warned = self._warned.get(key)
         if warned is not None and now - warned < self.window:
-            return "drop"
+            return Verdict.DROP
         self._warned[key] = now
-        return "warn"
+        return Verdict.WARN
 
     def retry_after(self, key: int, now: float | None = None) -> int:
         """Whole seconds until `key` may act again."""

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from bot.chars import SENTENCE_END
 from bot.documents.outline import heading_label, heading_numbering
 from bot.models import Answer, Chunk, Closest, Edit, Hit, Place, QuoteCheck
 
@@ -122,7 +123,7 @@ HEADING_CHARS = 26
 FIRST_EXCERPT = 160  # characters of the best passage shown open: about ten phone lines
 NAMED_EXCERPT = 600  # …of an article or chapter the question named, or a list it asks for
 FOLDED_EXCERPT = 600  # characters of a further passage, folded after three lines
-SENTENCE_ENDS = "。！？；!?;\n"
+SENTENCE_ENDS = SENTENCE_END + "；;\n"  # where a trimmed passage may end
 CLOSERS = "”’」』）)"
 CITATION_MARK = "📎"
 FOLDS_PAST = 3 * 17  # an expandable quote shows three phone lines; a shorter one is not folded

@@ -29,11 +29,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from bot.chars import CLAUSE_END, SENTENCE_END, SPACES
 from bot.models import Block
 
 CN_NUM = "零〇一二三四五六七八九十百千两"
-SPACES = " \t\r\n\u3000\ufeff\xa0"
-SENTENCE_END = "。！？!?"
 CLOSERS = "”’」』）)"
 MAX_BOILERPLATE_LINE = 120
 MAX_TITLE_CHARS = 80
@@ -207,7 +206,7 @@ def looks_like_title(line: str) -> bool:
     """A short line that is not a sentence, not numbered, not a salutation or date line."""
     return (
         2 <= len(line) <= MAX_TITLE_CHARS
-        and line[-1] not in SENTENCE_END + "；;：:，,"
+        and line[-1] not in SENTENCE_END + CLAUSE_END + "，,"
         and heading_style(line) is None
         and not ARTICLE.match(line)
         and not OUTLINE_RESET.match(line)

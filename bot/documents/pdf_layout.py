@@ -32,7 +32,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from bot.chars import CLAUSE_END, SENTENCE_END
 from bot.documents.outline import ARTICLE, heading_style
+from bot.measure import percentile
 
 MARGIN_BAND = 0.2  # headers and footers stand in the top and bottom fifth of the page
 MARGIN_LINES = 3  # at most this many header (and footer) lines per page
@@ -56,7 +58,7 @@ WIDE_GLYPH = 0.75  # a glyph at least this many ems wide is a full-width one
 BULLETS = set("•●○◦▪■□◆◇►▶➢✓✔")
 CONTENTS_ENTRY = re.compile(r"(?:\.{3,}|…+|·{3,}|\s{2,})\s*\d{1,4}$")  # leader, page number
 OPENING = set("“‘（《「『【〔(")
-SENTENCE_END = "。！？；：!?;:"
+LINE_END = SENTENCE_END + CLAUSE_END  # a line that may end a paragraph
 NUMBERED_STYLES = {"part", "chapter", "named", "section", "cn", "paren_cn"}
 CN_NUMERALS = re.compile("[零〇一二三四五六七八九十百千两]+")
 DIGITS = re.compile(r"\d+")
@@ -315,12 +317,6 @@ def is_margin_line(band: str, line: TextLine, page: Page, running: Sequence[Runn
     return is_page_number(line.text) or is_running(band, line, page, running)
 
 
-def percentile(values: Sequence[float], share: float) -> float:
-    """The value below which `share` of the values lie (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
-
-
 def text_blocks(pages_lines: Sequence[Sequence[TextLine]]) -> tuple[TextBlock, TextBlock]:
     """The text block of odd and of even pages (the same unless their margins differ),
     measured on the lines of body text size."""
@@ -395,7 +391,7 @@ def continues(
     if CONTENTS_ENTRY.search(above.text):
         return False  # a table of contents' entry: 第一章 总则……1
     # 第二条 at the margin after a sentence, where nothing is indented, starts anew
-    return block.indents or above.text[-1] not in SENTENCE_END or not numbered(below.text)
+    return block.indents or above.text[-1] not in LINE_END or not numbered(below.text)
 
 
 def numbered(text: str) -> bool:

@@ -210,7 +210,7 @@ def open_searcher(settings: Settings, progress: bool = False, rebuild: bool = Fa
             return Opened(
                 searcher, loaded.skipped, True, f"loaded from {directory}", loaded.corpus
             )
-        reason = loaded
+        reason = loaded.reason
         log.info("Building the index: %s", reason)
     state = indexfile.corpus_state(settings.corpus_dir)
     corpus = corpus_of(settings)

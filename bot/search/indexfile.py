@@ -57,6 +57,13 @@ class Loaded:
     corpus: dict[str, Any]  # the corpus state it was built from
 
 
+@dataclass(frozen=True)
+class Stale:
+    """Why the stored index cannot be used (it is rebuilt)."""
+
+    reason: str
+
+
 def location(settings: Settings) -> Path:
     """Where the index of the settings' corpus lives: INDEX_DIR, else `<corpus>/.index`."""
     if settings.index_dir is not None:
@@ -204,35 +211,35 @@ def save(
             shutil.rmtree(old, ignore_errors=True)
 
 
-def load(directory: Path, settings: Settings) -> Loaded | str:
+def load(directory: Path, settings: Settings) -> Loaded | Stale:
     """The stored index when it matches the corpus and settings, else why not."""
     try:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return f"no index at {directory}"
+        return Stale(f"no index at {directory}")
     except (OSError, ValueError) as error:
-        return f"unreadable manifest ({error})"
+        return Stale(f"unreadable manifest ({error})")
     try:
         if manifest["settings"] != settings_fingerprint(settings):
-            return "settings or tokenizer changed"
+            return Stale("settings or tokenizer changed")
         current = digests(corpus_state(settings.corpus_dir, manifest["corpus"]))
         recorded = digests(manifest["corpus"])
         if current != recorded:
             changed = sorted(p for p in {*current, *recorded} if current.get(p) != recorded.get(p))
-            return f"corpus changed ({', '.join(changed[:5])})"
+            return Stale(f"corpus changed ({', '.join(changed[:5])})")
         folder = directory / manifest["folder"]
         if (damaged := first_damaged(folder, manifest["arrays"])) is not None:
-            return f"damaged index file {damaged}"
+            return Stale(f"damaged index file {damaged}")
         arrays = {name: npyfile.load(folder / f"{name}.npy") for name in manifest["arrays"]}
         tables_path = folder / "tables.json"
         if file_checksum(tables_path) != manifest["tables_checksum"]:
-            return "damaged index file tables.json"
+            return Stale("damaged index file tables.json")
         tables = json.loads(tables_path.read_text(encoding="utf-8"))
         store = ChunkStore.from_stored(tables["store"], arrays)
         index = BM25Index.from_arrays(int(manifest["passages"]), arrays)
         quotes = QuoteIndex.from_arrays(arrays) if "quote_text" in arrays else None
     except (OSError, ValueError, KeyError, TypeError) as error:
-        return f"unreadable index ({type(error).__name__}: {error})"
+        return Stale(f"unreadable index ({type(error).__name__}: {error})")
     user_dict = settings.corpus_dir / USER_DICT_NAME
     tokenizer = tokens.Tokenizer(
         tables["quoted_terms"], user_dict if user_dict.is_file() else None

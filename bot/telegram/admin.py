@@ -14,6 +14,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.config import Settings
+from bot.measure import percentile
 from bot.render import shorten_middle
 from bot.search import indexfile
 from bot.search.build import corpus_changed, open_searcher
@@ -36,7 +37,7 @@ def allowed(settings: Settings, update: Update) -> bool:
     """Whether the allow-lists (if any) admit this update's user or chat; admins always."""
     users, chats = settings.allowed_user_ids, settings.allowed_chat_ids
     user, chat = update.effective_user, update.effective_chat
-    if (not users and not chats) or (user is not None and user.id in settings.admin_ids):
+    if (not users and not chats) or is_admin(settings, user):
         return True
     return bool((user and user.id in users) or (chat and chat.id in chats))
 
@@ -68,14 +69,6 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:
             await send(update, context, say(lang_of(update), "not_allowed"))
     raise ApplicationHandlerStop
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The value at `share` (0-1) of the sorted values; 0 for none."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

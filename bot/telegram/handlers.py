@@ -26,6 +26,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.models import Hit, QuoteCheck
+from bot.ratelimit import Verdict
 from bot.render import (
     citation,
     place_chunk,
@@ -351,7 +352,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if press is None or chat is None:
         await with_retries(lambda: query.answer(say(lang, "stale_button")))
         return
-    if press.kind in ("m", "q") and service.limiter.check(query.from_user.id) != "allow":
+    if press.kind in ("m", "q") and service.limiter.check(query.from_user.id) is not Verdict.ALLOW:
         service.stats["limited"] += 1
         wait = max(1, service.limiter.retry_after(query.from_user.id))
         await with_retries(lambda: query.answer(say(lang, "rate_limited", seconds=wait)))
@@ -438,7 +439,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if query is None:
         return
     service = services(context)
-    if service.inline_limiter.check(query.from_user.id) != "allow":
+    if service.inline_limiter.check(query.from_user.id) is not Verdict.ALLOW:
         service.stats["limited"] += 1
         return  # a storm of keystrokes: the client shows the last answer it got
     service.stats["inline"] += 1
@@ -535,17 +536,19 @@ def quote_cards(check: QuoteCheck, lang: str) -> list[InlineQueryResultArticle]:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the traceback with the update's context; tell a private-chat user in one line."""
-    where = "no update"
-    service = services(context)
-    service.stats["errors"] += 1
     if update is None and isinstance(context.error, NetworkError):
         # getUpdates failed; python-telegram-bot retries it with back-off by itself
         log.warning("Polling hiccup (retried): %s", context.error)
+        services(context).stats["errors"] += 1
         return
+    where = "no update"
     if isinstance(update, Update):
         chat = update.effective_chat
-        where = f"update {update.update_id} in chat {service.pseudonym(chat.id if chat else None)}"
-    log.error("Error handling %s", where, exc_info=context.error)
+        service = context.application.bot_data.get("services")
+        shown = service.pseudonym(chat.id if chat else None) if service else "?"
+        where = f"update {update.update_id} in chat {shown}"
+    log.error("Error handling %s", where, exc_info=context.error)  # before anything can fail
+    services(context).stats["errors"] += 1
     if isinstance(update, Update) and update.callback_query is not None:
         with contextlib.suppress(TelegramError):  # already answered, or too late
             await update.callback_query.answer(say(lang_of(update), "error"))

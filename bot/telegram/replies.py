@@ -20,7 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.database import database_path
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateLimiter, Verdict
 from bot.scopes import Scopes
 from bot.search import indexfile
 from bot.search.searcher import Searcher
@@ -131,8 +131,22 @@ def lang_of(update: Update) -> str:
 
 
 # --- replying ---------------------------------------------------------------------------
-def admission(service: Services, user_id: int | None, chat: Chat | None) -> int | None:
-    """None to answer; else the seconds to quote in a rate-limit notice, or 0 for silence.
+@dataclass(frozen=True)
+class Admission:
+    """Whether a question is answered; when it is not, the seconds a rate-limit notice
+    quotes (None: it is refused in silence)."""
+
+    answered: bool
+    notice_seconds: int | None = None
+
+
+ANSWER = Admission(True)
+SILENCE = Admission(False)
+
+
+def admission(service: Services, user_id: int | None, chat: Chat | None) -> Admission:
+    """Whether to answer a question from `user_id` in `chat`, or refuse it (with a notice,
+    or silently).
 
     A user over their limit is dropped without touching the chat's budget, except for the
     one notice a minute they are owed. In a group or channel every message the bot sends,
@@ -141,15 +155,17 @@ def admission(service: Services, user_id: int | None, chat: Chat | None) -> int 
     """
     user_key = user_id if user_id is not None else (chat.id if chat else 0)
     verdict = service.limiter.check(user_key)
-    if verdict == "drop":
-        return 0
+    if verdict is Verdict.DROP:
+        return SILENCE
     if chat is not None and not is_private(chat):
         chat_verdict = service.chat_limiter.check(chat.id)
-        if chat_verdict != "allow":
-            return service.chat_limiter.retry_after(chat.id) if chat_verdict == "warn" else 0
-    if verdict == "warn":
-        return max(1, service.limiter.retry_after(user_key))
-    return None
+        if chat_verdict is Verdict.DROP:
+            return SILENCE
+        if chat_verdict is Verdict.WARN:
+            return Admission(False, service.chat_limiter.retry_after(chat.id) or None)
+    if verdict is Verdict.WARN:
+        return Admission(False, max(1, service.limiter.retry_after(user_key)))
+    return ANSWER
 
 
 async def reply_with_answer(
@@ -167,11 +183,11 @@ async def reply_with_answer(
     lang = lang_of(update)
     chat = update.effective_chat
     user = update.effective_user
-    refusal = admission(service, user.id if user else None, chat)
-    if refusal is not None:
+    admitted = admission(service, user.id if user else None, chat)
+    if not admitted.answered:
         service.stats["limited"] += 1
-        if refusal:
-            await send(update, context, say(lang, "rate_limited", seconds=refusal))
+        if admitted.notice_seconds:
+            await send(update, context, say(lang, "rate_limited", seconds=admitted.notice_seconds))
         return
     question = question.strip()
     if not question:
@@ -243,9 +259,10 @@ async def quote_view(service: Services, searcher: Searcher, quote: str, lang: st
     return View(quote_text(check, lang), None)
 
 
-def is_admin(service: Services, user: User | None) -> bool:
+def is_admin(service: Services | Settings, user: User | None) -> bool:
     """Whether the user is one of the bot's admins (ADMIN_IDS)."""
-    return user is not None and user.id in service.settings.admin_ids
+    settings = service.settings if isinstance(service, Services) else service
+    return user is not None and user.id in settings.admin_ids
 
 
 def is_private(chat: Chat | None) -> bool:
