@@ -25,7 +25,7 @@ from bot.config import Settings  # noqa: E402
 from bot.documents.corpus import load_corpus  # noqa: E402
 from bot.search.build import build_searcher  # noqa: E402
 from bot.telegram.app import build_application  # noqa: E402
-from tests.fake_bot_api import FakeBotAPI  # noqa: E402
+from tests.auxil.fake_bot_api import FakeBotAPI  # noqa: E402
 
 TOKEN = "111111111:AALoadBenchmarkTokenxxxxxxxxxxxxxxxx"
 QUESTIONS = ["年轻干部应该去哪里历练", "什么是五提四晋", "如何防止灯下黑", "容错纠错机制",

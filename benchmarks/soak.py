@@ -60,7 +60,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.process import rss_mb  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.measure import percentile  # noqa: E402
-from tests.fake_bot_api import Call, Chaos, FakeBotAPI, Fault  # noqa: E402
+from tests.auxil.fake_bot_api import Call, Chaos, FakeBotAPI, Fault  # noqa: E402
 
 TOKEN = "333333333:AASoakTokenxxxxxxxxxxxxxxxxxxxxxxxxxx"
 ADMIN = 1

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fake_bot_api import FakeBotAPI  # noqa: E402
+from tests.auxil.fake_bot_api import FakeBotAPI  # noqa: E402
 
 TOKEN = "222222222:AAStartupBenchmarkTokenxxxxxxxxxxxxxx"
 

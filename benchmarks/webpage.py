@@ -1,5 +1,5 @@
 """Which extractor finds a saved page's article: candidates measured on pages made from the
-library's documents in the shape of government sites (tests/make_webpage.py: five
+library's documents in the shape of government sites (tests/auxil/make_webpage.py: five
 templates, each document whole and as a short notice, 110 pages).
 
 Usage: python benchmarks/webpage.py [--markdown]
@@ -38,7 +38,7 @@ from bot.passages import chunk_document
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.make_webpage import Page, all_pages  # noqa: E402
+from tests.auxil.make_webpage import Page, all_pages  # noqa: E402
 
 Lines = list[tuple[str, float]]  # (line, share of its words in links)
 Extractor = Callable[[str], tuple[str, Lines]]  # html -> (its own title, lines)

@@ -11,8 +11,8 @@ from bot.config import Settings
 from bot.documents.corpus import Corpus, load_corpus
 from bot.search.build import build_searcher
 from bot.search.searcher import Searcher
-from tests.offline import offline
-from tests.telegram_harness import bot, fake  # noqa: F401  (fixtures for every module)
+from tests.auxil.offline import offline
+from tests.auxil.telegram_harness import bot, fake  # noqa: F401  (fixtures for every module)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -24,7 +24,7 @@ SHARED_EVAL = ROOT.parent / "shared" / "eval"
 
 @pytest.fixture(scope="session", autouse=True)
 def no_network() -> Iterator[None]:
-    """Every test runs offline: reaching beyond 127.0.0.1 fails it (tests/offline.py)."""
+    """Every test runs offline: reaching beyond 127.0.0.1 fails it (tests/auxil/offline.py)."""
     with offline():
         yield
 

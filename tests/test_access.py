@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
 
 import pytest
 
 from bot.search.searcher import Searcher
-from tests.fake_bot_api import FakeBotAPI
-from tests.telegram_harness import (
+from tests.auxil.fake_bot_api import FakeBotAPI
+from tests.auxil.telegram_harness import (
     GROUP,
     TOKEN,
     USER,
@@ -25,12 +24,6 @@ from tests.telegram_harness import (
 
 STRANGER = {"id": 666, "is_bot": False, "first_name": "X"}
 ADMIN = {"id": 9001, "is_bot": False, "first_name": "Admin"}
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI(TOKEN) as server:
-        yield server
 
 
 async def test_allow_lists_refuse_once_then_stay_silent(

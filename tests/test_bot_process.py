@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.auxil.fake_bot_api import FakeBotAPI
 from tests.conftest import SEED_CORPUS
-from tests.fake_bot_api import FakeBotAPI
 
 TOKEN = "987654321:AAProcessTestTokenNeverLogged_xyz123"
 USER = {"id": 77, "is_bot": False, "first_name": "Wang"}

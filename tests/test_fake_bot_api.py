@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fake_bot_api import BadRequest, FakeBotAPI, check_markup, check_text, parse_html
+from tests.auxil.fake_bot_api import BadRequest, FakeBotAPI, check_markup, check_text, parse_html
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from bot.search.searcher import Searcher
 from bot.telegram.callbacks import CALLBACK_LIMIT, compact_question, parse
 from bot.telegram.handlers import inline_articles
 from bot.telegram.views import answer_keyboard, answer_text
-from tests.fake_bot_api import check_markup, check_text
+from tests.auxil.fake_bot_api import check_markup, check_text
 
 AWKWARD = [
     "👨‍👩‍👧‍👦",

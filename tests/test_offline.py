@@ -10,8 +10,8 @@ import urllib.request
 import httpx
 import pytest
 
-from tests.fake_bot_api import FakeBotAPI
-from tests.offline import NetworkGuardError, is_local
+from tests.auxil.fake_bot_api import FakeBotAPI
+from tests.auxil.offline import NetworkGuardError, is_local
 
 
 def test_a_connection_beyond_this_machine_fails_at_once() -> None:

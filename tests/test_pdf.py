@@ -28,7 +28,7 @@ from bot.documents.reading import ReadLimits, UnreadableFile
 from bot.models import Chunk, Document
 from bot.passages import chunk_document
 from bot.search.build import build_searcher
-from tests.make_pdf import FOOTERS, MadePdf, make_pdf, scanned_pdf, source_lines
+from tests.auxil.make_pdf import FOOTERS, MadePdf, make_pdf, scanned_pdf, source_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "library"

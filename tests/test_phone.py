@@ -16,9 +16,9 @@ from telegram.ext import Application
 from bot.search.searcher import Searcher
 from bot.telegram.callbacks import CALLBACK_LIMIT
 from bot.telegram.handlers import inline_articles
-from tests.fake_bot_api import Call, FakeBotAPI
-from tests.phone_screen import answer_screens, figures
-from tests.telegram_harness import (
+from tests.auxil.fake_bot_api import Call, FakeBotAPI
+from tests.auxil.phone_screen import answer_screens, figures
+from tests.auxil.telegram_harness import (
     CHANNEL,
     GROUP,
     USER,

@@ -10,8 +10,8 @@ from telegram.ext import Application
 
 from bot.documents.corpus import Corpus
 from bot.search.searcher import Searcher
-from tests.fake_bot_api import FakeBotAPI
-from tests.telegram_harness import GROUP, ask, inline, message, quiet, stop_bot, with_bot
+from tests.auxil.fake_bot_api import FakeBotAPI
+from tests.auxil.telegram_harness import GROUP, ask, inline, message, quiet, stop_bot, with_bot
 
 SPEECH = "《在全市组织系统干部培训专班上的讲话》"
 VERBATIM = "花盆里栽不出万年松，马棚里跑不出千里马"

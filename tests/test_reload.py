@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -14,19 +14,13 @@ from bot.config import Settings
 from bot.search.build import open_searcher
 from bot.telegram import admin as telegram_admin
 from bot.telegram.app import build_application
-from tests.fake_bot_api import FakeBotAPI
-from tests.telegram_harness import TOKEN, USER, ask, message, start_bot, stop_bot
+from tests.auxil.fake_bot_api import FakeBotAPI
+from tests.auxil.telegram_harness import TOKEN, USER, ask, message, start_bot, stop_bot
 
 ADMIN = {"id": 9001, "is_bot": False, "first_name": "Admin"}
 FIRST = "第一份材料\n一、学习要求\n要认真学习“灯下黑”的论述。\n"
 SECOND = "第二份材料\n一、调研要求\n要深入基层开展蹲点调研。\n"
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI(TOKEN) as server:
-        yield server
 
 
 @pytest.fixture

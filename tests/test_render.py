@@ -16,7 +16,7 @@ from bot.render import (
     terminal_answer,
     utf16_len,
 )
-from tests.fake_bot_api import parse_html
+from tests.auxil.fake_bot_api import parse_html
 
 CHUNK = Chunk(
     id="abc123abc123",

@@ -19,7 +19,7 @@ from benchmarks.soak import (
     soak,
     tag,
 )
-from tests.fake_bot_api import Call, Chaos
+from tests.auxil.fake_bot_api import Call, Chaos
 
 
 def test_every_update_is_answered_or_dropped_on_purpose_under_faults(tmp_path: Path) -> None:

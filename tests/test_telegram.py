@@ -15,8 +15,8 @@ from bot.search.build import build_searcher
 from bot.search.searcher import Searcher
 from bot.telegram import replies
 from bot.telegram.app import build_application
-from tests.fake_bot_api import FakeBotAPI, Fault
-from tests.telegram_harness import (
+from tests.auxil.fake_bot_api import FakeBotAPI, Fault
+from tests.auxil.telegram_harness import (
     CHANNEL,
     ENGLISH_USER,
     GROUP,

@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 
 from bot.search.build import open_searcher
-from tests.conftest import LIBRARY, SPEECH
-from tests.fake_bot_api import Call, FakeBotAPI
-from tests.telegram_harness import (
+from tests.auxil.fake_bot_api import Call, FakeBotAPI
+from tests.auxil.telegram_harness import (
     GROUP,
     USER,
     ask,
@@ -30,6 +29,7 @@ from tests.telegram_harness import (
     start_bot,
     stop_bot,
 )
+from tests.conftest import LIBRARY, SPEECH
 
 ADMIN = {"id": 4242, "is_bot": False, "first_name": "Wang", "language_code": "zh-hans"}
 ADMIN_CHAT = {"id": ADMIN["id"], "type": "private", "first_name": "Wang"}
@@ -442,7 +442,7 @@ async def test_an_admins_pdf_is_added_and_its_answers_name_their_page(
     fake: FakeBotAPI, corpus: Path
 ) -> None:
     pytest.importorskip("reportlab")
-    from tests.make_pdf import make_pdf, source_lines
+    from tests.auxil.make_pdf import make_pdf, source_lines
 
     made = make_pdf(source_lines(LIBRARY / PETITIONS), headers=("国务院公报 2022年第7号",))
     assert made.pages >= 10
@@ -489,7 +489,7 @@ async def test_why_a_file_cannot_be_read_is_said_in_chinese(
     fake: FakeBotAPI, corpus: Path
 ) -> None:
     pytest.importorskip("reportlab")
-    from tests.make_pdf import scanned_pdf
+    from tests.auxil.make_pdf import scanned_pdf
 
     application = await running(fake, corpus)
     try:

@@ -1,6 +1,6 @@
 """Saved web pages: the article's title and text, none of the site around it, in any
 encoding Chinese sites use. Pages are made from the library's documents in the shape of
-real government sites (tests/make_webpage.py) and read through load_corpus and
+real government sites (tests/auxil/make_webpage.py) and read through load_corpus and
 chunk_document, as the bot reads them."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from bot.documents.corpus import Corpus, load_corpus
 from bot.documents.webpage import decode_html
 from bot.models import Chunk, Document
 from bot.passages import chunk_document
-from tests.make_webpage import (
+from tests.auxil.make_webpage import (
     PAGE_TITLES,
     TEMPLATES,
     Page,

@@ -8,7 +8,7 @@ number footer on every page. It returns the PDF and, for every character it prin
 the text block, the page it stands on: the ground truth a reader's text and page offsets
 are checked against.
 
-Run it to write sample PDFs: `python -m tests.make_pdf OUT_DIR`.
+Run it to write sample PDFs: `python -m tests.auxil.make_pdf OUT_DIR`.
 """
 
 from __future__ import annotations
@@ -329,7 +329,7 @@ def main(argv: Sequence[str]) -> None:
     """Write a sample PDF of every library document into the folder named."""
     out = Path(argv[0] if argv else "pdf-samples")
     out.mkdir(parents=True, exist_ok=True)
-    library = Path(__file__).resolve().parent.parent / "library"
+    library = Path(__file__).resolve().parents[2] / "library"
     for path in sorted(library.glob("*.txt")):
         lines = source_lines(path)
         made = make_pdf(lines, ("某某省人民政府公报 2024年第5期",), title_at=title_line(lines))

@@ -10,7 +10,7 @@ editor line, share buttons or related links, a footer and inline scripts. It ret
 page's bytes and every string it put around the article (`Page.cruft`), so that a test
 can check that none of them leaks, and the article's lines as the page has them.
 
-`python -m tests.make_webpage DIR` writes every library document in every template to DIR.
+`python -m tests.auxil.make_webpage DIR` writes every library document in every template to DIR.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-LIBRARY = Path(__file__).resolve().parent.parent / "library"
+LIBRARY = Path(__file__).resolve().parents[2] / "library"
 # Documents without a title line of their own, and the title their page shows.
 PAGE_TITLES = {"01_党的十九大报告.txt": "决胜全面建成小康社会 夺取新时代中国特色社会主义伟大胜利"}
 # The speech starts with a reseller's promotional header; its article starts at its title.

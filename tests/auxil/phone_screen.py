@@ -2,7 +2,7 @@
 visible, an expandable blockquote shows its first three lines (~51 Chinese characters)
 until tapped, and a highlight is a bold span inside a quote (a passage).
 
-`python -m tests.phone_screen [corpus] [questions.jsonl]` prints the figures for the
+`python -m tests.auxil.phone_screen [corpus] [questions.jsonl]` prints the figures for the
 answers to every question of the set that is about a document of the corpus.
 """
 
@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fake_bot_api import parse_html_entities
+from tests.auxil.fake_bot_api import parse_html_entities
 
 FOLDED_VISIBLE = 51  # three phone lines of 17 characters
 
