@@ -21,7 +21,7 @@ import numpy as np
 from dotenv import dotenv_values
 
 from bot import redaction
-from bot.config import ConfigError, Settings, StartupError, load_settings
+from bot.config import INTS, ConfigError, Settings, StartupError, load_settings
 from bot.documents.corpus import CorpusError
 from bot.evaluation import DatasetError, evaluate_beir, evaluate_questions, read_jsonl
 from bot.passages import chunk_corpus
@@ -147,11 +147,12 @@ def read_quotes(args: argparse.Namespace, stdin: TextIO) -> list[str]:
 
 
 def top_k(value: int | None, default: int) -> int:
-    """A validated --top-k."""
+    """A validated --top-k (the range TOP_K accepts)."""
+    limits = INTS["top_k"]
     if value is None:
         return default
-    if not 1 <= value <= 100:
-        raise UsageError(f"--top-k must be between 1 and 100, got {value}")
+    if not limits.low <= value <= limits.high:
+        raise UsageError(f"--top-k must be between {limits.low} and {limits.high}, got {value}")
     return value
 
 

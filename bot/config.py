@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlparse
 
 from dotenv import dotenv_values
@@ -27,71 +28,112 @@ class StartupError(Exception):
     setting involved."""
 
 
+N = TypeVar("N", int, float)
+
+
+@dataclass(frozen=True)
+class Bounded(Generic[N]):
+    """A numeric setting: the variable that sets it, its default and the range accepted."""
+
+    key: str
+    default: N
+    low: N
+    high: N
+
+
+# The numeric settings, each defined once: Settings' defaults, load_settings' checks and
+# the command line's ranges (--top-k) all come from here; .env.example documents each.
+INTS: dict[str, Bounded[int]] = {
+    "top_k": Bounded("TOP_K", 3, 1, 20),  # passages per answer
+    "max_chunk_chars": Bounded("MAX_CHUNK_CHARS", 300, 50, 3000),  # longest passage
+    "webhook_port": Bounded("WEBHOOK_PORT", 8443, 1, 65535),
+    "user_rate_limit": Bounded("USER_RATE_LIMIT", 20, 1, 10000),  # questions a user a minute
+    "max_file_mb": Bounded("MAX_FILE_MB", 20, 1, 2048),  # a larger corpus file is skipped
+    # a .docx whose parts inflate past this, or with more parts, is skipped (a zip bomb)
+    "max_inflated_mb": Bounded("MAX_INFLATED_MB", 100, 1, 4096),
+    "max_archive_entries": Bounded("MAX_ARCHIVE_ENTRIES", 1000, 10, 100_000),
+    # …or one that unpacks (past 10 MB) to this many times its size
+    "max_inflate_ratio": Bounded("MAX_INFLATE_RATIO", 100, 10, 100_000),
+    "build_workers": Bounded("BUILD_WORKERS", os.cpu_count() or 1, 1, 256),  # one per core
+    # per group or channel a minute (Telegram allows 20, notices included)
+    "chat_rate_limit": Bounded("CHAT_RATE_LIMIT", 15, 1, 100_000),
+    "inline_rate_limit": Bounded("INLINE_RATE_LIMIT", 60, 1, 100_000),  # per user a minute
+    "webhook_max_body": Bounded("WEBHOOK_MAX_BODY", 1_048_576, 1024, 100 * 2**20),  # bytes
+}
+FLOATS: dict[str, Bounded[float]] = {
+    "bm25_k1": Bounded("BM25_K1", 0.8, 0.0, 10.0),
+    "bm25_b": Bounded("BM25_B", 0.4, 0.0, 1.0),
+    # above 0: the floor keeps every term's weight positive (0 would weigh some at 0)
+    "bm25_epsilon": Bounded("BM25_EPSILON", 0.25, 0.001, 1.0),
+    "min_coverage": Bounded("MIN_COVERAGE", 0.4, 0.0, 1.0),  # the no-result rule
+    # seconds between corpus checks; 0 turns the watcher off
+    "reload_interval": Bounded("RELOAD_INTERVAL", 60.0, 0.0, 86400.0),
+    # seconds to keep retrying an unreachable Bot API at start
+    "startup_timeout": Bounded("STARTUP_TIMEOUT", 120.0, 0.0, 3600.0),
+}
+# What ranks passages: the index's own engine, or rank-bm25's BM25Okapi (the reference:
+# scores every passage for every question, for a small corpus or for checking a result).
+ENGINES = ("fast", "rank-bm25")
+LOG_LEVELS = ("INFO", "DEBUG", "WARNING", "ERROR")
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Everything the bot and the command line can be configured with."""
+    """Everything the bot and the command line can be configured with (the numeric ones'
+    defaults and ranges: INTS and FLOATS)."""
 
     corpus_dir: Path = Path("corpus")
-    top_k: int = 3
-    max_chunk_chars: int = 300
-    bm25_k1: float = 0.8
-    bm25_b: float = 0.4
-    bm25_epsilon: float = 0.25
-    bm25_engine: str = "fast"  # or "rank-bm25" (see ENGINES)
-    min_coverage: float = 0.4
+    top_k: int = INTS["top_k"].default
+    max_chunk_chars: int = INTS["max_chunk_chars"].default
+    bm25_k1: float = FLOATS["bm25_k1"].default
+    bm25_b: float = FLOATS["bm25_b"].default
+    bm25_epsilon: float = FLOATS["bm25_epsilon"].default
+    bm25_engine: str = ENGINES[0]
+    min_coverage: float = FLOATS["min_coverage"].default
     telegram_bot_token: str | None = None
     telegram_api_base_url: str | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
-    user_rate_limit: int = 20  # questions per user (or chat) per minute
-    max_file_mb: int = 20  # a corpus file larger than this is skipped
-    max_inflated_mb: int = 100  # a .docx whose parts inflate past this is skipped (zip bomb)
-    max_archive_entries: int = 1000  # a .docx with more parts than this is skipped
-    max_inflate_ratio: int = 100  # …or that unpacks (past 10 MB) to this many times its size
+    webhook_port: int = INTS["webhook_port"].default
+    user_rate_limit: int = INTS["user_rate_limit"].default
+    max_file_mb: int = INTS["max_file_mb"].default
+    max_inflated_mb: int = INTS["max_inflated_mb"].default
+    max_archive_entries: int = INTS["max_archive_entries"].default
+    max_inflate_ratio: int = INTS["max_inflate_ratio"].default
     index_dir: Path | None = None  # default: <corpus_dir>/.index
-    build_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    build_workers: int = INTS["build_workers"].default
     admin_ids: frozenset[int] = frozenset()
     allowed_user_ids: frozenset[int] = frozenset()  # empty: everyone
     allowed_chat_ids: frozenset[int] = frozenset()  # empty: every chat
-    chat_rate_limit: int = 15  # per group or channel per minute (Telegram: 20, notices included)
-    inline_rate_limit: int = 60  # inline queries per user per minute
-    webhook_max_body: int = 1_048_576  # bytes; Telegram's updates are far smaller
-    reload_interval: float = 60.0  # seconds between corpus checks; 0 turns the watcher off
-    log_level: str = "INFO"
-    cache_dir: Path | None = None  # jieba's dictionary cache; None: ~/.cache/docbot
+    chat_rate_limit: int = INTS["chat_rate_limit"].default
+    inline_rate_limit: int = INTS["inline_rate_limit"].default
+    webhook_max_body: int = INTS["webhook_max_body"].default
+    reload_interval: float = FLOATS["reload_interval"].default
+    log_level: str = LOG_LEVELS[0]
+    cache_dir: Path | None = None  # the tokenizer's cache; None: ~/.cache/docbot
     log_unanswered: bool = False  # keep questions that got no answer (no ids) for /stats
-    startup_timeout: float = 120.0  # seconds to keep retrying an unreachable Bot API at start
+    startup_timeout: float = FLOATS["startup_timeout"].default
 
     def __repr__(self) -> str:
         token = "set" if self.telegram_bot_token else "unset"
         return f"Settings(corpus_dir={str(self.corpus_dir)!r}, top_k={self.top_k}, token={token})"
 
 
-def _int(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
-    raw = env.get(key, "").strip()
+def _number(env: Mapping[str, str], setting: Bounded[N], kind: type[N]) -> N:
+    """The setting's value from `env` (its default when unset), checked against its range."""
+    raw = env.get(setting.key, "").strip()
     if not raw:
-        return default
+        return setting.default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise ConfigError(key, f"expected a whole number, got {raw!r}") from None
-    if not low <= value <= high:
-        raise ConfigError(key, f"must be between {low} and {high}, got {value}")
-    return value
-
-
-def _float(env: Mapping[str, str], key: str, default: float, low: float, high: float) -> float:
-    raw = env.get(key, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(key, f"expected a number, got {raw!r}") from None
-    if not low <= value <= high:
-        raise ConfigError(key, f"must be between {low} and {high}, got {value}")
+        expected = "a whole number" if kind is int else "a number"
+        raise ConfigError(setting.key, f"expected {expected}, got {raw!r}") from None
+    if not setting.low <= value <= setting.high:
+        raise ConfigError(
+            setting.key, f"must be between {setting.low} and {setting.high}, got {value}"
+        )
     return value
 
 
@@ -102,11 +144,6 @@ def _flag(env: Mapping[str, str], key: str) -> bool:
     if raw in {"1", "true", "yes", "on"}:
         return True
     raise ConfigError(key, f"expected 1 or 0, got {raw!r}")
-
-
-# What ranks passages: the index's own engine, or rank-bm25's BM25Okapi (the reference:
-# scores every passage for every question, for a small corpus or for checking a result).
-ENGINES = ("fast", "rank-bm25")
 
 
 def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...]) -> str:
@@ -189,11 +226,17 @@ def _index_dir(env: Mapping[str, str]) -> Path | None:
     return Path(raw) if raw else Path(service) / "index" if service else None
 
 
-def _cache_dir(env: Mapping[str, str]) -> Path:
-    raw = env.get("BOT_CACHE_DIR", "").strip()
+def default_cache_dir(env: Mapping[str, str]) -> Path:
+    """The cache folder when BOT_CACHE_DIR is unset: systemd's CacheDirectory=, else
+    $XDG_CACHE_HOME/docbot (~/.cache/docbot)."""
     service = env.get("CACHE_DIRECTORY", "").strip()  # set by systemd's CacheDirectory=
     base = env.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
-    path = Path(raw) if raw else Path(service) if service else Path(base) / "docbot"
+    return Path(service) if service else Path(base) / "docbot"
+
+
+def _cache_dir(env: Mapping[str, str]) -> Path:
+    raw = env.get("BOT_CACHE_DIR", "").strip()
+    path = Path(raw) if raw else default_cache_dir(env)
     if path.exists() and not path.is_dir():
         raise ConfigError("BOT_CACHE_DIR", f"{path} exists and is not a folder")
     return path
@@ -211,49 +254,33 @@ def load_settings(
         merged = {k: v for k, v in file_values.items() if v is not None}
         merged.update(os.environ)
         env = merged
-    log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
-    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+    log_level = env.get("LOG_LEVEL", "").strip().upper() or LOG_LEVELS[0]
+    if log_level not in LOG_LEVELS:
         raise ConfigError(
-            "LOG_LEVEL", f"expected DEBUG, INFO, WARNING or ERROR, got {log_level!r}"
+            "LOG_LEVEL", f"expected one of {', '.join(LOG_LEVELS)}, got {log_level!r}"
         )
     webhook_url = _url(env, "WEBHOOK_URL")
     webhook_secret = _optional(env, "WEBHOOK_SECRET")
     if webhook_secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook_secret):
         raise ConfigError("WEBHOOK_SECRET", "use 1-256 characters from A-Z, a-z, 0-9, _ and -")
+    numbers: dict[str, Any] = {name: _number(env, it, int) for name, it in INTS.items()}
+    numbers |= {name: _number(env, it, float) for name, it in FLOATS.items()}
     settings = Settings(
         corpus_dir=Path(env.get("CORPUS_DIR", "").strip() or "corpus"),
-        top_k=_int(env, "TOP_K", 3, 1, 20),
-        max_chunk_chars=_int(env, "MAX_CHUNK_CHARS", 300, 50, 3000),
-        bm25_k1=_float(env, "BM25_K1", 0.8, 0.0, 10.0),
-        bm25_b=_float(env, "BM25_B", 0.4, 0.0, 1.0),
-        # above 0: the floor keeps every term's weight positive (0 would weigh some at 0)
-        bm25_epsilon=_float(env, "BM25_EPSILON", 0.25, 0.001, 1.0),
         bm25_engine=_choice(env, "BM25_ENGINE", ENGINES),
-        min_coverage=_float(env, "MIN_COVERAGE", 0.4, 0.0, 1.0),
         telegram_bot_token=_token(env),
         telegram_api_base_url=_url(env, "TELEGRAM_API_BASE_URL"),
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
-        webhook_port=_int(env, "WEBHOOK_PORT", 8443, 1, 65535),
-        user_rate_limit=_int(env, "USER_RATE_LIMIT", 20, 1, 10000),
-        max_file_mb=_int(env, "MAX_FILE_MB", 20, 1, 2048),
-        max_inflated_mb=_int(env, "MAX_INFLATED_MB", 100, 1, 4096),
-        max_archive_entries=_int(env, "MAX_ARCHIVE_ENTRIES", 1000, 10, 100_000),
-        max_inflate_ratio=_int(env, "MAX_INFLATE_RATIO", 100, 10, 100_000),
         index_dir=_index_dir(env),
-        build_workers=_int(env, "BUILD_WORKERS", os.cpu_count() or 1, 1, 256),
         admin_ids=_ids(env, "ADMIN_IDS"),
         allowed_user_ids=_ids(env, "ALLOWED_USER_IDS"),
         allowed_chat_ids=_ids(env, "ALLOWED_CHAT_IDS"),
-        chat_rate_limit=_int(env, "CHAT_RATE_LIMIT", 15, 1, 100000),
-        inline_rate_limit=_int(env, "INLINE_RATE_LIMIT", 60, 1, 100000),
-        webhook_max_body=_int(env, "WEBHOOK_MAX_BODY", 1_048_576, 1024, 100 * 2**20),
-        reload_interval=_float(env, "RELOAD_INTERVAL", 60.0, 0.0, 86400.0),
         log_level=log_level,
         cache_dir=_cache_dir(env),
         log_unanswered=_flag(env, "LOG_UNANSWERED"),
-        startup_timeout=_float(env, "STARTUP_TIMEOUT", 120.0, 0.0, 3600.0),
+        **numbers,
     )
     check_webhook(settings)
     return settings

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from bot.chars import SPACES
+from bot.config import INTS
 from bot.models import Block, Chunk, Document, Span
 
 SENTENCE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』）)]*|$)")
@@ -167,7 +168,7 @@ def leaf_headings(blocks: list[Block]) -> set[int]:
     return leaves
 
 
-def chunk_document(doc: Document, max_chars: int = 300) -> list[Chunk]:
+def chunk_document(doc: Document, max_chars: int = INTS["max_chunk_chars"].default) -> list[Chunk]:
     """Cut one document into passages with their heading paths and offsets."""
     blocks = merge_tiny(doc.blocks, max_chars)
     leaves = leaf_headings(blocks)
@@ -201,6 +202,8 @@ def chunk_document(doc: Document, max_chars: int = 300) -> list[Chunk]:
     return chunks
 
 
-def chunk_corpus(documents: Iterable[Document], max_chars: int = 300) -> list[Chunk]:
+def chunk_corpus(
+    documents: Iterable[Document], max_chars: int = INTS["max_chunk_chars"].default
+) -> list[Chunk]:
     """Every chunk of every document, in corpus order."""
     return [chunk for doc in documents for chunk in chunk_document(doc, max_chars)]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from bot.config import ConfigError, load_settings
+from bot.config import FLOATS, INTS, ConfigError, Settings, load_settings
 from tests.conftest import ROOT
 
 TOKEN = "123456789:AAExampleExampleExampleExample_123"
@@ -106,3 +106,17 @@ def test_under_systemd_the_index_and_cache_go_to_the_service_folders() -> None:
     assert settings.cache_dir == Path("/var/cache/docbot")
     chosen = load_settings({**systemd, "INDEX_DIR": "/srv/index", "BOT_CACHE_DIR": "/srv/cache"})
     assert (chosen.index_dir, chosen.cache_dir) == (Path("/srv/index"), Path("/srv/cache"))
+
+
+def test_env_example_shows_each_numeric_default_as_the_table_defines_it() -> None:
+    example = dotenv_values(ROOT / ".env.example")
+    shown = 0
+    for setting in [*INTS.values(), *FLOATS.values()]:
+        value = example.get(setting.key)
+        if value:  # BUILD_WORKERS is left empty there: its default is the machine's cores
+            assert float(value) == setting.default, setting.key
+            shown += 1
+    assert shown >= 15
+    defaults = Settings()
+    for name, setting in [*INTS.items(), *FLOATS.items()]:
+        assert getattr(defaults, name) == setting.default == getattr(load_settings({}), name)

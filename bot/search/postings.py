@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from bot.config import FLOATS
 from bot.search.index import ARRAYS, BLOCK, BM25Index, guarded_idf, term_hashes
 from bot.search.npyfile import ArrayWriter
 
@@ -66,7 +67,10 @@ def count_batch(term_counts: Iterable[Mapping[str, int]]) -> Batch:
 
 
 def index_tokens(
-    token_lists: Sequence[Sequence[str]], k1: float = 0.8, b: float = 0.4, epsilon: float = 0.25
+    token_lists: Sequence[Sequence[str]],
+    k1: float = FLOATS["bm25_k1"].default,
+    b: float = FLOATS["bm25_b"].default,
+    epsilon: float = FLOATS["bm25_epsilon"].default,
 ) -> BM25Index:
     """The index of one token list per passage (tests and benchmarks)."""
     batches = (
@@ -169,10 +173,10 @@ class PostingsBuilder:
 def build_index(
     batches: Iterable[Batch],
     passages: int,
-    writer: ArrayWriter | None = None,
-    k1: float = 0.8,
-    b: float = 0.4,
-    epsilon: float = 0.25,
+    writer: ArrayWriter | None,
+    k1: float,
+    b: float,
+    epsilon: float,
 ) -> BM25Index:
     """The BM25 index of the batches (in passage order; `passages` in all, to size the
     buckets). Its arrays are written through `writer`, or, without one, into a

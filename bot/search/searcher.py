@@ -20,6 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
+from bot.config import FLOATS, INTS
 from bot.documents.corpus import collection_of
 from bot.models import Answer, Chunk, Hit
 from bot.search import tokens
@@ -108,7 +109,7 @@ class Searcher:
     store: ChunkStore
     index: BM25Index
     tokenizer: tokens.Tokenizer
-    min_coverage: float = 0.4
+    min_coverage: float = FLOATS["min_coverage"].default
     built_at: float = 0.0
     quoted_terms: list[str] = field(default_factory=list)
     quotes: QuoteIndex | None = field(default=None, repr=False)  # for `quote` (原文核对)
@@ -214,7 +215,7 @@ class Searcher:
     def search(
         self,
         query: str,
-        top_k: int = 3,
+        top_k: int = INTS["top_k"].default,
         offset: int = 0,
         with_highlights: bool = True,
         relevance_rule: bool = True,

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import opencc
 
+from bot.config import default_cache_dir
 from bot.search import segmenter as segmenting
 
 QUOTED_TERM = re.compile(r"[“\"「『]([\u4e00-\u9fff]{2,8})[”\"」』]")
@@ -64,8 +65,9 @@ def use_cache_dir(path: Path | None) -> None:
 
 def cache_dir() -> Path:
     """A writable folder for the tokenizer's cached tables: the one set with use_cache_dir,
-    else ~/.cache/docbot; the system's temporary folder when that cannot be created."""
-    path = _cache_folder or Path.home() / ".cache" / "docbot"
+    else the settings' default (config.default_cache_dir); the system's temporary folder
+    when that cannot be created."""
+    path = _cache_folder or default_cache_dir(os.environ)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
