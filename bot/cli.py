@@ -45,7 +45,8 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every sub-command."""
+    """The argument parser for every sub-command (long on purpose: one flat list of the
+    commands and their options, as `--help` shows them)."""
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="Answer questions from a folder of Chinese documents (BM25 passage search).",

@@ -154,6 +154,9 @@ def top_k(
     weight) descending; `allowed` is a 0/1 mask of the passages that may be returned
     (empty: all); `accumulator` (float64) and `touched` (int32) are scratch arrays of the
     index's size (the accumulator all zeros in and out).
+
+    (Long on purpose: one compiled loop nest, where a call per phase would cost numba a
+    boundary per term.)
     """
     filtered = allowed.shape[0] > 0
     terms = rows.shape[0]

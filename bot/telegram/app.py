@@ -107,6 +107,8 @@ def build_application(
     the token redacted from every log record from now on.
 
     `corpus` is the corpus state the searcher reflects (for the change watcher).
+
+    (Long on purpose: the handlers in the order they are tried, read as one list.)
     """
     if not settings.telegram_bot_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN", "is not set")

@@ -204,32 +204,43 @@ async def reply_with_answer(
         view = await quote_view(service, library, question, lang)
     else:
         view = await answer_view(service, library, question, offset, lang, is_private(chat))
-    message = update.effective_message
-    earlier = (
-        service.answer_to(chat, message)
-        if update.edited_message or update.edited_channel_post
-        else None
-    )
-    if earlier is not None and chat is not None and message is not None:
-        answer_id, shown = earlier
-        if shown == view.digest():
-            return  # the edit changed nothing the answer shows
-        # noted before the edit is sent, so an edit arriving meanwhile compares with it
-        service.remember_answer(chat.id, message.message_id, answer_id, view)
-        try:
-            await with_retries(
-                lambda: context.bot.edit_message_text(
-                    view.text, chat_id=chat.id, message_id=answer_id, reply_markup=view.keyboard
-                )
-            )
-            return
-        except BadRequest as error:
-            if "not modified" in str(error).lower():
-                return
-            log.info("Could not edit the earlier answer (%s); sending a new one", error)
+    if await replaced_earlier_answer(update, context, view):
+        return
     sent = await send(update, context, view.text, view.keyboard)
+    message = update.effective_message
     if sent is not None and message is not None and chat is not None:
         service.remember_answer(chat.id, message.message_id, sent.message_id, view)
+
+
+async def replaced_earlier_answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, view: View
+) -> bool:
+    """For an edited question whose earlier answer is known: edit that answer to `view`
+    (or leave it, when the edit changes nothing it shows). False when a new answer is to
+    be sent instead."""
+    service, chat, message = services(context), update.effective_chat, update.effective_message
+    if not (update.edited_message or update.edited_channel_post) or not chat or not message:
+        return False
+    earlier = service.answer_to(chat, message)
+    if earlier is None:
+        return False
+    answer_id, shown = earlier
+    if shown == view.digest():
+        return True  # the edit changed nothing the answer shows
+    # noted before the edit is sent, so an edit arriving meanwhile compares with it
+    service.remember_answer(chat.id, message.message_id, answer_id, view)
+    try:
+        await with_retries(
+            lambda: context.bot.edit_message_text(
+                view.text, chat_id=chat.id, message_id=answer_id, reply_markup=view.keyboard
+            )
+        )
+    except BadRequest as error:
+        if "not modified" in str(error).lower():
+            return True
+        log.info("Could not edit the earlier answer (%s); sending a new one", error)
+        return False
+    return True
 
 
 async def answer_view(
