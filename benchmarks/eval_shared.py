@@ -1,6 +1,6 @@
 """Ranking quality on the shared BEIR sets: this engine next to the naive baseline.
 
-Usage: python benchmarks/eval_shared.py [SET ...] [--eval-dir ../shared/eval]
+Usage: python -m benchmarks.eval_shared [SET ...] [--eval-dir ../shared/eval]
 
 For each set it prints Recall@1/3/10, MRR@10 and nDCG@10 for
   ours          python -m bot eval (titles indexed as the product indexes them)

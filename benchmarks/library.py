@@ -1,7 +1,7 @@
 """Answers found the way people ask: the question sets over the speech, the library and
 documents tuning never saw, beside a naive baseline measured in the same run.
 
-Usage: python benchmarks/library.py [--json]
+Usage: python -m benchmarks.library [--json]
 
 Corpora and question sets (`questions/…`, `benchmarks/unseen/…`):
   speech          corpus/ (the speech alone): the speech's questions of dev and test

@@ -1,6 +1,6 @@
 """Reply latency with many users at once: the real bot polling the local fake Bot API.
 
-Usage: python benchmarks/load.py [--users 40] [--rounds 10] [--corpus corpus]
+Usage: python -m benchmarks.load [--users 40] [--rounds 10] [--corpus corpus]
 
 Each round pushes one question from each of N users at the same moment; latency is
 the time from the update being queued to the bot's sendMessage reaching the fake.
@@ -18,14 +18,13 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bot.config import Settings
+from bot.documents.corpus import load_corpus
+from bot.search.build import build_searcher
+from bot.telegram.app import build_application
+from tests.auxil.fake_bot_api import FakeBotAPI
 
-from bot.config import Settings  # noqa: E402
-from bot.documents.corpus import load_corpus  # noqa: E402
-from bot.search.build import build_searcher  # noqa: E402
-from bot.telegram.app import build_application  # noqa: E402
-from tests.auxil.fake_bot_api import FakeBotAPI  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 TOKEN = "111111111:AALoadBenchmarkTokenxxxxxxxxxxxxxxxx"
 QUESTIONS = ["年轻干部应该去哪里历练", "什么是五提四晋", "如何防止灯下黑", "容错纠错机制",

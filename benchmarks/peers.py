@@ -1,17 +1,17 @@
 """Peers: our BM25 engine next to bm25s, tantivy and rank-bm25, on the same tokens and questions.
 
-Usage: python benchmarks/peers.py [--sizes 10000,100000,1000000] [--questions 500]
+Usage: python -m benchmarks.peers [--sizes 10000,100000,1000000] [--questions 500]
                                   [--engines ours,bm25s-numba,bm25s-numpy,tantivy,rank-bm25]
                                   [--work /tmp/docbot-peers] [--rank-bm25-max 100000]
                                   [--rank-bm25-questions 50] [--timeout 900] [--max-rss-gb 12]
-       python benchmarks/peers.py --table results.jsonl   (the table of saved result lines;
+       python -m benchmarks.peers --table results.jsonl   (the table of saved result lines;
                                   each size's line is printed to stderr as it ends and
                                   added to --work/results.jsonl)
 
 The peers are not runtime dependencies: pip install bm25s==0.3.16 tantivy==0.27.0
 (numba and rank-bm25 come with the dev extra).
 
-For each size, once (cached under --work): token lists from benchmarks/synthetic.py, one
+For each size, once (cached under --work): token lists from tests/auxil/synthetic.py, one
 passage a line, tokens joined by a space; questions: half synthetic.questions segmented
 by jieba (its Chinese words only, each once), half 2-3 words drawn uniformly from the
 words in at most 10 passages of that corpus (short posting lists). Then for each engine,
@@ -63,10 +63,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tests.auxil.process import percentiles, rss_mb
 
-from benchmarks.process import percentiles, rss_mb  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 if TYPE_CHECKING:
     from bot.search.index import BM25Index
@@ -301,7 +300,7 @@ def jieba_questions(count: int) -> list[list[str]]:
     """synthetic.questions segmented by jieba: its Chinese words, each once."""
     import jieba
 
-    from benchmarks import synthetic
+    from tests.auxil import synthetic
 
     made = []
     for question in synthetic.questions(2 * count):  # a prefix of questions(count)
@@ -325,7 +324,7 @@ def rare_questions(token_lists: list[list[str]], count: int, seed: int = 13) -> 
 
 def prepare(work: Path, size: int, count: int) -> dict:
     """Write the token lists and the questions of one size, unless already there."""
-    from benchmarks import synthetic
+    from tests.auxil import synthetic
 
     work.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
@@ -437,7 +436,11 @@ def in_child(arguments: list[str], timeout: float, max_rss_mb: float) -> dict:
     when it runs over `timeout` seconds or `max_rss_mb` of memory (it is then killed)."""
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         began = time.monotonic()
-        process = subprocess.Popen([sys.executable, __file__, *arguments], cwd=ROOT, stdout=out)
+        process = subprocess.Popen(
+            [sys.executable, "-m", f"benchmarks.{Path(__file__).stem}", *arguments],
+            cwd=ROOT,
+            stdout=out,
+        )
         watched = 0.0
         while process.poll() is None:
             watched = max(watched, rss_mb(pid=process.pid))

@@ -1,9 +1,9 @@
 """The whole question path, black-box, next to the leanest peer: jieba + bm25s (numba).
 
-Usage: python benchmarks/question_path.py [--passages 100000] [--questions 200]
+Usage: python -m benchmarks.question_path [--passages 100000] [--questions 200]
                                           [--work /tmp/docbot-question-path] [--runs 3]
 
-On one synthetic corpus (benchmarks/synthetic.py) it times, per question, questions
+On one synthetic corpus (tests/auxil/synthetic.py) it times, per question, questions
 answered one after another as the bot answers them:
   ours   `python -m bot ask --json --top-k 10 --file F`: the run with every question minus
          the run with the first alone, divided by the rest (start-up and loading cancel),
@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def ask_seconds(questions: list[str], env: dict[str, str], work: Path) -> float:
@@ -75,9 +74,9 @@ def peer_ms(passages: list[str], sets: dict[str, list[str]]) -> dict[str, float]
 
 def rare_questions(count: int, env: dict[str, str]) -> list[str]:
     """Questions of two or three words, each in 1-10 passages of the corpus."""
-    from benchmarks import synthetic
     from bot.config import load_settings
     from bot.search.build import open_searcher
+    from tests.auxil import synthetic
 
     searcher = open_searcher(load_settings(env)).searcher
     words, _ = synthetic.dictionary()
@@ -99,7 +98,7 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/docbot-question-path"))
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    from benchmarks import synthetic
+    from tests.auxil import synthetic
 
     corpus = args.work / f"corpus-{args.passages}"
     if not (corpus / ".complete").exists():

@@ -1,11 +1,11 @@
 """Quote check (原文核对): build time with and without the quote index, memory, and check
 latency and accuracy on verbatim, altered and made-up quotes.
 
-Usage: python benchmarks/quotes.py [--passages 100000] [--corpus DIR] [--work /tmp/docbot-quotes]
+Usage: python -m benchmarks.quotes [--passages 100000] [--corpus DIR] [--work /tmp/docbot-quotes]
                                    [--quotes 300] [--runs 1]
 
 The corpus is a folder (--corpus library) or a synthetic one of about --passages
-paragraphs (benchmarks/synthetic.py, written once into --work). Each measurement runs in
+paragraphs (tests/auxil/synthetic.py, written once into --work). Each measurement runs in
 a fresh process, so memory figures are clean:
   build    read, chunk, tokenize (worker processes), index and save, without the quote
            index and with it (--runs times each, alternating; the fastest of each is kept):
@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.search.searcher import Searcher
+    pass
+
+from tests.auxil.process import percentiles, rss_mb
+from tests.auxil.quote_variants import altered, made_up
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.process import percentiles, rss_mb  # noqa: E402
 
 
 def build(corpus: Path, index_dir: Path, with_quotes: bool) -> dict:
@@ -69,48 +69,6 @@ def build(corpus: Path, index_dir: Path, with_quotes: bool) -> dict:
         result["quote_mb"] = sum(a.nbytes for a in quotes.arrays().values()) / 2**20
         result["characters"] = len(quotes.text)
     return result
-
-
-def altered(rng: random.Random, quote: str, characters: str) -> str:
-    """The quote with 1–3 characters changed, dropped or added (never punctuation),
-    the new ones drawn from `characters`."""
-    from bot.search.quotes import fold_char
-
-    chars = list(quote)
-    for _ in range(rng.randint(1, 3)):
-        counted = [at for at, char in enumerate(chars) if fold_char(char)]
-        at, kind = rng.choice(counted), rng.choice(["change", "drop", "add"])
-        if kind == "change":
-            other = rng.choice(characters)
-            while fold_char(other) == fold_char(chars[at]):
-                other = rng.choice(characters)
-            chars[at] = other
-        elif kind == "drop":
-            del chars[at]
-        else:
-            chars.insert(at, rng.choice(characters))
-    return "".join(chars)
-
-
-def made_up(searcher: Searcher, count: int, rng: random.Random) -> list[str]:
-    """Quotes of dictionary words no passage holds (drawn evenly, so mostly rare ones;
-    stopwords, which no passage is indexed by, left out), with a comma and a full stop."""
-    from benchmarks import synthetic
-    from bot.search import tokens
-
-    words, _ = synthetic.dictionary()
-    stop = tokens.stopwords()
-    made = []
-    while len(made) < count:
-        picked = rng.choices(words, k=rng.randint(4, 8))
-        picked = [
-            w
-            for w in picked
-            if len(w) > 1 and w not in stop and not searcher.index.document_frequency(w)
-        ]
-        if len(picked) >= 3:
-            made.append("".join(picked[:2]) + "，" + "".join(picked[2:]) + "。")
-    return made
 
 
 def check(corpus: Path, index_dir: Path, count: int) -> dict:
@@ -188,7 +146,11 @@ def check(corpus: Path, index_dir: Path, count: int) -> dict:
 def in_child(*args: str) -> dict:
     """Run one measurement in a fresh Python process and return its JSON result."""
     done = subprocess.run(
-        [sys.executable, __file__, *args], check=True, capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", f"benchmarks.{Path(__file__).stem}", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -252,7 +214,7 @@ def main() -> int:
         return 0
     corpus = args.corpus
     if corpus is None:
-        from benchmarks import synthetic
+        from tests.auxil import synthetic
 
         corpus = args.work / f"corpus-{args.passages}"
         if not (corpus / ".complete").exists():

@@ -1,11 +1,11 @@
 """Scale: build, size, load, memory and query latency at 1k … 1M passages, next to rank-bm25.
 
-Usage: python benchmarks/scale.py [--sizes 1000,10000,100000,1000000] [--work /tmp/docbot-scale]
+Usage: python -m benchmarks.scale [--sizes 1000,10000,100000,1000000] [--work /tmp/docbot-scale]
                                   [--rank-bm25-max 100000] [--questions 200]
-       python benchmarks/scale.py --table results.jsonl   (the table of saved result lines;
+       python -m benchmarks.scale --table results.jsonl   (the table of saved result lines;
                                   each size's result line is printed to stderr as it ends)
 
-For each size it writes a synthetic corpus (benchmarks/synthetic.py), then, each in a
+For each size it writes a synthetic corpus (tests/auxil/synthetic.py), then, each in a
 fresh process so memory figures are clean:
   build   `python -m bot index` (tokenizing in worker processes): wall time, index size
   engine  load the index file, resident memory, then 200 questions through the engine
@@ -30,15 +30,14 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tests.auxil.process import percentiles, rss_mb
 
-from benchmarks.process import percentiles, rss_mb  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def questions(corpus: Path, count: int) -> list[str]:
     """Half random dictionary words, half fragments of passages (questions that match)."""
-    from benchmarks import synthetic
+    from tests.auxil import synthetic
 
     rng = random.Random(5)
     files = sorted(corpus.glob("*.txt"))
@@ -126,7 +125,7 @@ def measure_rank_bm25(corpus: Path, count: int) -> dict:
 def in_child(mode: str, *args: str) -> dict:
     """Run one measurement in a fresh Python process and return its JSON result."""
     done = subprocess.run(
-        [sys.executable, __file__, f"--{mode}", *args],
+        [sys.executable, "-m", f"benchmarks.{Path(__file__).stem}", f"--{mode}", *args],
         check=True,
         capture_output=True,
         text=True,
@@ -137,7 +136,7 @@ def in_child(mode: str, *args: str) -> dict:
 
 def run_size(size: int, work: Path, count: int, rank_bm25_max: int) -> dict:
     """Every figure for one corpus size."""
-    from benchmarks import synthetic
+    from tests.auxil import synthetic
 
     corpus = work / f"corpus-{size}"
     if not (corpus / ".complete").exists():

@@ -1,6 +1,6 @@
 """Speed on the shipped corpus: one-shot `ask` wall time and per-question cost in a batch.
 
-Usage: python benchmarks/speed.py [--runs 5] [--corpus corpus]
+Usage: python -m benchmarks.speed [--runs 5] [--corpus corpus]
 
 It runs `python -m bot ask` as a user would (a new process each time, jieba's
 dictionary cache warm after the first run), then `ask --file` with 1 and with 100

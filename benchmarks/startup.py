@@ -1,6 +1,6 @@
 """Time from `python -m bot run` to the bot's first answer, against the local fake Bot API.
 
-Usage: python benchmarks/startup.py [--runs 5]
+Usage: python -m benchmarks.startup [--runs 5]
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tests.auxil.fake_bot_api import FakeBotAPI
 
-from tests.auxil.fake_bot_api import FakeBotAPI  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 TOKEN = "222222222:AAStartupBenchmarkTokenxxxxxxxxxxxxxx"
 

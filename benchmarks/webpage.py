@@ -2,7 +2,7 @@
 library's documents in the shape of government sites (tests/auxil/make_webpage.py: five
 templates, each document whole and as a short notice, 110 pages).
 
-Usage: python benchmarks/webpage.py [--markdown]
+Usage: python -m benchmarks.webpage [--markdown]
 
 For each candidate, alone and followed by the reader's line filter
 (bot.documents.webpage.article_lines), it prints: the share of the strings a page puts
@@ -34,11 +34,9 @@ import lxml.html
 from bot.documents.corpus import load_document
 from bot.documents.webpage import article_lines, decode_html, element_lines
 from bot.passages import chunk_document
+from tests.auxil.make_webpage import Page, all_pages
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.auxil.make_webpage import Page, all_pages  # noqa: E402
 
 Lines = list[tuple[str, float]]  # (line, share of its words in links)
 Extractor = Callable[[str], tuple[str, Lines]]  # html -> (its own title, lines)

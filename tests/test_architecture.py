@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
@@ -89,3 +90,16 @@ def test_every_format_reader_is_one_module_in_the_suffix_table() -> None:
             assert READERS[suffix].__module__ == module.__name__, suffix
         top_level = module_level_imports(BOT / "documents" / f"{name}.py")
         assert not top_level & {"docx", "pdfminer", "readability", "lxml"}, name
+
+
+def test_tests_never_import_benchmarks_and_nothing_edits_sys_path() -> None:
+    """Benchmarks import the package and tests/auxil; tests never import benchmarks; no
+    module reaches for sys.path (benchmarks run as `python -m benchmarks.<name>`)."""
+    root = BOT.parent
+    tests = [p for p in (root / "tests").rglob("*.py")]
+    assert len(tests) >= 30  # the check has teeth
+    for path in tests:
+        assert not any(m.startswith("benchmarks") for m in imported_modules(path)), path.name
+    edit = re.compile(r"sys\.path\.(insert|append)|sys\.path\s*=")
+    for path in [*tests, *(root / "benchmarks").rglob("*.py"), *BOT.rglob("*.py")]:
+        assert not edit.search(path.read_text(encoding="utf-8")), path.name

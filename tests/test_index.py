@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from benchmarks import synthetic
 from bot.config import Settings
 from bot.evaluation import read_jsonl
 from bot.search import postings
@@ -18,6 +17,7 @@ from bot.search.index import BM25Index, term_hash, term_hashes
 from bot.search.postings import index_tokens
 from bot.search.reference import RankBM25Engine
 from bot.search.searcher import Searcher, index_text
+from tests.auxil import synthetic
 from tests.conftest import ROOT
 
 

@@ -17,7 +17,6 @@ import opencc
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from benchmarks.quotes import altered, made_up
 from bot.cli import main
 from bot.config import Settings
 from bot.documents.corpus import load_corpus
@@ -26,6 +25,7 @@ from bot.render import diff_pieces, marked_diff, quote_dict, terminal_quote
 from bot.search import quotes
 from bot.search.build import build_searcher, open_searcher
 from bot.search.searcher import Searcher
+from tests.auxil.quote_variants import altered, made_up
 from tests.conftest import LIBRARY, ROOT, SPEECH
 
 UNSEEN = ROOT / "benchmarks" / "unseen" / "docs"

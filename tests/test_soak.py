@@ -8,7 +8,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from benchmarks.soak import (
+from tests.auxil.fake_bot_api import Call, Chaos
+from tests.auxil.soak import (
     QUESTIONS,
     Limits,
     Planned,
@@ -19,7 +20,6 @@ from benchmarks.soak import (
     soak,
     tag,
 )
-from tests.auxil.fake_bot_api import Call, Chaos
 
 
 def test_every_update_is_answered_or_dropped_on_purpose_under_faults(tmp_path: Path) -> None:
