@@ -17,11 +17,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-import numpy as np
 from dotenv import dotenv_values
 
 from bot import redaction
-from bot.config import INTS, ConfigError, Settings, StartupError, load_settings
+from bot.config import (
+    INTS,
+    ConfigError,
+    Settings,
+    StartupError,
+    load_settings,
+    require_token,
+)
 from bot.documents.corpus import CorpusError
 from bot.evaluation import DatasetError, evaluate_beir, evaluate_questions, read_jsonl
 from bot.passages import chunk_corpus
@@ -206,20 +212,17 @@ def cmd_index(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     began = time.perf_counter()
     opened = open_index(settings, rebuild=True)
     elapsed = time.perf_counter() - began
-    store = opened.searcher.store
-    per_doc = np.bincount(store.doc_of, minlength=len(store.docs))
+    summary = opened.searcher.summary()
     out.write(f"Corpus: {settings.corpus_dir}\n")
-    for number, doc in enumerate(store.docs[:MAX_LISTED]):
-        characters = len(store.document_text(number))
+    for doc in summary.documents[:MAX_LISTED]:
         out.write(
-            f"  {doc['path']}: {doc['title']} ({characters} characters, "
-            f"{per_doc[number]} passages)\n"
+            f"  {doc.path}: {doc.title} ({doc.characters} characters, {doc.passages} passages)\n"
         )
-    if len(store.docs) > MAX_LISTED:
-        out.write(f"  … and {len(store.docs) - MAX_LISTED} more\n")
+    if len(summary.documents) > MAX_LISTED:
+        out.write(f"  … and {len(summary.documents) - MAX_LISTED} more\n")
     out.write(
-        f"Documents: {len(store.docs)}\nPassages: {len(store)}\n"
-        f"Vocabulary: {opened.searcher.index.vocabulary_size} terms\nTime: {elapsed:.2f} s\n"
+        f"Documents: {len(summary.documents)}\nPassages: {summary.passages}\n"
+        f"Vocabulary: {summary.vocabulary} terms\nTime: {elapsed:.2f} s\n"
         f"Index: {indexfile.location(settings)}\nSkipped files: {len(opened.skipped)}\n"
     )
     for skipped in opened.skipped:
@@ -351,10 +354,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Run the Telegram bot until it is stopped."""
-    if not settings.telegram_bot_token:
-        raise ConfigError(
-            "TELEGRAM_BOT_TOKEN", "is not set; put the token from @BotFather in .env"
-        )
+    require_token(settings)
     from bot.telegram import app as telegram_app  # imported here: search commands start fast
 
     opened = open_index(settings)

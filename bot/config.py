@@ -190,6 +190,15 @@ def _url(env: Mapping[str, str], key: str) -> str | None:
     return value
 
 
+def require_token(settings: Settings) -> str:
+    """The bot token, for running the bot; ConfigError when it is not set."""
+    if not settings.telegram_bot_token:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN", "is not set; put the token from @BotFather in .env"
+        )
+    return settings.telegram_bot_token
+
+
 WEBHOOK_PORTS = (443, 80, 88, 8443)  # the ports Telegram posts webhooks to
 
 

@@ -42,6 +42,25 @@ class Document:
 
 
 @dataclass(frozen=True)
+class DocumentSummary:
+    """One indexed document: its file, title, length and passages."""
+
+    path: str
+    title: str
+    characters: int
+    passages: int
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    """What an index holds: its documents (in corpus order), passages and vocabulary."""
+
+    documents: tuple[DocumentSummary, ...]
+    passages: int
+    vocabulary: int
+
+
+@dataclass(frozen=True)
 class SkippedFile:
     """A corpus file that was not loaded, and why."""
 

@@ -178,6 +178,8 @@ def characters(item: LTItem) -> Iterator[Any]:
     """The characters (LTChar) of a laid-out page or figure, in drawing order."""
     from pdfminer.layout import LTChar, LTContainer
 
+    # (pdfminer types a page's items as LTItem, which declares no __iter__; the page and
+    # figure containers this is called with iterate)
     for child in item:  # type: ignore[attr-defined]
         if isinstance(child, LTChar):
             yield child

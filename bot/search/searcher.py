@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.config import FLOATS, INTS
 from bot.documents.corpus import collection_of
-from bot.models import Answer, Chunk, Hit
+from bot.models import Answer, Chunk, DocumentSummary, Hit, IndexSummary
 from bot.search import tokens
 from bot.search.contents import Contents
 from bot.search.index import BM25Index
@@ -150,6 +150,19 @@ class Searcher:
                 self, visible=docs, quoted_terms=quoted, _views=self._views
             )
         return self._views[docs]
+
+    def summary(self) -> IndexSummary:
+        """The index's documents (each with its length and passages), passages and
+        vocabulary: what `python -m bot index` reports."""
+        store = self.store
+        per_doc = np.bincount(store.doc_of, minlength=len(store.docs))
+        documents = tuple(
+            DocumentSummary(
+                doc["path"], doc["title"], len(store.document_text(n)), int(per_doc[n])
+            )
+            for n, doc in enumerate(store.docs)
+        )
+        return IndexSummary(documents, len(store), self.index.vocabulary_size)
 
     def collections(self) -> list[str]:
         """The library's collections (those this searcher sees), sorted; "" is the top."""

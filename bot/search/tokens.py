@@ -266,6 +266,7 @@ class Tokenizer:
         return {"words": self.words, "user_dict": self.user_dict}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        # (mypy forbids calling __init__ on an instance; unpickling is where it belongs)
         self.__init__(state["words"], state["user_dict"])  # type: ignore[misc]
 
     @property

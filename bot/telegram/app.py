@@ -28,7 +28,7 @@ from telegram.ext import (
 )
 
 from bot import redaction
-from bot.config import ConfigError, Settings, StartupError, check_webhook
+from bot.config import Settings, StartupError, check_webhook, require_token
 from bot.search.searcher import Searcher
 from bot.telegram.admin import gate, id_command, reload_command, stats_command, watch_corpus
 from bot.telegram.collections import chat_migrated, scope_button, scope_command
@@ -110,12 +110,11 @@ def build_application(
 
     (Long on purpose: the handlers in the order they are tried, read as one list.)
     """
-    if not settings.telegram_bot_token:
-        raise ConfigError("TELEGRAM_BOT_TOKEN", "is not set")
-    redaction.install([settings.telegram_bot_token, settings.webhook_secret])
+    token = require_token(settings)
+    redaction.install([token, settings.webhook_secret])
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token)
+        .token(token)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
