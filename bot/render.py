@@ -287,7 +287,12 @@ def html_quote(
 
 def html_citation(chunk: Chunk) -> str:
     """The source line: a citation a reader copies with one tap."""
-    return f"{CITATION_MARK} <code>{html.escape(citation(chunk))}</code>"
+    return cited_code(citation(chunk))
+
+
+def cited_code(cited: str, after: str = "") -> str:
+    """📎 and a citation in <code> (one tap copies it), then `after` (HTML)."""
+    return f"{CITATION_MARK} <code>{html.escape(cited)}</code>{after}"
 
 
 def rank_markers(count: int, first_rank: int = 1) -> list[str]:

@@ -11,6 +11,7 @@ from bot.models import Chunk, Place, QuoteCheck
 from bot.render import (
     TELEGRAM_TEXT_LIMIT,
     citation,
+    cited_code,
     diff_pieces,
     fit,
     place_citation,
@@ -24,7 +25,6 @@ PLACES_SHOWN = 3  # places listed under 原文一致; the rest are counted
 EDITS_SHOWN = 3  # differences spelled out under 原文不一致
 QUOTE_ECHO_CHARS = 40
 EDIT_CHARS = 12  # characters of one side of a difference
-CITATION_MARK = "📎"
 CARD_MARKUP = 64  # room for a card's tags and line break
 
 
@@ -40,7 +40,7 @@ def citation_counts(places: tuple[Place, ...]) -> dict[str, int]:
 
 def citation_line(place: Place) -> str:
     """The source line of a place, to copy with one tap."""
-    return f"{CITATION_MARK} <code>{html.escape(place_citation(place))}</code>"
+    return cited_code(place_citation(place))
 
 
 def quote_echo(quote: str) -> str:
@@ -86,7 +86,7 @@ def quote_text(check: QuoteCheck, lang: str) -> str:
         shown = 0
         for cited, count in list(citation_counts(check.places).items())[:PLACES_SHOWN]:
             times = say(lang, "quote_times", count=count) if count > 1 else ""
-            lines.append(f"{CITATION_MARK} <code>{html.escape(cited)}</code>{times}")
+            lines.append(cited_code(cited, times))
             shown += count
         if check.count > shown:
             lines.append(say(lang, "quote_more_places", count=check.count - shown))
@@ -113,7 +113,7 @@ def quote_text(check: QuoteCheck, lang: str) -> str:
 
 def card(text: str, chunk: Chunk) -> str:
     """A citation card to share: the wording, then its citation line; nothing else."""
-    cited = f"{CITATION_MARK} <code>{html.escape(citation(chunk))}</code>"
+    cited = cited_code(citation(chunk))
     room = TELEGRAM_TEXT_LIMIT - utf16_len(cited) - CARD_MARKUP
     wording, quote = text.strip(), html.escape(text.strip())
     while utf16_len(quote) > room:  # a very long article: cut the wording, keep the citation
