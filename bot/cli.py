@@ -15,7 +15,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from dotenv import dotenv_values
 
@@ -171,11 +171,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     color = out.isatty()
     for number, question in enumerate(questions):
         answer = searcher.search(question, k)
-        if args.json:
-            out.write(json.dumps(answer_dict(answer), ensure_ascii=False) + "\n")
-        else:
-            separator = "\n" if number else ""
-            out.write(f"{separator}问：{question}\n\n{terminal_answer(answer, color)}\n")
+        shown = f"问：{question}\n\n{terminal_answer(answer, color)}"
+        write_result(out, number, args.json, answer_dict(answer), shown)
     return 0
 
 
@@ -186,12 +183,17 @@ def cmd_quote(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     color = out.isatty()
     for number, quote in enumerate(quotes):
         check = searcher.quote(quote)
-        if args.json:
-            out.write(json.dumps(quote_dict(check), ensure_ascii=False) + "\n")
-        else:
-            separator = "\n" if number else ""
-            out.write(f"{separator}{terminal_quote(check, color)}\n")
+        write_result(out, number, args.json, quote_dict(check), terminal_quote(check, color))
     return 0
+
+
+def write_result(out: TextIO, number: int, as_json: bool, data: dict[str, Any], text: str) -> None:
+    """One result of a batch: a JSON line, or its text after a blank line (but the first)."""
+    if as_json:
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    else:
+        separator = "\n" if number else ""
+        out.write(f"{separator}{text}\n")
 
 
 def cmd_chunks(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
