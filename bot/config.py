@@ -276,13 +276,13 @@ def load_settings(
     numbers: dict[str, Any] = {name: _number(env, it, int) for name, it in INTS.items()}
     numbers |= {name: _number(env, it, float) for name, it in FLOATS.items()}
     settings = Settings(
-        corpus_dir=Path(env.get("CORPUS_DIR", "").strip() or "corpus"),
+        corpus_dir=Path(env.get("CORPUS_DIR", "").strip() or Settings.corpus_dir),
         bm25_engine=_choice(env, "BM25_ENGINE", ENGINES),
         telegram_bot_token=_token(env),
         telegram_api_base_url=_url(env, "TELEGRAM_API_BASE_URL"),
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
-        webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
+        webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or Settings.webhook_listen,
         index_dir=_index_dir(env),
         admin_ids=_ids(env, "ADMIN_IDS"),
         allowed_user_ids=_ids(env, "ALLOWED_USER_IDS"),
