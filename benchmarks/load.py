@@ -22,11 +22,10 @@ from bot.config import Settings
 from bot.documents.corpus import load_corpus
 from bot.search.build import build_searcher
 from bot.telegram.app import build_application
-from tests.auxil.fake_bot_api import FakeBotAPI
+from tests.auxil.fake_bot_api import TOKEN, FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 
-TOKEN = "111111111:AALoadBenchmarkTokenxxxxxxxxxxxxxxxx"
 QUESTIONS = ["年轻干部应该去哪里历练", "什么是五提四晋", "如何防止灯下黑", "容错纠错机制",
              "職級晉升要堅持哪些原則", "今天天气怎么样", "怎么关心关爱基层干部"]  # fmt: skip
 

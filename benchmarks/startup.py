@@ -14,11 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from tests.auxil.fake_bot_api import FakeBotAPI
+from tests.auxil.fake_bot_api import TOKEN, FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
-
-TOKEN = "222222222:AAStartupBenchmarkTokenxxxxxxxxxxxxxx"
 
 
 def one_run() -> tuple[float, float, float]:

@@ -11,22 +11,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.auxil.fake_bot_api import FakeBotAPI
+from tests.auxil.telegram_harness import TOKEN
 from tests.conftest import SEED_CORPUS
 
-TOKEN = "987654321:AAProcessTestTokenNeverLogged_xyz123"
 USER = {"id": 77, "is_bot": False, "first_name": "Wang"}
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI(TOKEN) as server:
-        yield server
 
 
 def free_port() -> int:

@@ -8,9 +8,8 @@ import pytest
 from dotenv import dotenv_values
 
 from bot.config import FLOATS, INTS, ConfigError, Settings, load_settings
+from tests.auxil.telegram_harness import TOKEN
 from tests.conftest import ROOT
-
-TOKEN = "123456789:AAExampleExampleExampleExample_123"
 
 
 def test_defaults() -> None:

@@ -59,6 +59,9 @@ COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 DOWNLOAD_LIMIT = 20 * 2**20  # bytes: a bot may download files up to 20 MB (getFile)
 
 
+TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl"  # the bot token tests use
+
+
 class BadRequest(Exception):
     """What Telegram answers with 400 Bad Request."""
 

@@ -54,12 +54,11 @@ from typing import Any
 
 from bot.config import load_settings
 from bot.measure import percentile
-from tests.auxil.fake_bot_api import Call, Chaos, FakeBotAPI, Fault
+from tests.auxil.fake_bot_api import TOKEN, Call, Chaos, FakeBotAPI, Fault
 from tests.auxil.process import rss_mb
 
 ROOT = Path(__file__).resolve().parents[2]
 
-TOKEN = "333333333:AASoakTokenxxxxxxxxxxxxxxxxxxxxxxxxxx"
 ADMIN = 1
 HEAVY = 9_999  # asks far faster than the limits allow
 FIRST_USER = 10_000

@@ -16,9 +16,8 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.search.searcher import Searcher
 from bot.telegram.app import build_application
-from tests.auxil.fake_bot_api import FakeBotAPI, parse_html
+from tests.auxil.fake_bot_api import TOKEN, FakeBotAPI, parse_html
 
-TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl"
 USER = {"id": 1001, "is_bot": False, "first_name": "Li", "language_code": "zh-hans"}
 ENGLISH_USER = {"id": 1002, "is_bot": False, "first_name": "Ann", "language_code": "en-GB"}
 GROUP = {"id": -100123, "type": "supergroup", "title": "学习群"}
