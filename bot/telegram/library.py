@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Document as TelegramDocument
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -161,15 +162,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         token, path = await asyncio.to_thread(
             library.new_staging, corpus, Path(name).suffix.lower()
         )
-        file = await with_retries(lambda: context.bot.get_file(document.file_id))
-        refused = refusal_of(name, file.file_size or 0, max_bytes, lang)  # as the server says
-        if refused is not None:
-            raise Refused(refused)
-        await file.download_to_drive(path)
-        collection = collection_from_caption(message.caption, service.searcher.collections())
-        staged = await asyncio.to_thread(
-            library.stage, corpus, token, path, collection, read_limits(service.settings), name
-        )
+        staged = await download_and_stage(context, message, document, token, path, lang)
     except Exception as error:  # whatever failed, the corpus is as it was and the admin told
         if token:
             library.discard(corpus, token)
@@ -186,14 +179,51 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not replaces and not others:
             await add_staged(context, status, token, lang)
             return
+    await ask_to_replace(context, status, staged.document.title, replaces, others, token, lang)
+
+
+async def download_and_stage(
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    document: TelegramDocument,
+    token: str,
+    path: Path,
+    lang: str,
+) -> library.Staged:
+    """Download an admin's file into its staging `path` (refused when the Bot API gives
+    it as too large) and read it into the collection its caption names."""
+    service = services(context)
+    name = document.file_name or "file"
+    file = await with_retries(lambda: context.bot.get_file(document.file_id))
+    max_bytes = service.settings.max_file_mb * 2**20
+    refused = refusal_of(name, file.file_size or 0, max_bytes, lang)  # as the server says
+    if refused is not None:
+        raise Refused(refused)
+    await file.download_to_drive(path)
+    collection = collection_from_caption(message.caption, service.searcher.collections())
+    corpus, limits = service.settings.corpus_dir, read_limits(service.settings)
+    return await asyncio.to_thread(library.stage, corpus, token, path, collection, limits, name)
+
+
+async def ask_to_replace(
+    context: ContextTypes.DEFAULT_TYPE,
+    status: Message,
+    title: str,
+    replaces: list[str],
+    others: list[str],
+    token: str,
+    lang: str,
+) -> None:
+    """Ask the admin whether the staged document replaces the ones with its title (or,
+    when those are in other collections only, whether to keep both)."""
     choices = [button(say(lang, "replace"), f"u:y:{token}")]
     if not replaces:  # the same document in another collection: keep both if wanted
         choices.append(button(say(lang, "keep_both"), f"u:k:{token}"))
     choices.append(button(say(lang, "cancel"), f"u:n:{token}"))
-    keyboard = InlineKeyboardMarkup([choices])
-    title = html.escape(shorten_middle(staged.document.title, TITLE_SHOWN))
+    shown = html.escape(shorten_middle(title, TITLE_SHOWN))
     where = html.escape(shorten_middle(", ".join(replaces + others), 120))
-    await edit(context, status, say(lang, "upload_replace", title=title, path=where), keyboard)
+    text = say(lang, "upload_replace", title=shown, path=where)
+    await edit(context, status, text, InlineKeyboardMarkup([choices]))
 
 
 class Refused(Exception):
