@@ -63,6 +63,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.config import FLOATS
 from tests.auxil.process import percentiles, rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +72,7 @@ if TYPE_CHECKING:
     from bot.search.index import BM25Index
 
 ENGINES = ("ours", "bm25s-numba", "bm25s-numpy", "tantivy", "rank-bm25")
-K1, B, EPSILON = 0.8, 0.4, 0.25
+K1, B, EPSILON = (FLOATS[name].default for name in ("bm25_k1", "bm25_b", "bm25_epsilon"))
 TOP = 10
 WARM_UP = 5
 RARE_DF = 10  # a rare word is in at most this many passages

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from bot.config import FLOATS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -59,7 +61,8 @@ def peer_ms(passages: list[str], sets: dict[str, list[str]]) -> dict[str, float]
     jieba.setLogLevel(60)
     jieba.initialize()
     cutter = rjieba.Jieba()
-    retriever = bm25s.BM25(k1=0.8, b=0.4, method="robertson", backend="numba")
+    k1, b = FLOATS["bm25_k1"].default, FLOATS["bm25_b"].default
+    retriever = bm25s.BM25(k1=k1, b=b, method="robertson", backend="numba")
     retriever.index([cutter.cut(text) for text in passages], show_progress=False)
     timed = {}
     for name, questions in sets.items():

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from bot.config import Settings
+from bot.config import FLOATS, Settings
 from bot.evaluation import read_jsonl
 from bot.search import postings
 from bot.search.build import with_engine
@@ -32,6 +32,9 @@ class GuardedBM25Okapi(BM25Okapi):
         self.idf = {w: floor if value <= 0 else value for w, value in raw.items()}
 
 
+DEFAULTS = {k: FLOATS[f"bm25_{k}"].default for k in ("k1", "b", "epsilon")}
+
+
 def assert_same_ranking(index: BM25Index, reference: BM25Okapi, queries: list[list[str]]) -> None:
     for query in queries:
         expected = reference.get_scores(query)
@@ -47,7 +50,7 @@ def test_same_scores_as_rank_bm25_on_the_seed_corpus(seed_searcher: Searcher) ->
     tokenize = seed_searcher.tokenizer.tokenize
     token_lists = [tokenize(index_text(chunk)) for chunk in seed_searcher.store]
     index = index_tokens(token_lists)
-    reference = GuardedBM25Okapi(token_lists, k1=0.8, b=0.4, epsilon=0.25)
+    reference = GuardedBM25Okapi(token_lists, **DEFAULTS)
     queries = [
         list(dict.fromkeys(tokenize(q)))
         for q in [
