@@ -256,15 +256,7 @@ class Searcher:
         if ref.missing:
             return Answer(query, missing=f"《{ref.missing}》")
         if ref.docs:
-            terms, words = self.query_terms(ref.rest)
-            if not words:
-                inside = [(p, 0.0) for p in self._doc_positions(ref.docs)]
-                return self._page(query, inside, words, top_k, offset, with_highlights)
-            inside = self._answering(ref.rest, words, self._candidates(ref.rest, terms, ref.docs))
-            outside = self._answering(ref.rest, words, self._candidates(ref.rest, terms, None))
-            chosen = set(self._doc_positions(ref.docs))
-            ranked = inside + [hit for hit in outside if hit[0] not in chosen]
-            return self._page(query, ranked, words, top_k, offset, with_highlights)
+            return self._named_first(query, ref, top_k, offset, with_highlights)
         terms, words = self.query_terms(query)
         if not words:
             return Answer(query)
@@ -274,13 +266,41 @@ class Searcher:
         answer = replace(answer, listing=list_pattern(query) is not None)
         if answer.hits or offset:
             return answer
+        return replace(
+            answer, related=self._weak_matches(query, words, candidates, with_highlights)
+        )
+
+    def _named_first(
+        self, query: str, ref: Reference, top_k: int, offset: int, with_highlights: bool
+    ) -> Answer:
+        """A question naming documents (ref.docs): their answering passages first, then
+        the rest of the library's; all their passages, in order, when nothing else is
+        asked."""
+        terms, words = self.query_terms(ref.rest)
+        if not words:
+            inside = [(p, 0.0) for p in self._doc_positions(ref.docs)]
+            return self._page(query, inside, words, top_k, offset, with_highlights)
+        inside = self._answering(ref.rest, words, self._candidates(ref.rest, terms, ref.docs))
+        outside = self._answering(ref.rest, words, self._candidates(ref.rest, terms, None))
+        chosen = set(self._doc_positions(ref.docs))
+        ranked = inside + [hit for hit in outside if hit[0] not in chosen]
+        return self._page(query, ranked, words, top_k, offset, with_highlights)
+
+    def _weak_matches(
+        self,
+        query: str,
+        words: list[str],
+        candidates: list[tuple[int, float]],
+        with_highlights: bool,
+    ) -> tuple[Hit, ...]:
+        """For a question with no answer: the candidates sharing RELATED_WORDS of its
+        longer words, at most RELATED, offered as related passages."""
         longer = [word for word in words if len(word) > 1]  # 人, 大: too slight to share
         shared = self.words_shared(longer, [p for p, _ in candidates])
         weak = [
             hit for hit, count in zip(candidates, shared, strict=True) if count >= RELATED_WORDS
         ]
-        related = self._page(query, weak[:RELATED], words, RELATED, 0, with_highlights).hits
-        return replace(answer, related=related)
+        return self._page(query, weak[:RELATED], words, RELATED, 0, with_highlights).hits
 
     def quote(self, text: str) -> QuoteCheck:
         """Whether the quotation `text` stands in the documents word for word, and
