@@ -190,23 +190,7 @@ def contents_view(searcher: Searcher, press: Press, lang: str) -> View | None:
     contents = searcher.contents
     roots = contents.documents()
     if press.doc < 0:
-        if not roots:
-            return View(say(lang, "docs_none"), None)
-        if len(roots) == 1:
-            doc, only = roots[0]
-            return contents_view(
-                searcher, Press("t", doc=doc, tag=callbacks.title_tag(only.heading)), lang
-            )
-        buttons = [
-            button(
-                shorten_middle(root.heading, BUTTON_CHARS),
-                callbacks.contents_data(doc, root.heading),
-            )
-            for doc, root in roots
-        ]
-        return View(
-            say(lang, "toc_title", count=len(roots)), InlineKeyboardMarkup(rows_of(buttons))
-        )
+        return documents_view(searcher, lang)
     root = contents.section(press.doc)
     node = contents.section(press.doc, press.path)
     if root is None or node is None or callbacks.title_tag(root.heading) != press.tag:
@@ -240,6 +224,24 @@ def contents_view(searcher: Searcher, press: Press, lang: str) -> View | None:
         nav.append(button(say(lang, "documents"), callbacks.contents_data()))
     rows.append(nav)
     return View("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def documents_view(searcher: Searcher, lang: str) -> View | None:
+    """The library's documents, a button each; with one document, its contents."""
+    roots = searcher.contents.documents()
+    if not roots:
+        return View(say(lang, "docs_none"), None)
+    if len(roots) == 1:
+        doc, only = roots[0]
+        opened = Press("t", doc=doc, tag=callbacks.title_tag(only.heading))
+        return contents_view(searcher, opened, lang)
+    buttons = [
+        button(
+            shorten_middle(root.heading, BUTTON_CHARS), callbacks.contents_data(doc, root.heading)
+        )
+        for doc, root in roots
+    ]
+    return View(say(lang, "toc_title", count=len(roots)), InlineKeyboardMarkup(rows_of(buttons)))
 
 
 def passage_view(searcher: Searcher, passage_id: str, lang: str) -> View | None:
