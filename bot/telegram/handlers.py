@@ -375,18 +375,32 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             lambda: context.bot.send_message(chat.id, view.text, reply_markup=view.keyboard)
         )
     elif press.kind == "c" and by_asker:
-        shown = (chat.id, message.message_id, press.passage)
-        if shown in service.sections_shown:
-            await with_retries(lambda: query.answer(say(lang, "section_shown")))
-            return
-        reply = ReplyParameters(message.message_id, allow_sending_without_reply=True)
-        await with_retries(
-            lambda: context.bot.send_message(chat.id, view.text, reply_parameters=reply)
-        )
-        service.sections_shown.add(shown)
-        await with_retries(query.answer)
+        await reply_with_section(query, context, message, press.passage, view, lang)
     else:
         await edit_in_place(query, context, view, lang)
+
+
+async def reply_with_section(
+    query: CallbackQuery,
+    context: ContextTypes.DEFAULT_TYPE,
+    answer: Message,
+    passage: str,
+    view: View,
+    lang: str,
+) -> None:
+    """In a group, the asker's 全文: the section as a reply to the answer, once (a second
+    press of the same button gets a notice, not a second post)."""
+    service, chat = services(context), answer.chat
+    shown = (chat.id, answer.message_id, passage)
+    if shown in service.sections_shown:
+        await with_retries(lambda: query.answer(say(lang, "section_shown")))
+        return
+    reply = ReplyParameters(answer.message_id, allow_sending_without_reply=True)
+    await with_retries(
+        lambda: context.bot.send_message(chat.id, view.text, reply_parameters=reply)
+    )
+    service.sections_shown.add(shown)
+    await with_retries(query.answer)
 
 
 async def edit_in_place(
