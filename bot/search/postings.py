@@ -151,13 +151,9 @@ class PostingsBuilder:
                 path.unlink()
                 bucket = bucket[np.argsort(bucket["hash"], kind="stable")]
                 rows = np.searchsorted(found, bucket["hash"]) + first_row
-                weights = np.empty(len(bucket), dtype=np.float64)
-                for low in range(0, len(bucket), BLOCK):
-                    part = slice(low, low + BLOCK)
-                    tf = bucket["count"][part].astype(np.float64)
-                    # The same operations in the same order as rank-bm25: scores agree to the bit.
-                    norm = k1 * (1 - b + b * lengths[bucket["passage"][part]] / average_length)
-                    weights[part] = idf[rows[part]] * (tf * (k1 + 1) / (tf + norm))
+                weights = bm25_weights(
+                    bucket["count"], idf, rows, lengths, bucket["passage"], average_length, k1, b
+                )
                 postings_out.write(bucket["passage"].astype(np.int32))
                 weights_out.write(weights)
                 starts = indptr[first_row : first_row + len(found)] - indptr[first_row]
@@ -168,6 +164,29 @@ class PostingsBuilder:
         writer.save("max_weights", max_weights)
         self.spill.rmdir()
         return BM25Index.from_arrays(self.size, writer.mapped(ARRAYS))
+
+
+def bm25_weights(
+    counts: np.ndarray,
+    idf: np.ndarray,
+    rows: np.ndarray,
+    lengths: np.ndarray,
+    passages: np.ndarray,
+    average_length: float,
+    k1: float,
+    b: float,
+) -> np.ndarray:
+    """BM25Okapi's weight of each posting (a term's `rows`, a passage, a count): the
+    term's idf × its saturated count in a passage of that length; computed a BLOCK at a
+    time, so a bucket costs one array of weights."""
+    weights = np.empty(len(counts), dtype=np.float64)
+    for low in range(0, len(counts), BLOCK):
+        part = slice(low, low + BLOCK)
+        tf = counts[part].astype(np.float64)
+        # The same operations in the same order as rank-bm25: scores agree to the bit.
+        norm = k1 * (1 - b + b * lengths[passages[part]] / average_length)
+        weights[part] = idf[rows[part]] * (tf * (k1 + 1) / (tf + norm))
+    return weights
 
 
 def build_index(
