@@ -482,20 +482,29 @@ def read_outline(
     return ParsedOutline(title, blocks, start)
 
 
+def _explicit_heading(
+    outline: _Outline, line: Line, explicit: int | None, md: re.Match[str] | None
+) -> None:
+    """A heading the file marks itself (a .docx heading style, or Markdown's #s)."""
+    start, end = line.start, line.end
+    if md:
+        explicit, start, end = len(md.group(1)), start + md.start(2), start + md.end(2)
+    if found := ARTICLE.match(outline.text[start:end]):  # `## 第一条 …`: an article still
+        outline.open_article(start, end, article_label(found))
+        return
+    outline.in_list = False
+    outline.heading("explicit", -10 + (explicit or 1), start, end)
+
+
 def _walk_line(
     outline: _Outline, line: Line, explicit: int | None, markdown: bool, previous: str | None
 ) -> None:
+    """One line into the outline: a heading the file marks, an article, body text, a
+    list item, or a numbered heading (its lead sentence the title, the rest body)."""
     text, start, end = outline.text, line.start, line.end
     md = MARKDOWN_HEADING.match(line.text) if markdown else None
     if explicit is not None or md:
-        if md:
-            explicit, start, end = len(md.group(1)), start + md.start(2), start + md.end(2)
-        inner = text[start:end]
-        if found := ARTICLE.match(inner):  # `## 第一条 …`: an article all the same
-            outline.open_article(start, end, article_label(found))
-            return
-        outline.in_list = False
-        outline.heading("explicit", -10 + (explicit or 1), start, end)
+        _explicit_heading(outline, line, explicit, md)
         return
     if OUTLINE_RESET.match(line.text):
         outline.close_article()
