@@ -31,6 +31,13 @@ def install(secrets: Iterable[str | None]) -> None:
     if _installed:
         return
     _installed = True
+    _redact_log_records()
+    _redact_uncaught()
+    logging.captureWarnings(True)  # warnings become log records, redacted like the rest
+
+
+def _redact_log_records() -> None:
+    """Every log record made from now on: its message, arguments and traceback."""
     make_record = logging.getLogRecordFactory()
 
     def redacting_record(*args: object, **kwargs: object) -> logging.LogRecord:
@@ -48,6 +55,10 @@ def install(secrets: Iterable[str | None]) -> None:
         return record
 
     logging.setLogRecordFactory(redacting_record)
+
+
+def _redact_uncaught() -> None:
+    """Uncaught exceptions, in the main thread and in others."""
     shown = sys.excepthook
 
     def redacting_hook(
@@ -72,4 +83,3 @@ def install(secrets: Iterable[str | None]) -> None:
             sys.stderr.write(redact(text))
 
     threading.excepthook = redacting_thread_hook
-    logging.captureWarnings(True)  # warnings become log records, redacted like the rest
