@@ -480,9 +480,20 @@ class Searcher:
                 doc = int(self.store.doc_of[p])
                 best[doc] = max(best.get(doc, 0.0), scores[p])
             chosen.sort(key=lambda p: (-best[int(self.store.doc_of[p])], p))
+        ranked, last_of = self._whole_articles(chosen, scores if words else {})
+        answer = self._page(
+            query, ranked, words, top_k, offset, with_highlights, dedupe=False, last_of=last_of
+        )
+        return replace(answer, exact=True)
+
+    def _whole_articles(
+        self, chosen: list[int], scores: dict[int, float]
+    ) -> tuple[list[tuple[int, float]], dict[int, int]]:
+        """The passages in order, an article cut into several passages given once, by its
+        first (with its score, 0 without `scores`); and each such first passage's last."""
         ranked: list[tuple[int, float]] = []
         last_of: dict[int, int] = {}
-        for p in chosen:  # an article cut into several passages is given whole, once
+        for p in chosen:
             previous = ranked[-1][0] if ranked else None
             if (
                 previous is not None
@@ -491,11 +502,8 @@ class Searcher:
             ):
                 last_of[previous] = p
                 continue
-            ranked.append((p, scores[p] if words else 0.0))
-        answer = self._page(
-            query, ranked, words, top_k, offset, with_highlights, dedupe=False, last_of=last_of
-        )
-        return replace(answer, exact=True)
+            ranked.append((p, scores.get(p, 0.0)))
+        return ranked, last_of
 
     @cached_property
     def _no_label(self) -> int:
