@@ -211,6 +211,19 @@ def save(
             shutil.rmtree(old, ignore_errors=True)
 
 
+def outdated(manifest: dict[str, Any], settings: Settings) -> Stale | None:
+    """Why an index with this manifest no longer fits: other settings, or a corpus file
+    added, changed or removed since it was built (None: it fits)."""
+    if manifest["settings"] != settings_fingerprint(settings):
+        return Stale("settings or tokenizer changed")
+    current = digests(corpus_state(settings.corpus_dir, manifest["corpus"]))
+    recorded = digests(manifest["corpus"])
+    if current != recorded:
+        changed = sorted(p for p in {*current, *recorded} if current.get(p) != recorded.get(p))
+        return Stale(f"corpus changed ({', '.join(changed[:5])})")
+    return None
+
+
 def load(directory: Path, settings: Settings) -> Loaded | Stale:
     """The stored index when it matches the corpus and settings, else why not."""
     try:
@@ -220,13 +233,8 @@ def load(directory: Path, settings: Settings) -> Loaded | Stale:
     except (OSError, ValueError) as error:
         return Stale(f"unreadable manifest ({error})")
     try:
-        if manifest["settings"] != settings_fingerprint(settings):
-            return Stale("settings or tokenizer changed")
-        current = digests(corpus_state(settings.corpus_dir, manifest["corpus"]))
-        recorded = digests(manifest["corpus"])
-        if current != recorded:
-            changed = sorted(p for p in {*current, *recorded} if current.get(p) != recorded.get(p))
-            return Stale(f"corpus changed ({', '.join(changed[:5])})")
+        if (stale := outdated(manifest, settings)) is not None:
+            return stale
         folder = directory / manifest["folder"]
         if (damaged := first_damaged(folder, manifest["arrays"])) is not None:
             return Stale(f"damaged index file {damaged}")

@@ -124,18 +124,11 @@ class PostingsBuilder:
             if self._lengths
             else np.empty(0, dtype=np.float64)
         )
-        counted = [
-            np.unique(np.fromfile(path, dtype=POSTING)["hash"], return_counts=True)
-            for path in buckets
-        ]
-        terms = [found for found, _ in counted]
-        frequencies = [frequency for _, frequency in counted]
-        every = np.concatenate(terms) if terms else np.empty(0, dtype=np.uint64)
-        document_frequency = np.concatenate(frequencies).astype(np.float64)
+        terms, document_frequency = bucket_terms(buckets)
         idf = guarded_idf(document_frequency, self.size, epsilon)
-        writer.save("term_hashes", every)
+        writer.save("term_hashes", np.concatenate(terms) if terms else np.empty(0, np.uint64))
         writer.save("idf", idf)
-        indptr = np.zeros(len(every) + 1, dtype=np.int64)
+        indptr = np.zeros(len(document_frequency) + 1, dtype=np.int64)
         np.cumsum(document_frequency.astype(np.int64), out=indptr[1:])
         writer.save("indptr", indptr)
         average_length = float(lengths.mean()) if self.size and lengths.sum() else 1.0
@@ -164,6 +157,17 @@ class PostingsBuilder:
         writer.save("max_weights", max_weights)
         self.spill.rmdir()
         return BM25Index.from_arrays(self.size, writer.mapped(ARRAYS))
+
+
+def bucket_terms(buckets: list[Path]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each bucket's term hashes (sorted), and every term's document frequency in the
+    buckets' order: the index's rows."""
+    counted = [
+        np.unique(np.fromfile(path, dtype=POSTING)["hash"], return_counts=True) for path in buckets
+    ]
+    terms = [found for found, _ in counted]
+    frequencies = [frequency for _, frequency in counted]
+    return terms, np.concatenate(frequencies).astype(np.float64) if frequencies else np.empty(0)
 
 
 def bm25_weights(
