@@ -360,18 +360,7 @@ def soak(
     faults: Counter[str] = Counter()
     count_faults(chaos, faults)
     with FakeBotAPI(TOKEN) as fake:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "CORPUS_DIR": str(corpus),
-            "INDEX_DIR": str(work / "index"),
-            "ADMIN_IDS": str(ADMIN),
-            "ALLOWED_USER_IDS": ",".join(map(str, allowed)),
-            "ALLOWED_CHAT_IDS": ",".join(map(str, chats)),
-            "LOG_LEVEL": "ERROR",
-            "RELOAD_INTERVAL": "0",
-        }
+        env = bot_environment(fake, corpus, work, allowed, chats)
         settings = load_settings(env)
         work.mkdir(parents=True, exist_ok=True)
         log_path = work / "bot.log"  # a file, not a pipe: a full pipe would stall the bot
@@ -386,18 +375,11 @@ def soak(
         try:
             fake.wait_for("setMyCommands", 2, timeout=60)
             rss_cold = rss_mb(pid=bot.pid)
-            warm_up(fake)  # the search's lazily loaded parts (a 職級 question loads ~60 MB)
-            rss_warm = rss_start = rss_mb(pid=bot.pid)
+            warm_up(fake)  # the search's lazily loaded parts (typo tables, the quote check)
+            rss_warm = rss_mb(pid=bot.pid)
             fake.chaos = chaos
             began = time.monotonic()
-            for planned in plan:
-                if planned.n == max(1, updates // 10):
-                    rss_start = rss_mb(pid=bot.pid)  # caches filled, pools open
-                planned.pushed = time.monotonic()
-                planned.update_id = fake.push(planned.body())
-                delay = began + planned.n / rate - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
+            rss_start = push_plan(fake, plan, rate, bot.pid)
             settle(fake, plan[-1].update_id, quiet)
             fake.chaos = None
             rss_end = rss_mb(pid=bot.pid)
@@ -419,6 +401,40 @@ def soak(
         plan, unmatched, problems, stats, faults, errors, len(outsiders), rate,
         (rss_cold, rss_warm, rss_start, rss_end), seconds,
     )  # fmt: skip
+
+
+def bot_environment(
+    fake: FakeBotAPI, corpus: Path, work: Path, allowed: list[int], chats: list[int]
+) -> dict[str, str]:
+    """The soaked bot's environment: the fake Bot API, the corpus, the allow-lists."""
+    return {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "CORPUS_DIR": str(corpus),
+        "INDEX_DIR": str(work / "index"),
+        "ADMIN_IDS": str(ADMIN),
+        "ALLOWED_USER_IDS": ",".join(map(str, allowed)),
+        "ALLOWED_CHAT_IDS": ",".join(map(str, chats)),
+        "LOG_LEVEL": "ERROR",
+        "RELOAD_INTERVAL": "0",
+    }
+
+
+def push_plan(fake: FakeBotAPI, plan: list[Planned], rate: float, pid: int) -> float:
+    """Push the planned updates at `rate` a second; returns the bot's RSS (MB) after the
+    first tenth (caches filled, pools open)."""
+    began = time.monotonic()
+    rss_start = rss_mb(pid=pid)
+    for planned in plan:
+        if planned.n == max(1, len(plan) // 10):
+            rss_start = rss_mb(pid=pid)
+        planned.pushed = time.monotonic()
+        planned.update_id = fake.push(planned.body())
+        delay = began + planned.n / rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+    return rss_start
 
 
 def logged_errors(log: str) -> list[str]:
