@@ -507,3 +507,21 @@ async def test_why_a_file_cannot_be_read_is_said_in_chinese(
     )
     assert plain(empty.params["text"]) == "❌ 无法读取 空.txt：文件是空的\n资料库没有改变。"
     assert fake.refusals == []
+
+
+@pytest.mark.parametrize("data", ["s:ad:-100777", "s:pd:-100777", "s:x:-100777", "s:b:-100777"])
+async def test_a_forged_scope_button_is_stale_and_changes_nothing(
+    fake: FakeBotAPI, corpus: Path, data: str
+) -> None:
+    application = await running(fake, corpus)
+    try:
+        opened = await ask(fake, {"message": message("/scope -100777", ADMIN_CHAT, ADMIN)})
+        since = len(fake.calls)
+        answer = await ask(fake, press(opened, data, ADMIN), "answerCallbackQuery")
+        await asyncio.sleep(0.3)
+    finally:
+        await stop_bot(application)
+    assert answer.params["text"] == "这个按钮已过期，请重新提问。"
+    assert application.bot_data["services"].stats["errors"] == 0
+    assert not fake.sent("setMyDescription", since)  # no collection turned private or public
+    assert not fake.sent("editMessageText", since)
