@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.config import Settings
+from bot.config import INTS, Settings
 from bot.models import Chunk, Document
 from bot.search.build import searcher_from_chunks
 
@@ -171,7 +171,9 @@ def judge(
     )  # fmt: skip
 
 
-def summarize(results: Sequence[QuestionResult], top_k: int = 3) -> dict[str, float]:
+def summarize(
+    results: Sequence[QuestionResult], top_k: int = INTS["top_k"].default
+) -> dict[str, float]:
     """hit@1, hit@3, MRR@10, out-of-corpus silence, passage length and headings of results."""
     answerable = [r for r in results if r.expected]
     silent = [r for r in results if not r.expected]
@@ -195,7 +197,7 @@ def evaluate_questions(
     questions: Iterable[dict[str, Any]],
     search: Callable[[str], list[dict[str, Any]]],
     texts: dict[str, str],
-    top_k: int = 3,
+    top_k: int = INTS["top_k"].default,
 ) -> tuple[dict[str, float], dict[str, dict[str, float]], list[QuestionResult]]:
     """Score a question set: overall, per kind of question, and each question.
 
