@@ -608,49 +608,65 @@ def classify(plan: list[Planned], limits: Limits, outsiders: set[int]) -> list[s
                 p.outcome, p.reason = "odd", "refused though allowed or told already"
             told.add(p.user)
         elif "notice" in kinds:
-            full = [
-                (key, why)
-                for key, why, applies in (
-                    (chat, "over CHAT_RATE_LIMIT in a group: told", p.kind == "group"),
-                    (user, "over USER_RATE_LIMIT: told", p.kind != "inline"),
-                )
-                if applies and limits.empty(key, at)
-            ]
-            fair = [(key, why) for key, why in full if not limits.surely_warned(key, sent)]
-            if fair:
-                key, why = fair[0]
-                p.outcome, p.reason = "told", why
-                limits.warned[key].append((at, sent))
-                if key == chat:
-                    limits.through[user].append(sent)  # the user's bucket paid
-                elif p.kind == "group":
-                    limits.through[chat].append(sent)  # and the group's, for the notice
-            elif full:
-                p.outcome, p.reason = "odd", "a second rate-limit notice within the minute"
-            else:
-                p.outcome, p.reason = "odd", "a rate-limit notice with the limit not reached"
-        elif p.attempts:
-            p.outcome, p.reason = "lost", "every send for it failed"
-        elif p.fetched is None:
-            p.outcome, p.reason = "lost", "never fetched by the bot"
-        elif p.user in outsiders and p.kind == "inline":
-            p.outcome, p.reason = "silent", "outside the allow-list: inline query unanswered"
-        elif p.user in outsiders and p.kind == "private" and p.user in told:
-            p.outcome, p.reason = "silent", "outside the allow-list: ignored once told"
-        elif p.kind == "inline" and limits.empty(bucket, at):
-            p.outcome, p.reason = "silent", "over INLINE_RATE_LIMIT: unanswered"
-        elif p.kind != "inline" and limits.empty(user, at) and limits.warned_lately(user, at):
-            p.outcome, p.reason = "silent", "over USER_RATE_LIMIT: silent"
-        elif p.kind == "group" and limits.empty(chat, at) and limits.warned_lately(chat, at):
-            p.outcome, p.reason = "silent", "over CHAT_RATE_LIMIT in a group: silent"
-            limits.through[user].append(math.inf)  # the user's bucket paid; when, unknown
+            noticed(p, limits, at, sent)
         else:
-            p.outcome, p.reason = "lost", "no reply and no limit reached"
+            unanswered(p, limits, outsiders, told, at)
         if p.outcome in ("odd", "apology"):
             problems.append(f"{p.reason}: {p.describe()}")
         if len(delivered) > 1 and not all(c.fault_after for c in delivered[:-1]):
             problems.append(f"duplicate with no fault after delivery: {p.describe()}")
     return problems
+
+
+def noticed(p: Planned, limits: Limits, at: float, sent: float) -> None:
+    """The outcome of an update that got a rate-limit notice: told, when a limit it falls
+    under could have been reached and no notice surely came within the minute before."""
+    user, chat = ("user", p.user), ("chat", p.chat)
+    full = [
+        (key, why)
+        for key, why, applies in (
+            (chat, "over CHAT_RATE_LIMIT in a group: told", p.kind == "group"),
+            (user, "over USER_RATE_LIMIT: told", p.kind != "inline"),
+        )
+        if applies and limits.empty(key, at)
+    ]
+    fair = [(key, why) for key, why in full if not limits.surely_warned(key, sent)]
+    if fair:
+        key, why = fair[0]
+        p.outcome, p.reason = "told", why
+        limits.warned[key].append((at, sent))
+        if key == chat:
+            limits.through[user].append(sent)  # the user's bucket paid
+        elif p.kind == "group":
+            limits.through[chat].append(sent)  # and the group's, for the notice
+    elif full:
+        p.outcome, p.reason = "odd", "a second rate-limit notice within the minute"
+    else:
+        p.outcome, p.reason = "odd", "a rate-limit notice with the limit not reached"
+
+
+def unanswered(p: Planned, limits: Limits, outsiders: set[int], told: set[int], at: float) -> None:
+    """The outcome of an update nothing was delivered for: silent for a documented reason
+    (the allow-list, a limit reached after its notice), else lost."""
+    user, chat = ("user", p.user), ("chat", p.chat)
+    bucket = ("inline", p.user) if p.kind == "inline" else user
+    if p.attempts:
+        p.outcome, p.reason = "lost", "every send for it failed"
+    elif p.fetched is None:
+        p.outcome, p.reason = "lost", "never fetched by the bot"
+    elif p.user in outsiders and p.kind == "inline":
+        p.outcome, p.reason = "silent", "outside the allow-list: inline query unanswered"
+    elif p.user in outsiders and p.kind == "private" and p.user in told:
+        p.outcome, p.reason = "silent", "outside the allow-list: ignored once told"
+    elif p.kind == "inline" and limits.empty(bucket, at):
+        p.outcome, p.reason = "silent", "over INLINE_RATE_LIMIT: unanswered"
+    elif p.kind != "inline" and limits.empty(user, at) and limits.warned_lately(user, at):
+        p.outcome, p.reason = "silent", "over USER_RATE_LIMIT: silent"
+    elif p.kind == "group" and limits.empty(chat, at) and limits.warned_lately(chat, at):
+        p.outcome, p.reason = "silent", "over CHAT_RATE_LIMIT in a group: silent"
+        limits.through[user].append(math.inf)  # the user's bucket paid; when, unknown
+    else:
+        p.outcome, p.reason = "lost", "no reply and no limit reached"
 
 
 def report(
@@ -665,7 +681,8 @@ def report(
     rss: tuple[float, float, float, float],
     seconds: float,
 ) -> Report:
-    """Count the outcomes; check them against the bot's own /stats."""
+    """Count the outcomes; check them against the bot's own /stats. (Long on purpose: the
+    Report it builds is one line a field.)"""
     duplicates: Counter[str] = Counter()
     unexplained = 0
     answered_once = 0
@@ -694,22 +711,7 @@ def report(
         for c in unmatched
     ]
     on_purpose = Counter(p.reason for p in plan if p.outcome in ("told", "silent"))
-    limited = sum(n for why, n in on_purpose.items() if "RATE_LIMIT" in why)
-    refused = sum(n for why, n in on_purpose.items() if "allow-list" in why)
-    counted = {
-        "updates": len(QUESTIONS) + len(plan) + 1,  # and the warm-up, and /stats itself
-        "rate-limited": limited,
-        "refused": refused,
-    }
-    said = {
-        "updates": stat(stats, r"(?:收到更新|Updates)：?:? ?(\d+)"),
-        "rate-limited": stat(stats, r"(?:限流拒绝|Rate-limited)：?:? ?(\d+)"),
-        "refused": stat(stats, r"(?:未授权拒绝|Not allowed)：?:? ?(\d+)"),
-    }
-    agree = counted == said
-    check = ", ".join(f"{k} {said[k]}" for k in counted) + (
-        ": as matched" if agree else f": matched {counted}, which disagrees"
-    )
+    check, agree = stats_agreement(len(plan), on_purpose, stats)
     p50, p95, p99 = (percentile(latencies, share) for share in (0.5, 0.95, 0.99))
     return Report(
         updates=len(plan),
@@ -739,6 +741,26 @@ def report(
         seconds=seconds,
         problems=problems,
     )
+
+
+def stats_agreement(updates: int, on_purpose: Counter[str], stats: str) -> tuple[str, bool]:
+    """The bot's /stats counts (updates, rate-limited, refused) next to the matching's,
+    and whether they agree."""
+    counted = {
+        "updates": len(QUESTIONS) + updates + 1,  # and the warm-up, and /stats itself
+        "rate-limited": sum(n for why, n in on_purpose.items() if "RATE_LIMIT" in why),
+        "refused": sum(n for why, n in on_purpose.items() if "allow-list" in why),
+    }
+    said = {
+        "updates": stat(stats, r"(?:收到更新|Updates)：?:? ?(\d+)"),
+        "rate-limited": stat(stats, r"(?:限流拒绝|Rate-limited)：?:? ?(\d+)"),
+        "refused": stat(stats, r"(?:未授权拒绝|Not allowed)：?:? ?(\d+)"),
+    }
+    agree = counted == said
+    check = ", ".join(f"{k} {said[k]}" for k in counted) + (
+        ": as matched" if agree else f": matched {counted}, which disagrees"
+    )
+    return check, agree
 
 
 def stat(stats: str, pattern: str) -> int:
