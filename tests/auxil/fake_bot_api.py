@@ -427,11 +427,7 @@ class FakeBotAPI:
             return
         method = match.group(2)
         params = self.parse(request.headers.get("Content-Type", ""), body)
-        with self._cond:
-            faults = self._faults.get(method)
-            fault = faults.pop(0) if faults else None
-        if fault is None and self.chaos is not None:
-            fault = self.chaos.draw(method)
+        fault = self.next_fault(method)
         after = None
         if fault is not None and fault.after:
             after, fault = fault, None
@@ -463,18 +459,32 @@ class FakeBotAPI:
             return
         if after is not None:  # carried out and recorded as delivered; the answer is lost
             self.record(method, params, 200, result, fault_after=after.kind())
-            if after.delay:
-                time.sleep(after.delay)
-            if after.drop:
-                self.hang_up(request)
-            elif after.status != 200:
-                self.fail(request, after)
-            else:  # only late
-                self.reply(request, 200, {"ok": True, "result": result})
+            self.fail_after(request, after, result)
             return
         if method != "getUpdates" or result:
             self.record(method, params, 200, result)
         self.reply(request, 200, {"ok": True, "result": result})
+
+    def next_fault(self, method: str) -> Fault | None:
+        """The fault this call of `method` meets: one queued with fail_next, else one the
+        chaos draws, if any."""
+        with self._cond:
+            faults = self._faults.get(method)
+            fault = faults.pop(0) if faults else None
+        if fault is None and self.chaos is not None:
+            fault = self.chaos.draw(method)
+        return fault
+
+    def fail_after(self, request: BaseHTTPRequestHandler, after: Fault, result: Any) -> None:
+        """Answer a call carried out as `after` says: late, dropped, or an error status."""
+        if after.delay:
+            time.sleep(after.delay)
+        if after.drop:
+            self.hang_up(request)
+        elif after.status != 200:
+            self.fail(request, after)
+        else:  # only late
+            self.reply(request, 200, {"ok": True, "result": result})
 
     def serve_file(self, request: BaseHTTPRequestHandler, token: str, file_path: str) -> None:
         """A file download, as api.telegram.org/file/bot<token>/<file_path> serves it."""
