@@ -124,7 +124,8 @@ def merged_library(folder: Path, *extra: Path) -> Path:
 
 
 def main() -> int:
-    """Print (or emit as JSON) every set's figures."""
+    """Print (or emit as JSON) every set's figures. (Long on purpose: the options and the
+    table's rows, in the order they print.)"""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

@@ -14,7 +14,8 @@ from tests.auxil.soak import soak
 
 
 def main() -> int:
-    """Run the soak and print the report."""
+    """Run the soak and print the report. (Long on purpose: its options, one after
+    another, as --help shows them.)"""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=500)
