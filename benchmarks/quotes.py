@@ -30,10 +30,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
 
 from tests.auxil.process import percentiles, rss_mb
 from tests.auxil.quote_variants import altered, made_up

@@ -171,8 +171,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     color = out.isatty()
     for number, question in enumerate(questions):
         answer = searcher.search(question, k)
-        shown = f"问：{question}\n\n{terminal_answer(answer, color)}"
-        write_result(out, number, args.json, answer_dict(answer), shown)
+        if args.json:
+            write_result(out, number, answer_dict(answer))
+        else:
+            write_result(out, number, f"问：{question}\n\n{terminal_answer(answer, color)}")
     return 0
 
 
@@ -183,17 +185,18 @@ def cmd_quote(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     color = out.isatty()
     for number, quote in enumerate(quotes):
         check = searcher.quote(quote)
-        write_result(out, number, args.json, quote_dict(check), terminal_quote(check, color))
+        write_result(out, number, quote_dict(check) if args.json else terminal_quote(check, color))
     return 0
 
 
-def write_result(out: TextIO, number: int, as_json: bool, data: dict[str, Any], text: str) -> None:
-    """One result of a batch: a JSON line, or its text after a blank line (but the first)."""
-    if as_json:
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+def write_result(out: TextIO, number: int, result: dict[str, Any] | str) -> None:
+    """One result of a batch: a JSON line for a dict, else its text after a blank line
+    (but the first)."""
+    if isinstance(result, dict):
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
         separator = "\n" if number else ""
-        out.write(f"{separator}{text}\n")
+        out.write(f"{separator}{result}\n")
 
 
 def cmd_chunks(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:

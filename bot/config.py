@@ -256,8 +256,8 @@ def load_settings(
 ) -> Settings:
     """Build Settings from `env` (default: `.env` overlaid by the process environment).
 
-    Raises ConfigError naming the first bad setting. (Long on purpose: one line a
-    setting, in Settings' order.)
+    Raises ConfigError naming the first bad setting it checks. (Long on purpose: one line
+    a setting.)
     """
     if env is None:
         file_values = dotenv_values(dotenv_path or Path(".env"))
