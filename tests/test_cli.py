@@ -134,6 +134,7 @@ def test_ask_names_a_missing_document_and_offers_no_other() -> None:
         (["ask", "--corpus", "/no/such/folder", "问题"], "does not exist"),
         (["ask", "--corpus", str(SEED_CORPUS)], "give a question"),
         (["ask", "--corpus", str(SEED_CORPUS), "--top-k", "0", "干部"], "--top-k"),
+        (["ask", "--corpus", str(SEED_CORPUS), "--top-k", "21", "干部"], "between 1 and 20"),
         (["ask", "--corpus", str(SEED_CORPUS), "--file", "/no/file", "干部"], "cannot read"),
         (["eval", "/no/such/set"], "neither a BEIR folder"),
     ],
