@@ -30,11 +30,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.auxil.process import percentiles, rss_mb
 from tests.auxil.quote_variants import altered, made_up
 
+if TYPE_CHECKING:
+    from bot.search.store import ChunkStore
+
 ROOT = Path(__file__).resolve().parent.parent
+Source = tuple[str, int, str]  # a verbatim quote: its document's path, start and text
 
 
 def build(corpus: Path, index_dir: Path, with_quotes: bool) -> dict:
@@ -67,6 +72,25 @@ def build(corpus: Path, index_dir: Path, with_quotes: bool) -> dict:
     return result
 
 
+def verbatim_quotes(store: ChunkStore, count: int, rng: random.Random) -> list[Source]:
+    """`count` stretches of 8–120 characters (6 or more that count) taken from the
+    documents' bodies at random: (path, start, text)."""
+    from bot.search import quotes
+
+    sources: list[Source] = []
+    while len(sources) < count:
+        doc = rng.randrange(len(store.docs))
+        text = store.document_text(doc)
+        length = rng.randint(8, 120)
+        first = int(store.starts[store.doc_range(doc)[0]])
+        if len(text) - first <= length:
+            continue
+        start = rng.randrange(first, len(text) - length)
+        if len(quotes.fold(text[start : start + length])[0]) >= 6:
+            sources.append((store.docs[doc]["path"], start, text[start : start + length]))
+    return sources
+
+
 def check(corpus: Path, index_dir: Path, count: int) -> dict:
     """Load the index and time quote checks of each kind; their accuracy too."""
     from bot.config import Settings
@@ -80,17 +104,7 @@ def check(corpus: Path, index_dir: Path, count: int) -> dict:
     searcher, store = opened.searcher, opened.searcher.store
     rss_loaded = rss_mb()
     rng = random.Random(5)
-    sources = []
-    while len(sources) < count:
-        doc = rng.randrange(len(store.docs))
-        text = store.document_text(doc)
-        length = rng.randint(8, 120)
-        first = int(store.starts[store.doc_range(doc)[0]])
-        if len(text) - first <= length:
-            continue
-        start = rng.randrange(first, len(text) - length)
-        if len(quotes.fold(text[start : start + length])[0]) >= 6:
-            sources.append((store.docs[doc]["path"], start, text[start : start + length]))
+    sources = verbatim_quotes(store, count, rng)
     kinds = {
         "verbatim": [source for _, _, source in sources],
         "altered": [altered(rng, source, store.characters) for _, _, source in sources],
