@@ -102,12 +102,12 @@ def searcher_from_chunks(
     quoted_terms: Sequence[str] = (),
     user_dict: Path | None = None,
     progress: bool = False,
-    quote_index: bool | QuoteIndex = True,
+    quotes: QuoteIndex | None = None,
     writer: ArrayWriter | None = None,
 ) -> Searcher:
-    """Index passages with the settings' BM25 parameters, and the documents' text for
-    quote checks unless `quote_index` is False (the searcher's `quote` then refuses; a
-    QuoteIndex is taken as it is). The arrays are written through `writer` (into the
+    """Index passages with the settings' BM25 parameters, with `quotes` (the documents'
+    quote index, see `quote_index_of`) for quote checks; without it the searcher's
+    `quote` refuses. The arrays are written through `writer` (into the
     index folder being saved) as each part is made, and memory-mapped from there, so a
     large corpus's parts are not all in memory at once; without a writer the BM25
     arrays go to a temporary folder and the rest stays in memory."""
@@ -119,10 +119,6 @@ def searcher_from_chunks(
     built = ChunkStore.build(chunks, documents)
     store = ChunkStore.from_stored(built.tables(), written(built.arrays(), writer))
     del built
-    if isinstance(quote_index, QuoteIndex):
-        quotes: QuoteIndex | None = quote_index
-    else:
-        quotes = quote_index_of(documents, writer) if quote_index else None
     return Searcher(
         store,
         index,
@@ -179,7 +175,7 @@ def build_searcher(
     )
     # The quote index first, while there are no passages yet: its sort is the build's
     # largest allocation, and the passages of a large corpus take as much again.
-    quotes = quote_index_of(corpus.documents, writer) if quote_index else False
+    quotes = quote_index_of(corpus.documents, writer) if quote_index else None
     chunks = chunk_corpus(corpus.documents, settings.max_chunk_chars)
     return searcher_from_chunks(
         chunks, corpus.documents, settings, quoted, corpus.user_dict, progress, quotes, writer

@@ -79,7 +79,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     user = update.effective_user
     if not is_private(update.effective_chat):
         return  # what users asked is for the owner's eyes, not a group's
-    if not is_admin(service, user):
+    if not is_admin(service.settings, user):
         await send(update, context, say(lang, "admins_only"))
         return
     up = int(time.time() - service.started_at)
@@ -127,7 +127,7 @@ async def id_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if is_private(chat):
         await send(update, context, text)
         return
-    if not is_admin(services(context), user):
+    if not is_admin(services(context).settings, user):
         return
     try:
         await with_retries(lambda: context.bot.send_message(user.id, text))
@@ -150,7 +150,7 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """/reload (admins in ADMIN_IDS only): re-read the corpus and swap in the new index."""
     lang = lang_of(update)
     user = update.effective_user
-    if not is_admin(services(context), user):
+    if not is_admin(services(context).settings, user):
         if is_private(update.effective_chat):
             await send(update, context, say(lang, "admins_only"))
         return

@@ -109,7 +109,7 @@ async def scope_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if chat.type == ChatType.CHANNEL:
         await notice(update, context, say(lang, "scope_channel", chat_id=chat.id))
         return
-    if not is_admin(service, user):
+    if not is_admin(service.settings, user):
         if is_private(chat):
             await send(update, context, say(lang, "admins_only"))
         return

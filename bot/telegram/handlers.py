@@ -159,7 +159,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """How to use the bot in private chats, groups, channels and inline."""
     lang = lang_of(update)
     text = say(lang, "help", username=context.bot.username)
-    if is_private(update.effective_chat) and is_admin(services(context), update.effective_user):
+    if is_private(update.effective_chat) and is_admin(
+        services(context).settings, update.effective_user
+    ):
         text += say(lang, "help_admin")
     await send(update, context, text)
 
@@ -550,19 +552,19 @@ def quote_cards(check: QuoteCheck, lang: str) -> list[InlineQueryResultArticle]:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the traceback with the update's context; tell a private-chat user in one line."""
+    service: Services | None = context.application.bot_data.get("services")
+    if service is not None:
+        service.stats["errors"] += 1
     if update is None and isinstance(context.error, NetworkError):
         # getUpdates failed; python-telegram-bot retries it with back-off by itself
         log.warning("Polling hiccup (retried): %s", context.error)
-        services(context).stats["errors"] += 1
         return
     where = "no update"
     if isinstance(update, Update):
         chat = update.effective_chat
-        service = context.application.bot_data.get("services")
         shown = service.pseudonym(chat.id if chat else None) if service else "?"
         where = f"update {update.update_id} in chat {shown}"
-    log.error("Error handling %s", where, exc_info=context.error)  # before anything can fail
-    services(context).stats["errors"] += 1
+    log.error("Error handling %s", where, exc_info=context.error)
     if isinstance(update, Update) and update.callback_query is not None:
         with contextlib.suppress(TelegramError):  # already answered, or too late
             await update.callback_query.answer(say(lang_of(update), "error"))

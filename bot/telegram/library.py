@@ -64,7 +64,7 @@ async def admin_press(
         return None
     service, lang = services(context), lang_of(update)
     message = query.message if isinstance(query.message, Message) else None
-    if not is_admin(service, query.from_user) or message is None:
+    if not is_admin(service.settings, query.from_user) or message is None:
         await with_retries(lambda: query.answer(say(lang, "admins_only")))
         return None
     return query, service, lang, message
@@ -143,7 +143,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     document = message.document if message is not None else None
     if document is None or user is None or message is None:
         return
-    if not is_admin(service, user):
+    if not is_admin(service.settings, user):
         await send(update, context, say(lang, "file_not_admin"))
         return
     name = document.file_name or "file"
@@ -363,7 +363,9 @@ async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """/docs: the documents this chat searches, by collection; an admin in a private chat
     also sees each file and its passage count."""
     service, lang = services(context), lang_of(update)
-    detailed = is_private(update.effective_chat) and is_admin(service, update.effective_user)
+    detailed = is_private(update.effective_chat) and is_admin(
+        service.settings, update.effective_user
+    )
     searcher = service.searcher if detailed else await searcher_for(update, context)
     documents = searcher.contents.documents()
     if not documents:
@@ -397,7 +399,7 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     service, lang = services(context), lang_of(update)
     if not is_private(update.effective_chat):
         return
-    if not is_admin(service, update.effective_user):
+    if not is_admin(service.settings, update.effective_user):
         await send(update, context, say(lang, "admins_only"))
         return
     words = " ".join(context.args or []).strip()

@@ -270,9 +270,8 @@ async def quote_view(service: Services, searcher: Searcher, quote: str, lang: st
     return View(quote_text(check, lang), None)
 
 
-def is_admin(service: Services | Settings, user: User | None) -> bool:
+def is_admin(settings: Settings, user: User | None) -> bool:
     """Whether the user is one of the bot's admins (ADMIN_IDS)."""
-    settings = service.settings if isinstance(service, Services) else service
     return user is not None and user.id in settings.admin_ids
 
 

@@ -132,14 +132,14 @@ def answer_keyboard(
             )
         )
     following = offset + len(answer.hits)
-    carried = callbacks.page_data(question, following, tokenizer).split(":", 2)[2]
-    if following < answer.total and (
-        carried == question.strip()
-        or searcher.search(carried, page, following, with_highlights=False).hits
-    ):
-        paging.append(
-            button(say(lang, "more"), callbacks.page_data(question, following, tokenizer))
-        )
+    if following < answer.total:
+        next_page = callbacks.page_data(question, following, tokenizer)
+        carried = next_page.split(":", 2)[2]
+        if (
+            carried == question.strip()
+            or searcher.search(carried, page, following, with_highlights=False).hits
+        ):
+            paging.append(button(say(lang, "more"), next_page))
     if paging:
         rows.append(paging)
     return InlineKeyboardMarkup(rows) if rows else None
@@ -187,10 +187,10 @@ def rows_of(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButt
 def contents_view(searcher: Searcher, press: Press, lang: str) -> View | None:
     """The documents; one document's sections; a section's subsections (down to the
     second level); a deeper tap opens the section's first passage."""
-    contents = searcher.contents
-    roots = contents.documents()
     if press.doc < 0:
         return documents_view(searcher, lang)
+    contents = searcher.contents
+    roots = contents.documents()
     root = contents.section(press.doc)
     node = contents.section(press.doc, press.path)
     if root is None or node is None or callbacks.title_tag(root.heading) != press.tag:
