@@ -173,3 +173,34 @@ def test_a_batch_hashes_its_terms_as_the_index_looks_them_up() -> None:
     terms = ["", "a", "干部", "\x02灯下", "年轻干部应该去哪里历练" * 3, "ﬁ", "😀", "python"]
     assert term_hashes(terms).tolist() == [term_hash(t) for t in terms]
     assert len(set(term_hashes(synthetic.dictionary()[0][:50_000]).tolist())) == 50_000
+
+
+@pytest.mark.parametrize("shared_bits", [0, 6, 8])
+def test_postings_are_put_in_term_order_as_a_stable_sort_puts_them(shared_bits: int) -> None:
+    """The build's sort of a bucket by term: hashes that agree in the bits the sort key
+    keeps (forced here, a few in every bucket of a large corpus) still come out whole,
+    in hash order, each one's postings in passage order."""
+    rng = np.random.default_rng(shared_bits)
+    terms = rng.integers(0, 2**63, size=5_000, dtype=np.uint64)
+    terms[1::2] = (terms[0::2] & ~np.uint64(0xFFFF)) | (terms[1::2] & np.uint64(0xFFFF))
+    if shared_bits:
+        terms = (terms >> np.uint64(shared_bits)) | (np.uint64(1) << np.uint64(64 - shared_bits))
+    hashes = terms[rng.integers(0, len(terms), size=200_000)]
+    assert np.array_equal(
+        postings.term_order(hashes, shared_bits), np.argsort(hashes, kind="stable")
+    )
+
+
+def test_a_build_worker_counts_each_passage_as_its_whole_text(library_searcher: Searcher) -> None:
+    """Workers tokenize a section's heading part once for all its passages: each
+    passage still gets the terms of its whole indexed text, each as often."""
+    from collections import Counter
+
+    from bot.search.build import passage_terms
+    from bot.search.searcher import index_parts
+
+    tokenizer = library_searcher.tokenizer
+    chunks = list(library_searcher.store)
+    counted = passage_terms(tokenizer, [index_parts(chunk) for chunk in chunks])
+    for chunk, terms in zip(chunks, counted, strict=True):
+        assert Counter(terms) == Counter(tokenizer.tokenize_both(index_text(chunk))[0]), chunk.id

@@ -24,6 +24,7 @@ from bot.models import Closest, Document, Edit, Place, QuoteCheck
 from bot.render import diff_pieces, marked_diff, quote_dict, terminal_quote
 from bot.search import quotes
 from bot.search.build import build_searcher, open_searcher
+from bot.search.folding import code_points
 from bot.search.searcher import Searcher
 from tests.auxil.quote_variants import altered, made_up
 from tests.conftest import LIBRARY, ROOT, SPEECH
@@ -370,7 +371,7 @@ def test_the_suffix_array_agrees_with_sorting_the_suffixes() -> None:
     [("abcd", "xxabxdyy"), ("abcde", "abcd"), ("ab", "xyz"), ("kitten", "sitting kitchen")],
 )
 def test_the_closest_stretch_is_the_nearest_substring(quote: str, text: str) -> None:
-    q, t = quotes.code_points(quote), quotes.code_points(text)
+    q, t = code_points(quote), code_points(text)
     start, end, cost = quotes.closest_stretch(q, t)
     best = min(
         Levenshtein.distance(quote, text[s:e])

@@ -262,3 +262,24 @@ def test_everyday_words_are_not_taken_for_typos(library_searcher: Searcher) -> N
 def test_a_law_cited_with_its_rule_is_still_a_law(library_searcher: Searcher) -> None:
     assert library_searcher.search("劳动法规定每天工作几个小时").missing == "《劳动法》"
     assert library_searcher.search("党内法规制度建设").missing == ""
+
+
+def test_a_passage_sharing_text_with_a_better_one_is_left_out() -> None:
+    """Passages that overlap in their document (as a joined article and its parts can)
+    are given once: the best of them; apart ones all come back, in score order."""
+    text = "干部培训很重要。干部培训讲方法。干部培训见成效。"
+    doc = Document("d", "", text)
+    spans = [(0, 8), (0, 16), (8, 16), (16, 24), (4, 12)]
+    chunks = [
+        Chunk(f"{n:012x}", "d", "", (), text[start:end], start, end)
+        for n, (start, end) in enumerate(spans)
+    ]
+    searcher = searcher_from_chunks(chunks, [doc], Settings())
+    hits = searcher.search("干部培训", 10, with_highlights=False, relevance_rule=False).hits
+    kept = [(h.chunk.start, h.chunk.end) for h in hits]
+    assert len(kept) >= 2
+    for i, (start, end) in enumerate(kept):
+        assert all(end <= s or e <= start for s, e in kept[:i])
+    ranked = searcher.engine.top(searcher.query_terms("干部培训").terms, 10)
+    best = ranked[0][0]
+    assert (chunks[best].start, chunks[best].end) == kept[0]

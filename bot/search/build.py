@@ -10,8 +10,7 @@ import logging
 import multiprocessing
 import shutil
 import time
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from bot.search.npyfile import ArrayWriter
 from bot.search.postings import Batch, build_index, count_batch
 from bot.search.quotes import QuoteIndex
 from bot.search.reference import RankBM25Engine
-from bot.search.searcher import Searcher, index_text
+from bot.search.searcher import Searcher, index_parts, index_text
 from bot.search.store import ChunkStore
 
 log = logging.getLogger(__name__)
@@ -59,9 +58,22 @@ def _prepare_worker(cache: str | None, tokenizer: tokens.Tokenizer) -> None:
     _worker_tokenizer = tokenizer
 
 
-def _count(texts: list[str]) -> Batch:
+def _count(parts: list[tuple[str, str]]) -> Batch:
     assert _worker_tokenizer is not None
-    return count_batch(Counter(_worker_tokenizer.tokenize(text)) for text in texts)
+    return count_batch(passage_terms(_worker_tokenizer, parts))
+
+
+def passage_terms(
+    tokenizer: tokens.Tokenizer, parts: Iterable[tuple[str, str]]
+) -> Iterator[list[str]]:
+    """Each passage's terms from its `index_parts`: those of `index_text(chunk)`, in
+    another order. Its heading part, the same for every passage of a section, is
+    tokenized once (no word or character pair crosses the line break between them)."""
+    heading_terms: dict[str, list[str]] = {}
+    for heading, text in parts:
+        if heading not in heading_terms:
+            heading_terms[heading] = tokenizer.tokenize(heading)
+        yield heading_terms[heading] + tokenizer.tokenize(text)
 
 
 def counted_batches(
@@ -75,8 +87,8 @@ def counted_batches(
     )
     starts = range(0, len(chunks), WORKER_BATCH)
 
-    def texts(low: int) -> list[str]:
-        return [index_text(chunk) for chunk in chunks[low : low + WORKER_BATCH]]
+    def texts(low: int) -> list[tuple[str, str]]:
+        return [index_parts(chunk) for chunk in chunks[low : low + WORKER_BATCH]]
 
     with bar:
         if workers > 1 and len(chunks) >= PARALLEL_FROM:
@@ -90,7 +102,7 @@ def counted_batches(
                         yield batch
         else:
             for low in starts:
-                batch = count_batch(Counter(tokenizer.tokenize(text)) for text in texts(low))
+                batch = count_batch(passage_terms(tokenizer, texts(low)))
                 bar.update(len(batch.lengths))
                 yield batch
 

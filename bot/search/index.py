@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 import numpy as np
+import xxhash
 
 ARRAYS = ("term_hashes", "idf", "max_weights", "indptr", "postings", "weights")
 # From this many passages, questions are scored by the compiled kernel (numba): below
@@ -36,31 +37,17 @@ BLOCK = 1 << 22  # weights are computed this many at a time
 log = logging.getLogger(__name__)
 
 
-FNV_OFFSET, FNV_PRIME, MASK = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
-
-
 def term_hash(term: str) -> int:
     """A stable 64-bit id for a term (the same in every process and on every machine):
-    FNV-1a over its UTF-8 bytes."""
-    value = FNV_OFFSET
-    for byte in term.encode():
-        value = ((value ^ byte) * FNV_PRIME) & MASK
-    return value
+    XXH3-64 of its UTF-8 bytes."""
+    return xxhash.xxh3_64_intdigest(term.encode())
 
 
 def term_hashes(terms: Sequence[str]) -> np.ndarray:
-    """`term_hash` of many terms at once (uint64), a byte position at a time across all
-    of them: what a build worker hashes a batch's vocabulary with."""
-    encoded = [term.encode() for term in terms]
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    starts = np.cumsum(lengths) - lengths
-    hashes = np.full(len(encoded), FNV_OFFSET, dtype=np.uint64)
-    for at in range(int(lengths.max(initial=0))):
-        live = np.flatnonzero(lengths > at)
-        byte = blob[starts[live] + at].astype(np.uint64)
-        hashes[live] = (hashes[live] ^ byte) * np.uint64(FNV_PRIME)  # wraps, as & MASK does
-    return hashes
+    """`term_hash` of many terms at once (uint64): what a build worker hashes a batch's
+    vocabulary with, and a question its terms."""
+    digest = xxhash.xxh3_64_intdigest
+    return np.fromiter(map(digest, map(str.encode, terms)), dtype=np.uint64, count=len(terms))
 
 
 def guarded_idf(document_frequency: np.ndarray, size: int, epsilon: float) -> np.ndarray:
@@ -138,7 +125,7 @@ class BM25Index:
         """Each term's row and whether the index has it, in one vectorized look-up."""
         if not len(self.term_hashes) or not terms:
             return np.zeros(len(terms), dtype=np.int64), np.zeros(len(terms), dtype=bool)
-        keys = np.fromiter((term_hash(t) for t in terms), dtype=np.uint64, count=len(terms))
+        keys = term_hashes(terms)
         rows = np.minimum(np.searchsorted(self.term_hashes, keys), len(self.term_hashes) - 1)
         return rows, self.term_hashes[rows] == keys
 

@@ -40,9 +40,10 @@ log = logging.getLogger(__name__)
 
 # Raise it whenever what is stored changes, including how documents are read and cut
 # (2: .docx tables are read; 3: front matter, whole articles and their labels; 5: the
-# quote index; 6: each term's largest weight; 7: FNV-1a term hashes; 8: XXH3 checksums),
+# quote index; 6: each term's largest weight; 7: FNV-1a term hashes; 8: XXH3 checksums;
+# 9: XXH3 term hashes),
 # so every stored index is rebuilt once.
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 MANIFEST = "manifest.json"
 FOLDER_PREFIX = f"index-v{FORMAT_VERSION}-"
 BLOCK = 8 << 20

@@ -79,12 +79,19 @@ def question_terms(
     return Terms(list(dict.fromkeys(terms)), list(dict.fromkeys(words)))
 
 
-def list_pattern(question: str) -> re.Pattern[str] | None:
-    """For a question asking for a list (党员有哪些权利), a pattern for the passages that
-    introduce a list of what it asks for (党员享有下列权利：); None for other questions."""
+def list_nouns(question: str) -> set[str]:
+    """What a question asking for a list asks a list of (权利 in 党员有哪些权利); none for
+    other questions."""
     normalized = tokens.normalize(question)[0]
     after = LIST_AFTER.findall(normalized)
-    nouns = set(after or LIST_BEFORE.findall(normalized)) - tokens.stopwords()
+    return set(after or LIST_BEFORE.findall(normalized)) - tokens.stopwords()
+
+
+def list_pattern(question: str) -> re.Pattern[str] | None:
+    """For a question asking for a list (党员有哪些权利), a pattern for the passages that
+    introduce a list of what it asks for (党员享有下列权利：); None for other questions.
+    Only a passage holding one of its `list_nouns` can match."""
+    nouns = list_nouns(question)
     if not nouns:
         return None
     return re.compile(

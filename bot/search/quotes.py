@@ -47,12 +47,12 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.models import Closest, Document, Edit, Part, Place, QuoteCheck
 from bot.search import tokens, typos
+from bot.search.folding import CharTable, code_points, text_of
 from bot.search.store import ChunkStore
 
 ARRAYS = ("quote_text", "quote_suffixes", "quote_origin", "quote_doc_starts", "quote_alphabet")
 KEPT = frozenset("LNS")  # Unicode categories that count: letters, numbers, symbols
 SEPARATOR = 0  # the number between documents; characters are numbered from 1
-CODE_POINTS = 0x110000
 SIMILAR = 0.8  # a closest wording must be more similar than this to be reported
 MAX_PLACES = 1000  # places listed for one wording (all are counted)
 QUOTE_CANDIDATES = 10  # BM25 passages whose stretches are screened
@@ -134,41 +134,6 @@ def quote_terms(
     return [terms[at] for _, at in known[:QUOTE_TERMS]]
 
 
-def code_points(text: str) -> np.ndarray:
-    """The code points of `text` (uint32)."""
-    return np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-
-
-def text_of(codes: np.ndarray) -> str:
-    """The text of code points."""
-    return np.ascontiguousarray(codes, dtype="<u4").tobytes().decode("utf-32-le")
-
-
-class CharTable:
-    """`fold_char` for every character of some texts, applied to whole texts at once."""
-
-    def __init__(self, texts: Sequence[str], fold_one: Callable[[str], str] = fold_char) -> None:
-        chars = sorted(set().union(*map(set, texts)))
-        folded = [fold_one(char) for char in chars]
-        self.slot = np.full(CODE_POINTS, -1, dtype=np.int32)
-        self.slot[[ord(char) for char in chars]] = np.arange(len(chars), dtype=np.int32)
-        self.lengths = np.array([len(f) for f in folded], dtype=np.int64)
-        self.offsets = np.cumsum(self.lengths) - self.lengths
-        self.flat = code_points("".join(folded))
-
-    def folded_length(self, text: str) -> int:
-        """How many characters `fold(text)` gives."""
-        return int(self.lengths[self.slot[code_points(text)]].sum())
-
-    def fold(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """`fold(text)` as arrays: folded code points, and the offset each comes from."""
-        rows = self.slot[code_points(text)]
-        per = self.lengths[rows]
-        origin = np.repeat(np.arange(len(rows), dtype=np.int32), per)
-        within = np.arange(len(origin)) - np.repeat(np.cumsum(per) - per, per)
-        return self.flat[np.repeat(self.offsets[rows], per) + within], origin
-
-
 @dataclass
 class QuoteIndex:
     """The folded text of every document with its suffix array (see the module docstring)."""
@@ -188,7 +153,9 @@ class QuoteIndex:
             tokens.normalize(doc.text[doc.start :]) for doc in documents
         ]
         bodies = [entry[0] for entry in normalised if entry is not None]
-        table = CharTable(bodies, kept)  # by phrase first (see phrase_fold), then by character
+        table = CharTable.of_texts(
+            bodies, kept
+        )  # by phrase first (see phrase_fold), then by character
         alphabet = np.unique(table.flat).astype(np.uint32)
         dtype = np.dtype(">u2") if len(alphabet) + 2 <= np.iinfo(np.uint16).max else ">u4"
         lengths = np.array([table.folded_length(body) + 1 for body in bodies], dtype=np.int64)

@@ -13,6 +13,7 @@ of it are left out too. When nothing passes, the best weak matches are kept apar
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -27,7 +28,7 @@ from bot.search import tokens
 from bot.search.contents import Contents
 from bot.search.index import BM25Index
 from bot.search.lookup import DocumentNames, Reference, article_number, part_number
-from bot.search.question import Terms, clean_question, list_pattern, question_terms
+from bot.search.question import Terms, clean_question, list_nouns, list_pattern, question_terms
 from bot.search.quotes import (
     QUOTE_CANDIDATES,
     QuoteCheck,
@@ -55,17 +56,42 @@ def index_text(chunk: Chunk) -> str:
 
 
 def indexed(title: str, headings: Sequence[str], article: str, context: str, text: str) -> str:
-    """`index_text` from a passage's parts (the label only where the text lacks it)."""
+    """`index_text` from a passage's parts."""
+    return "\n".join(filter(None, (heading_part(title, headings, article, context, text), text)))
+
+
+def heading_part(
+    title: str, headings: Sequence[str], article: str, context: str, text: str
+) -> str:
+    """What is indexed with a passage's text, before it: its title, headings, article label
+    (only where the text lacks it) and the topic sentence it continues."""
     label = article if article and not text.startswith(article) else ""
-    return "\n".join(filter(None, (title, *headings, label, context, text)))
+    return "\n".join(filter(None, (title, *headings, label, context)))
+
+
+def index_parts(chunk: Chunk) -> tuple[str, str]:
+    """`index_text(chunk)` as its heading part and its text: what a build worker
+    tokenizes (the heading part once for the passages of a section)."""
+    heading = heading_part(chunk.title, chunk.headings, chunk.article, chunk.context, chunk.text)
+    return heading, chunk.text
 
 
 def question_phrases(question: str) -> set[str]:
-    """Every PHRASE_CHARS consecutive Chinese characters of the (normalized) question."""
+    """Every PHRASE_CHARS consecutive Chinese characters of the (normalized) question but
+    those of stopwords alone (为什么, 是不是: no pair of them is indexed), which share a
+    way of asking, not wording."""
     runs = tokens.CJK_RUN.findall(tokens.normalize(question)[0])
     return {
-        run[at : at + PHRASE_CHARS] for run in runs for at in range(len(run) - PHRASE_CHARS + 1)
+        phrase
+        for run in runs
+        for at in range(len(run) - PHRASE_CHARS + 1)
+        if any(map(tokens.indexes_pair, pairs(phrase := run[at : at + PHRASE_CHARS])))
     }
+
+
+def pairs(text: str) -> list[str]:
+    """The overlapping character pairs of `text`."""
+    return [text[at : at + 2] for at in range(len(text) - 1)]
 
 
 def spanned(first: tuple[int, ...], last: tuple[int, ...]) -> tuple[int, ...]:
@@ -393,14 +419,14 @@ class Searcher:
 
     def may_share_phrase(self, phrases: set[str], positions: np.ndarray) -> np.ndarray:
         """For each passage, whether it can hold one of the phrases: it holds both of the
-        phrase's character pairs (from the postings; a pair the index leaves out, such as
-        one of stopwords, is no evidence either way). Only these are read."""
+        phrase's character pairs (from the postings; a pair the index leaves out, one of
+        stopwords, is no evidence either way). Only these are read."""
         possible = np.zeros(len(positions), dtype=bool)
         for phrase in phrases:
             holds = np.ones(len(positions), dtype=bool)
-            for pair in (phrase[:2], phrase[1:]):
-                postings = self.index.passages_with(tokens.BIGRAM_MARK + pair)
-                if len(postings):
+            for pair in pairs(phrase):
+                if tokens.indexes_pair(pair):
+                    postings = self.index.passages_with(tokens.BIGRAM_MARK + pair)
                     holds &= contains(postings, positions)
             possible |= holds
         return possible
@@ -411,16 +437,17 @@ class Searcher:
         if not phrases:
             return False
         store = self.store
-        haystack = tokens.folded(
-            indexed(
-                store.docs[int(store.doc_of[position])]["title"],
-                store.heading_paths[int(store.headings_of[position])],
-                store.labels[int(store.label_of[position])],
-                store.contexts[int(store.context_of[position])],
-                store.text(position),
-            )
+        haystack = indexed(
+            store.docs[int(store.doc_of[position])]["title"],
+            store.heading_paths[int(store.headings_of[position])],
+            store.labels[int(store.label_of[position])],
+            store.contexts[int(store.context_of[position])],
+            store.text(position),
         )
-        return any(phrase in haystack for phrase in phrases)
+        if any(phrase in haystack for phrase in phrases):  # as written: no need to fold
+            return True
+        folded = tokens.folded(haystack)
+        return folded != haystack and any(phrase in folded for phrase in phrases)
 
     def query_terms(self, text: str) -> Terms:
         """The question's terms and content words (see `question.question_terms`)."""
@@ -441,9 +468,13 @@ class Searcher:
         pattern = list_pattern(question)
         if pattern is None or not ranked:
             return ranked
+        nouns = list_nouns(question)
+
+        def lists(text: str) -> bool:  # the nouns first: a search costs 20 times more
+            return any(noun in text for noun in nouns) and pattern.search(text) is not None
+
         boosted = [
-            (p, s * (1 + LIST_BONUS) if pattern.search(self.store.text(p)) else s)
-            for p, s in ranked
+            (p, s * (1 + LIST_BONUS) if lists(self.store.text(p)) else s) for p, s in ranked
         ]
         return sorted(boosted, key=lambda hit: (-hit[1], hit[0]))
 
@@ -540,13 +571,7 @@ class Searcher:
     ) -> Answer:
         """One page of ranked passages (overlapping ones left out), with highlights;
         `last_of` joins a passage with those up to its last part."""
-        relevant: list[tuple[int, float]] = []
-        kept: dict[int, list[int]] = {}  # per document, the passages kept so far
-        for position, score in ranked:
-            same_doc = kept.setdefault(int(self.store.doc_of[position]), [])
-            if not dedupe or not any(self.overlaps(position, other) for other in same_doc):
-                relevant.append((position, score))
-                same_doc.append(position)
+        relevant = self._apart(ranked) if dedupe else ranked
         page = relevant[max(0, offset) : max(0, offset) + max(0, top_k)]
         hits = []
         for position, score in page:
@@ -577,14 +602,28 @@ class Searcher:
             held = self.index.holds(query_words, positions)
         return (weights @ held) / total
 
-    def overlaps(self, a: int, b: int) -> bool:
-        """True when two passages share text of the same document."""
-        store = self.store
-        return bool(
-            store.doc_of[a] == store.doc_of[b]
-            and store.starts[a] < store.ends[b]
-            and store.starts[b] < store.ends[a]
+    def _apart(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The ranked passages, in order, leaving out each one that shares text of its
+        document with one kept before it. The kept spans of a document are disjoint, so
+        kept sorted by start only the two around a new span can overlap it."""
+        positions = np.array([position for position, _ in ranked], dtype=np.int64)
+        spans = zip(
+            self.store.doc_of[positions].tolist(),
+            self.store.starts[positions].tolist(),
+            self.store.ends[positions].tolist(),
+            strict=True,
         )
+        kept: dict[int, tuple[list[int], list[int]]] = {}  # per document: starts, ends
+        apart = []
+        for (doc, start, end), hit in zip(spans, ranked, strict=True):
+            starts, ends = kept.setdefault(doc, ([], []))
+            at = bisect.bisect_right(starts, start)
+            if (at and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
+                continue
+            starts.insert(at, start)
+            ends.insert(at, end)
+            apart.append(hit)
+        return apart
 
     def section(self, chunk_id: str) -> Chunk | None:
         """The whole section (consecutive passages under the same headings) around a passage.

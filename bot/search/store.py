@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from bot.models import Chunk, Document
+from bot.search.folding import characters_of, text_of
 
 ARRAYS = (
     "chunk_ids", "id_order", "doc_of", "headings_of", "label_of", "context_of", "starts", "ends",
@@ -30,10 +31,8 @@ def encode_blob(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def chinese_characters(texts: Iterable[str]) -> str:
     """The Chinese characters the texts use, each once, in code point order."""
-    used: set[str] = set()
-    for text in texts:
-        used.update(text)
-    return "".join(sorted(c for c in used if "\u3400" <= c <= "\u9fff"))
+    used = characters_of(texts)
+    return text_of(used[(used >= 0x3400) & (used <= 0x9FFF)])
 
 
 @dataclass

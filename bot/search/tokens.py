@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import itertools
 import marshal
 import os
 import re
@@ -25,7 +26,9 @@ from typing import Any, NamedTuple, TypeVar
 import opencc
 
 from bot.config import default_cache_dir
+from bot.search import folding
 from bot.search import segmenter as segmenting
+from bot.search.folding import NONE
 
 QUOTED_TERM = re.compile(r"[“\"「『]([\u4e00-\u9fff]{2,8})[”\"」』]")
 WORD_CHAR = re.compile(r"\w", re.UNICODE)
@@ -172,13 +175,44 @@ def _normalize_cached(text: str) -> tuple[str, Sequence[int]]:
     return _normalize(text)
 
 
-def _normalize(text: str) -> tuple[str, Sequence[int]]:
+FAST_FOLD_FROM = 64  # characters: a shorter text folds faster with str.translate
+
+
+@lru_cache(maxsize=1)
+def _plane_folding() -> folding.CharTable:
+    """NFKC + lower-case of every character of the Basic Multilingual Plane but the
+    surrogates, as a folding table (made once, then read from the cache)."""
+    chars = [chr(code) for code in range(0x10000) if not 0xD800 <= code < 0xE000]
+
+    def fold() -> list[str]:
+        return [unicodedata.normalize("NFKC", char).lower() for char in chars]
+
+    return folding.CharTable(chars, cached_table(f"folding-{unicodedata.unidata_version}", fold))
+
+
+def _fold(text: str) -> tuple[str, Sequence[int]]:
+    """NFKC + lower-case, a character at a time, and each folded character's origin (4
+    bytes a character, not a list's 36: whole documents come through here)."""
+    if len(text) >= FAST_FOLD_FROM:
+        codes = folding.code_points(text)
+        table = _plane_folding()
+        if codes.max() < len(table.single) and (single := table.single[codes]).max() != NONE:
+            return folding.text_of(single), range(len(text))  # (the common case, quickly)
+        if table.covers(codes):
+            folded = table.fold_codes(codes)
+            if folded.origin is None:  # every character folded to one: the same places
+                return folding.text_of(folded.codes), range(len(text))
+            return folding.text_of(folded.codes), array("i", folded.origin.tobytes())
     folded_text = text.translate(_FOLDING)
-    origin: Sequence[int]
-    if len(folded_text) == len(text):  # every character folded to one: the same places
-        origin = range(len(text))
-    else:  # 4 bytes a character (a list would take 36): whole documents come through here
-        origin = array("i", (at for at, char in enumerate(text) for _ in _FOLDING[ord(char)]))
+    if len(folded_text) == len(text):  # no character folds to none: each folded to one
+        return folded_text, range(len(text))
+    return folded_text, array(
+        "i", (at for at, char in enumerate(text) for _ in _FOLDING[ord(char)])
+    )
+
+
+def _normalize(text: str) -> tuple[str, Sequence[int]]:
+    folded_text, origin = _fold(text)
     simplified = _t2s().convert(folded_text)
     if len(simplified) != len(folded_text):  # a phrase conversion changed length: go by char
         simplified = "".join(_t2s().convert(char) or char for char in folded_text)
@@ -215,17 +249,45 @@ def cjk_bigrams(normalized: str) -> list[str]:
 
     They let a question match a passage that jieba segmented differently.
     """
-    stop = stopwords()
-    pairs = []
+    pairs: list[str] = []
     for run in CJK_RUN.findall(normalized):
-        pairs += [BIGRAM_MARK + run[i : i + 2] for i in range(len(run) - 1)]
-    return [p for p in pairs if p[1:] not in stop and not (p[1] in stop and p[2] in stop)]
+        pairs += map(str.__add__, run, run[1:])
+    return list(
+        map(BIGRAM_MARK.__add__, itertools.filterfalse(_dropped_pairs().__contains__, pairs))
+    )
 
 
-@lru_cache(maxsize=1 << 18)
+def indexes_pair(pair: str) -> bool:
+    """Whether `cjk_bigrams` keeps this pair of Chinese characters (not stopwords)."""
+    return pair not in _dropped_pairs()
+
+
+@lru_cache(maxsize=1)
+def _dropped_pairs() -> frozenset[str]:
+    """The character pairs left out: stopwords, and pairs of two stopword characters."""
+    single = [word for word in stopwords() if len(word) == 1]
+    return stopwords() | {a + b for a in single for b in single}
+
+
 def is_content(word: str) -> bool:
     """Whether a segmented word is kept: no stopword, and a letter or digit in it."""
-    return word not in stopwords() and WORD_CHAR.search(word) is not None
+    return _CONTENT[word]
+
+
+class _Content(dict[str, bool]):
+    """`is_content` of the words met, worked out on first sight; emptied when it holds
+    CONTENT_CACHE words, so a large corpus's vocabulary does not pile up in it."""
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= CONTENT_CACHE:
+            self.clear()
+        kept = word not in stopwords() and WORD_CHAR.search(word) is not None
+        self[word] = kept
+        return kept
+
+
+CONTENT_CACHE = 1 << 18
+_CONTENT = _Content()
 
 
 def is_word(term: str) -> bool:
@@ -315,8 +377,9 @@ class Tokenizer:
         character pairs (marked, so they never collide with words). What
         `tokenize_both(text)[0]` is, without the words' places (the build's hot path)."""
         normalized, _ = normalize(text)
-        pieces = self._segment(normalized)
-        return [word for word, _, _ in pieces if is_content(word)] + cjk_bigrams(normalized)
+        with self._lock:
+            words = segmenting.segment_words(self.segmenter, _encodable(normalized))
+        return list(filter(_CONTENT.__getitem__, words)) + cjk_bigrams(normalized)
 
     def tokenize_both(self, text: str) -> tuple[list[str], list[Token]]:
         """`tokenize(text)` and `tokenize_with_spans(text)` from one pass of the segmenter."""

@@ -90,18 +90,28 @@ def corrections(word: str, known: PassageCounts, used: Container[str] = "") -> s
 
 def _swap(word: str, known: PassageCounts, used: Container[str] = "") -> str | None:
     """The best known word one homophone swap away from `word`."""
-    readings, chars = homophones()
-    candidates = []
-    for position, char in enumerate(word):
-        for syllable in readings.get(char, ()):
-            for other in chars.get(syllable, ()):
-                usual = syllable in (readings[char][0], readings[other][0])
-                if used and other not in used:
-                    continue
-                if other != char and usual:  # two rare readings (有 wěi, 机 wèi) don't count
-                    candidates.append(word[:position] + other + word[position + 1 :])
+    candidates = [
+        word[:position] + other + word[position + 1 :]
+        for position, char in enumerate(word)
+        for other in alternatives(char)
+        if not used or other in used
+    ]
     if not candidates:
         return None
     counts = known(candidates)
     best = max(range(len(candidates)), key=lambda i: (counts[i], -i))
     return candidates[best] if counts[best] > 0 else None
+
+
+@lru_cache(maxsize=1 << 14)
+def alternatives(char: str) -> tuple[str, ...]:
+    """The common characters that sound like `char` (toneless, loosely), in the table's
+    order: a reading the two share must be the usual one of one of them (two rare
+    readings, 有 wěi and 机 wèi, don't count)."""
+    readings, chars = homophones()
+    found: dict[str, None] = {}
+    for syllable in readings.get(char, ()):
+        for other in chars.get(syllable, ()):
+            if other != char and syllable in (readings[char][0], readings[other][0]):
+                found[other] = None
+    return tuple(found)
