@@ -5,6 +5,8 @@ Each file is read by the reader its suffix names (bot.documents.readers), then o
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import re
 from dataclasses import dataclass
@@ -103,30 +105,29 @@ def corpus_files(root: Path) -> list[Path]:
     return found
 
 
-def load_corpus(root: Path, limits: ReadLimits | None = None) -> Corpus:
+PARALLEL_FROM_MB = 32  # corpus files in all: below this, starting workers costs more than it saves
+
+
+def load_corpus(root: Path, limits: ReadLimits | None = None, workers: int = 1) -> Corpus:
     """Load every supported file below `root`; unreadable files are skipped with a reason.
 
-    `limits` bounds each file's size and what an archive may unpack to.
+    `limits` bounds each file's size and what an archive may unpack to. A corpus of
+    PARALLEL_FROM_MB or more is read in `workers` processes (in order all the same).
     Raises CorpusError when `root` is missing or holds no readable document.
     """
     if not root.is_dir():
         raise CorpusError(f"corpus folder {str(root)!r} does not exist; set CORPUS_DIR")
-    documents: list[Document] = []
-    skipped: list[SkippedFile] = []
     user_dict = root / USER_DICT_NAME
-    for path in corpus_files(root):
-        relative = path.relative_to(root).as_posix()
-        if path == user_dict:
-            continue
-        if path.is_symlink() and path.is_dir():
-            skipped.append(SkippedFile(relative, "link to a folder (not followed)"))
-            continue
-        try:
-            documents.append(load_document(path, relative, limits))
-        except UnreadableFile as error:
-            skipped.append(SkippedFile(relative, str(error)))
-        except OSError as error:
-            skipped.append(SkippedFile(relative, f"cannot read: {error.strerror or error}"))
+    paths = [path for path in corpus_files(root) if path != user_dict]
+    jobs = [(path, path.relative_to(root).as_posix(), limits) for path in paths]
+    if workers > 1 and _megabytes(paths) >= PARALLEL_FROM_MB:
+        context = multiprocessing.get_context("spawn")  # safe beside threads (the bot)
+        with context.Pool(workers) as pool:
+            read = pool.starmap(_read_or_skip, jobs, chunksize=max(1, len(jobs) // (8 * workers)))
+    else:
+        read = [_read_or_skip(*job) for job in jobs]
+    documents = [entry for entry in read if isinstance(entry, Document)]
+    skipped = [entry for entry in read if isinstance(entry, SkippedFile)]
     if not documents:
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "the folder is empty"
         raise CorpusError(
@@ -137,3 +138,24 @@ def load_corpus(root: Path, limits: ReadLimits | None = None) -> Corpus:
         skipped=tuple(skipped),
         user_dict=user_dict if user_dict.is_file() else None,
     )
+
+
+def _read_or_skip(path: Path, relative: str, limits: ReadLimits | None) -> Document | SkippedFile:
+    """One corpus file's document, or why it is skipped."""
+    if path.is_symlink() and path.is_dir():
+        return SkippedFile(relative, "link to a folder (not followed)")
+    try:
+        return load_document(path, relative, limits)
+    except UnreadableFile as error:
+        return SkippedFile(relative, str(error))
+    except OSError as error:
+        return SkippedFile(relative, f"cannot read: {error.strerror or error}")
+
+
+def _megabytes(paths: list[Path]) -> float:
+    """The files' size in all (a file that cannot be read counts nothing)."""
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total / 2**20

@@ -159,7 +159,7 @@ def quote_index_of(documents: Sequence[Document], writer: ArrayWriter | None) ->
 
 def corpus_of(settings: Settings) -> Corpus:
     """The settings' corpus, read within the settings' file and archive limits."""
-    return load_corpus(settings.corpus_dir, read_limits(settings))
+    return load_corpus(settings.corpus_dir, read_limits(settings), settings.build_workers)
 
 
 def read_limits(settings: Settings) -> ReadLimits:

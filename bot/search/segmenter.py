@@ -95,7 +95,9 @@ def _special(text: str) -> list[tuple[int, int]]:
         start, end = match.span()
         if not _RS_ONLY_CJK_CHAR.match(text, start):
             backwards = backwards or text[::-1]
-            start -= _HAN_RUN.match(backwards, len(text) - start).end() - (len(text) - start)
+            before = _HAN_RUN.match(backwards, len(text) - start)
+            assert before is not None  # (the pattern matches the empty string too)
+            start -= before.end() - before.start()
         spans.append((start, end))
     return spans
 
