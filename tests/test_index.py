@@ -204,3 +204,17 @@ def test_a_build_worker_counts_each_passage_as_its_whole_text(library_searcher: 
     counted = passage_terms(tokenizer, [index_parts(chunk) for chunk in chunks])
     for chunk, terms in zip(chunks, counted, strict=True):
         assert Counter(terms) == Counter(tokenizer.tokenize_both(index_text(chunk))[0]), chunk.id
+
+
+def test_the_kernel_and_numpy_find_the_same_terms_in_the_same_passages() -> None:
+    token_lists = synthetic.token_lists(3_000, seed=6)
+    index = index_tokens(token_lists)
+    rng = np.random.default_rng(3)
+    positions = rng.permutation(index.size)[:300]  # in rank order, not ascending
+    terms = [*token_lists[17][:12], *token_lists[2_999][:3], "未见过的词", "了"]
+    index.compiled = False
+    expected = index.holds(terms, positions)
+    index.compiled = True
+    assert np.array_equal(index.holds(terms, positions), expected)
+    assert expected[:15].any(axis=1).all()  # (each known term is held somewhere)
+    assert not expected[15].any()

@@ -28,7 +28,9 @@ def expansions(normalized_question: str, words: Container[str] = ()) -> list[str
     found: list[str] = []
     for abbreviation, *full_forms in entries():
         if abbreviation in words or (
-            abbreviation.isascii() and _latin_word(abbreviation, normalized_question)
+            abbreviation.isascii()
+            and abbreviation in normalized_question
+            and _latin_word(abbreviation, normalized_question)
         ):
             found += [form for form in full_forms if form not in normalized_question]
         elif any(form in normalized_question for form in full_forms):

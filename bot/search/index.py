@@ -33,6 +33,7 @@ ARRAYS = ("term_hashes", "idf", "max_weights", "indptr", "postings", "weights")
 # would spend more on importing numba (~0.5 s) than it saves.
 COMPILED_FROM = 50_000
 BLOCK = 1 << 22  # weights are computed this many at a time
+MEMO_TERMS = 1 << 16  # terms whose rows an index remembers (emptied when full)
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class BM25Index:
     max_weights: np.ndarray  # float64, each term's largest weight (its score's bound)
     compiled: bool | None = None  # score with the compiled kernel (None: by size)
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    _memo: dict[str, int] = field(default_factory=dict, repr=False)  # term → row (-1: none)
 
     @property
     def vocabulary_size(self) -> int:
@@ -96,11 +98,28 @@ class BM25Index:
         return len(self.term_hashes)
 
     def _row(self, term: str) -> int | None:
-        key = np.uint64(term_hash(term))
-        row = int(np.searchsorted(self.term_hashes, key))
-        if row < len(self.term_hashes) and self.term_hashes[row] == key:
-            return row
-        return None
+        row = self._rows_known([term])[0]
+        return None if row < 0 else row
+
+    def _rows_known(self, terms: Sequence[str]) -> list[int]:
+        """Each term's row (-1: the index lacks it), remembered for the next questions:
+        a question's terms are looked up several times while it is answered, and a
+        binary search of a large index's hashes misses the CPU's caches."""
+        if not len(self.term_hashes):
+            return [-1] * len(terms)
+        memo = self._memo
+        rows = [memo.get(term, -2) for term in terms]
+        if -2 in rows:
+            missing = [term for term, row in zip(terms, rows, strict=True) if row == -2]
+            keys = term_hashes(missing)
+            at = np.minimum(np.searchsorted(self.term_hashes, keys), len(self.term_hashes) - 1)
+            looked_up = np.where(self.term_hashes[at] == keys, at, -1).tolist()
+            if len(memo) + len(missing) > MEMO_TERMS:
+                memo.clear()
+            found = dict(zip(missing, looked_up, strict=True))
+            memo.update(found)
+            rows = [found.get(term, row) for term, row in zip(terms, rows, strict=True)]
+        return rows
 
     def idf_of(self, term: str) -> float:
         """The term's idf; an unseen term gets the idf of a term in no passage."""
@@ -125,9 +144,9 @@ class BM25Index:
         """Each term's row and whether the index has it, in one vectorized look-up."""
         if not len(self.term_hashes) or not terms:
             return np.zeros(len(terms), dtype=np.int64), np.zeros(len(terms), dtype=bool)
-        keys = term_hashes(terms)
-        rows = np.minimum(np.searchsorted(self.term_hashes, keys), len(self.term_hashes) - 1)
-        return rows, self.term_hashes[rows] == keys
+        rows = np.array(self._rows_known(terms), dtype=np.int64)
+        found = rows >= 0
+        return np.where(found, rows, 0), found
 
     def idfs(self, terms: Sequence[str]) -> np.ndarray:
         """`idf_of` of many terms at once."""
@@ -138,6 +157,10 @@ class BM25Index:
     def holds(self, terms: Sequence[str], positions: np.ndarray) -> np.ndarray:
         """For each term (row) and passage (column), whether the passage holds the term."""
         rows, found = self._lookup(terms)
+        kernel = self._kernel()
+        if kernel is not None:
+            wanted = np.asarray(positions, dtype=np.int64)
+            return kernel.holds(self.indptr, self.postings, rows.astype(np.int64), found, wanted)
         held = np.zeros((len(terms), len(positions)), dtype=bool)
         for at in np.flatnonzero(found):
             postings = self.postings[self.indptr[rows[at]] : self.indptr[rows[at] + 1]]
@@ -209,6 +232,7 @@ class BM25Index:
                 self.indptr, self.postings, self.weights, rows, self.max_weights[rows], 1,
                 np.empty(0, dtype=np.uint8), scratch.accumulator, scratch.touched,
             )  # fmt: skip
+            kernel.holds(self.indptr, self.postings, rows, np.ones(1, dtype=bool), rows)
 
     def _top_numpy(self, rows: np.ndarray, k: int, mask: np.ndarray) -> list[tuple[int, float]]:
         """`top` with NumPy: the terms' postings gathered, summed per passage, selected."""

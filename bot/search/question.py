@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Container
+from collections.abc import Callable
 from typing import NamedTuple
 
 from bot.search import abbreviations, tokens, typos
@@ -43,7 +43,7 @@ def question_terms(
     tokenizer: tokens.Tokenizer,
     frequency: Callable[[str], int],
     frequencies: typos.PassageCounts,
-    characters: Container[str] = "",
+    characters: frozenset[str] | str = "",
 ) -> Terms:
     """The question's terms and content words, a homophone typo of a word mended
     (立练 → 历练) where the index knows the mended word and neither it nor everyday

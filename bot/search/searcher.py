@@ -110,14 +110,6 @@ def grouped(keys: np.ndarray) -> dict[int, np.ndarray]:
     return {int(v): group for v, group in zip(values, groups, strict=True)}
 
 
-def contains(postings: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """For each position, whether it is in the ascending `postings`."""
-    if len(postings) == 0:
-        return np.zeros(len(positions), dtype=bool)
-    at = np.minimum(np.searchsorted(postings, positions), len(postings) - 1)
-    return postings[at] == positions
-
-
 class Ranking(Protocol):
     """The two calls that rank passages (BM25Index, or reference.RankBM25Engine)."""
 
@@ -421,13 +413,17 @@ class Searcher:
         """For each passage, whether it can hold one of the phrases: it holds both of the
         phrase's character pairs (from the postings; a pair the index leaves out, one of
         stopwords, is no evidence either way). Only these are read."""
+        indexed = {
+            phrase: [p for p in pairs(phrase) if tokens.indexes_pair(p)] for phrase in phrases
+        }
+        wanted = sorted({pair for found in indexed.values() for pair in found})
+        marked = [tokens.BIGRAM_MARK + pair for pair in wanted]
+        held = dict(zip(wanted, self.index.holds(marked, positions), strict=True))
         possible = np.zeros(len(positions), dtype=bool)
-        for phrase in phrases:
+        for found in indexed.values():
             holds = np.ones(len(positions), dtype=bool)
-            for pair in pairs(phrase):
-                if tokens.indexes_pair(pair):
-                    postings = self.index.passages_with(tokens.BIGRAM_MARK + pair)
-                    holds &= contains(postings, positions)
+            for pair in found:
+                holds &= held[pair]
             possible |= holds
         return possible
 
@@ -468,13 +464,19 @@ class Searcher:
         pattern = list_pattern(question)
         if pattern is None or not ranked:
             return ranked
+        # Only a passage holding a noun can list it: one whose indexed character pairs
+        # lack every noun (two characters each) is passed over without reading its text.
         nouns = list_nouns(question)
-
-        def lists(text: str) -> bool:  # the nouns first: a search costs 20 times more
-            return any(noun in text for noun in nouns) and pattern.search(text) is not None
-
+        positions = np.array([p for p, _ in ranked], dtype=np.int64)
+        if all(tokens.indexes_pair(noun) for noun in nouns):
+            marked = [tokens.BIGRAM_MARK + noun for noun in nouns]
+            held = np.any(self.index.holds(marked, positions), axis=0)
+            may_list = [bool(maybe) for maybe in np.atleast_1d(held)]
+        else:
+            may_list = [True] * len(ranked)
         boosted = [
-            (p, s * (1 + LIST_BONUS) if lists(self.store.text(p)) else s) for p, s in ranked
+            (p, s * (1 + LIST_BONUS) if maybe and pattern.search(self.store.text(p)) else s)
+            for (p, s), maybe in zip(ranked, may_list, strict=True)
         ]
         return sorted(boosted, key=lambda hit: (-hit[1], hit[0]))
 
@@ -607,21 +609,27 @@ class Searcher:
         document with one kept before it. The kept spans of a document are disjoint, so
         kept sorted by start only the two around a new span can overlap it."""
         positions = np.array([position for position, _ in ranked], dtype=np.int64)
-        spans = zip(
-            self.store.doc_of[positions].tolist(),
-            self.store.starts[positions].tolist(),
-            self.store.ends[positions].tolist(),
-            strict=True,
+        docs, starts, ends = (
+            self.store.doc_of[positions],
+            self.store.starts[positions],
+            self.store.ends[positions],
         )
+        order = np.lexsort((starts, docs))  # by document, then start: neighbours may overlap
+        neighbours = docs[order][1:] == docs[order][:-1]
+        if not (neighbours & (starts[order][1:] < ends[order][:-1])).any():
+            return ranked  # (the usual case: no two overlap)
+        spans = zip(docs.tolist(), starts.tolist(), ends.tolist(), strict=True)
         kept: dict[int, tuple[list[int], list[int]]] = {}  # per document: starts, ends
         apart = []
         for (doc, start, end), hit in zip(spans, ranked, strict=True):
-            starts, ends = kept.setdefault(doc, ([], []))
-            at = bisect.bisect_right(starts, start)
-            if (at and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
+            kept_starts, kept_ends = kept.setdefault(doc, ([], []))
+            at = bisect.bisect_right(kept_starts, start)
+            if (at and kept_ends[at - 1] > start) or (
+                at < len(kept_starts) and kept_starts[at] < end
+            ):
                 continue
-            starts.insert(at, start)
-            ends.insert(at, end)
+            kept_starts.insert(at, start)
+            kept_ends.insert(at, end)
             apart.append(hit)
         return apart
 

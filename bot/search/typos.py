@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -68,39 +68,56 @@ def _make_homophones() -> Homophones:
     return readings, {syllable: tuple(found) for syllable, found in chars.items()}
 
 
-def corrections(word: str, known: PassageCounts, used: Container[str] = "") -> str | None:
+def corrections(word: str, known: PassageCounts, used: frozenset[str] | str = "") -> str | None:
     """The word the index knows that `word` is one homophone away from, if any.
 
-    `known(terms)` is how many passages hold each term (0 for an unknown one), asked for
-    many candidates at once; `used`, if given, holds the only characters worth trying
-    (those the corpus uses).
+    `known(terms)` is how many passages hold each term (0 for an unknown one), asked once
+    for every candidate; `used`, if given, holds the only characters worth trying (those
+    the corpus uses; a set, hashed once).
     """
     if not 2 <= len(word) <= MAX_WORD_CHARS or not all("\u4e00" <= c <= "\u9fff" for c in word):
         return None
-    if len(word) > 2:  # 苗立练: the typo may sit in a pair jieba glued to a neighbour
-        whole = _swap(word, known, used)
-        pairs = [word[i : i + 2] for i in range(len(word) - 1)]
-        if whole or any(known(pairs)):
-            return whole  # a word with a known part (中纪委) is a variant, not a typo
-        mended = [m for pair in pairs if (m := _swap(pair, known, used))]
-        counts = known(mended) if mended else []
-        return max(zip(counts, mended, strict=True))[1] if mended else None
-    return _swap(word, known, used)
+    if len(word) == 2:
+        return _best(_swaps(word, used), known)
+    # 苗立练: the typo may sit in a pair jieba glued to a neighbour
+    pairs = [word[i : i + 2] for i in range(len(word) - 1)]
+    tried = [_swaps(word, used), *(_swaps(pair, used) for pair in pairs)]
+    counts = iter(known([*pairs, *(c for candidates in tried for c in candidates)]))
+    pair_counts = [next(counts) for _ in pairs]
+    (whole, _), *mended = [_best_of(c, [next(counts) for _ in c]) for c in tried]
+    if whole or any(pair_counts):
+        return whole  # a word with a known part (中纪委) is a variant, not a typo
+    found = [(count, m) for m, count in mended if m]
+    return max(found)[1] if found else None
 
 
-def _swap(word: str, known: PassageCounts, used: Container[str] = "") -> str | None:
-    """The best known word one homophone swap away from `word`."""
-    candidates = [
+def _best(candidates: list[str], known: PassageCounts) -> str | None:
+    """The candidate the most passages hold (the first of equals), if any holds it."""
+    return _best_of(candidates, list(known(candidates)) if candidates else [])[0]
+
+
+def _best_of(candidates: list[str], counts: Sequence[int]) -> tuple[str | None, int]:
+    """The candidate with the largest count (the first of equals) and its count; None
+    when no count is above 0."""
+    if not candidates:
+        return None, 0
+    best = int(np.argmax(counts))
+    return (candidates[best], int(counts[best])) if counts[best] > 0 else (None, 0)
+
+
+def _swaps(word: str, used: frozenset[str] | str) -> list[str]:
+    """Each word one homophone of a character away from `word` (in the corpus's characters)."""
+    return [
         word[:position] + other + word[position + 1 :]
         for position, char in enumerate(word)
-        for other in alternatives(char)
-        if not used or other in used
+        for other in usable_alternatives(char, used)
     ]
-    if not candidates:
-        return None
-    counts = known(candidates)
-    best = max(range(len(candidates)), key=lambda i: (counts[i], -i))
-    return candidates[best] if counts[best] > 0 else None
+
+
+@lru_cache(maxsize=1 << 14)
+def usable_alternatives(char: str, used: frozenset[str] | str) -> tuple[str, ...]:
+    """`alternatives(char)` that `used` holds (all of them when `used` is empty)."""
+    return tuple(other for other in alternatives(char) if not used or other in used)
 
 
 @lru_cache(maxsize=1 << 14)
