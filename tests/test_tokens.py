@@ -115,3 +115,21 @@ def test_segmenting_is_jiebas_on_every_passage_and_question(library_searcher) ->
 def test_the_terms_alone_are_those_the_spans_give() -> None:
     for text in ("ＡＢＣ：年輕幹部到基層歷練。", "pm2.5浓度、第55-58页", "的了吗", "", "灯下黑"):
         assert TOKENIZER.tokenize(text) == TOKENIZER.tokenize_both(text)[0]
+
+
+def test_normalizing_in_bulk_gives_what_folding_each_character_gives(library_searcher) -> None:
+    """Long texts are folded through a NumPy table (bot/search/folding.py): on every
+    passage and document of the library, and on mixed texts, the same normal form and
+    places as folding each character with str.translate, then t2s."""
+    from bot.search.searcher import index_text
+
+    store = library_searcher.store
+    texts = [index_text(chunk) for chunk in store]
+    texts += [store.document_text(doc) for doc in range(len(store.docs))]
+    texts += ["①…ﬁ年輕幹部" * 20, "乾隆年間，乾燥的天氣。" * 10, "𠮷野家的飯" * 20]
+    for text in texts:
+        folded = text.translate(tokens._FOLDING)
+        simplified = tokens._t2s().convert(folded)
+        normalized, origin = tokens._normalize(text)
+        assert normalized == (simplified if len(simplified) == len(folded) else normalized)
+        assert list(origin) == [at for at, c in enumerate(text) for _ in tokens._FOLDING[ord(c)]]
