@@ -54,13 +54,15 @@ class Folded(NamedTuple):
 class CharTable:
     """What each of some characters folds to, for folding whole texts at once."""
 
-    def __init__(self, chars: Sequence[str], folds: Sequence[str]) -> None:
-        codes = np.fromiter(map(ord, chars), dtype=np.int64, count=len(chars))
+    def __init__(self, codes: np.ndarray, lengths: np.ndarray, flat: np.ndarray) -> None:
+        """The table of the characters `codes`, the i-th folding to `lengths[i]` code
+        points of `flat` (the folds one after another)."""
+        codes = codes.astype(np.int64)
         self.slot = np.full(int(codes.max(initial=-1)) + 1, -1, dtype=np.int32)
-        self.slot[codes] = np.arange(len(chars), dtype=np.int32)
-        self.lengths = np.fromiter(map(len, folds), dtype=np.int64, count=len(folds))
+        self.slot[codes] = np.arange(len(codes), dtype=np.int32)
+        self.lengths = lengths.astype(np.int64)
         self.offsets = np.cumsum(self.lengths) - self.lengths
-        self.flat = code_points("".join(folds))
+        self.flat = flat
         self.one_to_one = bool((self.lengths == 1).all())
         # each character's one folded character; NONE where it has none or several
         self.single = np.full(len(self.slot), NONE, dtype=np.uint32)
@@ -70,8 +72,15 @@ class CharTable:
     @classmethod
     def of_texts(cls, texts: Iterable[str], fold_one: Callable[[str], str]) -> CharTable:
         """The table of every character the texts use, each folded by `fold_one`."""
-        chars = [chr(code) for code in characters_of(texts).tolist()]
-        return cls(chars, [fold_one(char) for char in chars])
+        codes = characters_of(texts)
+        folds = [fold_one(chr(code)) for code in codes.tolist()]
+        return cls.of_folds(codes, folds)
+
+    @classmethod
+    def of_folds(cls, codes: np.ndarray, folds: Sequence[str]) -> CharTable:
+        """The table of the characters `codes`, each folding to its text of `folds`."""
+        lengths = np.fromiter(map(len, folds), dtype=np.int64, count=len(folds))
+        return cls(codes, lengths, code_points("".join(folds)))
 
     def covers(self, codes: np.ndarray) -> bool:
         """Whether the table knows every one of these code points."""

@@ -256,6 +256,11 @@ class BM25Index:
         order = np.lexsort((positions, -scores))[:k]
         return list(zip(positions[order].tolist(), scores[order].tolist(), strict=True))
 
+    @property
+    def compiled_scoring(self) -> bool:
+        """Whether this index scores with the compiled kernel (a large index)."""
+        return self._kernel() is not None
+
     def _kernel(self) -> ModuleType | None:
         """The compiled kernel when it pays for this index (and numba imports)."""
         wanted = self.compiled if self.compiled is not None else self.size >= COMPILED_FROM

@@ -24,7 +24,7 @@ import numpy as np
 from bot.config import FLOATS, INTS
 from bot.documents.corpus import collection_of
 from bot.models import Answer, Chunk, DocumentSummary, Hit, IndexSummary
-from bot.search import tokens
+from bot.search import tokens, typos
 from bot.search.contents import Contents
 from bot.search.index import BM25Index
 from bot.search.lookup import DocumentNames, Reference, article_number, part_number
@@ -140,9 +140,13 @@ class Searcher:
 
     def warm(self) -> None:
         """Make now what every question needs (the segmenter, and the compiled kernel of
-        a large index), so the first question does not wait for it."""
+        a large index), so the first question does not wait for it; for a large index
+        (whose process answers many questions) the tables some questions need too."""
         self.tokenizer.ready()
         self.index.warm()
+        if self.index.compiled_scoring:
+            tokens.load_tables()
+            typos.homophones()
 
     @property
     def engine(self) -> Ranking:

@@ -23,6 +23,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+import numpy as np
 import opencc
 
 from bot.config import default_cache_dir
@@ -124,6 +125,13 @@ def cached_table(name: str, make: Callable[[], Table]) -> Table:
     return table
 
 
+def load_tables() -> None:
+    """Load now the tables questions need only at times: the everyday words (is a word
+    a typo?) and the folding table (for long texts)."""
+    common_words()
+    _plane_folding()
+
+
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """The words (and characters) jieba's dictionary gives COMMON_WORD_FREQ or more."""
@@ -181,13 +189,16 @@ FAST_FOLD_FROM = 64  # characters: a shorter text folds faster with str.translat
 @lru_cache(maxsize=1)
 def _plane_folding() -> folding.CharTable:
     """NFKC + lower-case of every character of the Basic Multilingual Plane but the
-    surrogates, as a folding table (made once, then read from the cache)."""
-    chars = [chr(code) for code in range(0x10000) if not 0xD800 <= code < 0xE000]
+    surrogates, as a folding table (made once, then read from the cache as two strings:
+    the folds one after another, and each one's length as a character)."""
+    codes = np.concatenate([np.arange(0xD800), np.arange(0xE000, 0x10000)]).astype(np.uint32)
 
     def fold() -> list[str]:
-        return [unicodedata.normalize("NFKC", char).lower() for char in chars]
+        folds = [unicodedata.normalize("NFKC", chr(code)).lower() for code in codes.tolist()]
+        return ["".join(folds), "".join(map(chr, map(len, folds)))]
 
-    return folding.CharTable(chars, cached_table(f"folding-{unicodedata.unidata_version}", fold))
+    joined, lengths = cached_table(f"folding-{unicodedata.unidata_version}-2", fold)
+    return folding.CharTable(codes, folding.code_points(lengths), folding.code_points(joined))
 
 
 def _fold(text: str) -> tuple[str, Sequence[int]]:
