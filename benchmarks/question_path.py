@@ -1,7 +1,7 @@
 """The whole question path, black-box, next to the leanest peer: jieba + bm25s (numba).
 
-Usage: python -m benchmarks.question_path [--passages 100000] [--questions 200]
-                                          [--work /tmp/docbot-question-path] [--runs 3]
+Usage: python -m benchmarks.question_path [--passages 100000] [--questions 1000]
+                                          [--work /tmp/docbot-question-path] [--runs 5]
 
 On one synthetic corpus (tests/auxil/synthetic.py) it times, per question, questions
 answered one after another as the bot answers them:
@@ -97,9 +97,9 @@ def main() -> int:
     """Print both paths' cost per question, and their ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=100_000)
-    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--questions", type=int, default=1000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/docbot-question-path"))
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     from tests.auxil import synthetic
 

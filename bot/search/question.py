@@ -59,8 +59,9 @@ def question_terms(
         for a, b in itertools.pairwise(spans)
         if len(a.word) == len(b.word) == 1 and a.end == b.start
     ]
-    for word in dict.fromkeys(typed):
-        if frequency(word) or tokens.is_common_word(word):
+    typed = list(dict.fromkeys(typed))
+    for word, count in zip(typed, frequencies(typed) if typed else [], strict=True):
+        if count or tokens.is_common_word(word):
             continue  # a word the index or everyday Chinese knows is no typo (老师)
         mended = typos.corrections(word, frequencies, characters)
         if mended:
@@ -68,9 +69,10 @@ def question_terms(
             normalized, _ = tokens.normalize(mended)
             terms += [mended, *tokens.cjk_bigrams(normalized)]
     normalized, _ = tokens.normalize(text)
+    forms = abbreviations.expansions(normalized, {t.word for t in spans})
     expanded = [
-        form for form in abbreviations.expansions(normalized, {t.word for t in spans})
-        if frequency(form)
+        form for form, count in zip(forms, frequencies(forms) if forms else [], strict=True)
+        if count
     ]  # fmt: skip
     if expanded:  # GDP → 国内生产总值: the known forms stand in for an unknown one
         words = [w for w in words if frequency(w)] + expanded
