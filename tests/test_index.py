@@ -218,3 +218,22 @@ def test_the_kernel_and_numpy_find_the_same_terms_in_the_same_passages() -> None
     assert np.array_equal(index.holds(terms, positions), expected)
     assert expected[:15].any(axis=1).all()  # (each known term is held somewhere)
     assert not expected[15].any()
+
+
+def test_the_presence_map_passes_every_term_the_index_has() -> None:
+    """Look-ups skip the hashes the presence map rules out: each term of the index is
+    still found, and of terms it lacks, only about one in PRESENCE_BITS is searched."""
+    from bot.search.index import PRESENCE_BITS, presence_map
+
+    token_lists = synthetic.token_lists(2_000, seed=9)
+    index = index_tokens(token_lists)
+    known = sorted({term for tokens in token_lists for term in tokens})
+    expected = [sum(term in set(tokens) for tokens in token_lists) for term in known[:300]]
+    assert index.document_frequencies(known[:300]).tolist() == expected
+    assert (index.document_frequencies(known) > 0).all()
+    unknown = term_hashes([f"未见{n}" for n in range(20_000)])
+    bitmap = presence_map(index.term_hashes)
+    shift = np.uint64(64 - (len(bitmap) * 8).bit_length() + 1)
+    places = (unknown >> shift).astype(np.int64)
+    passed = (bitmap[places >> 3] >> (places & 7).astype(np.uint8)) & 1
+    assert passed.mean() < 1.5 / PRESENCE_BITS

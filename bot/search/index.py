@@ -27,13 +27,14 @@ from typing import Any, NamedTuple
 import numpy as np
 import xxhash
 
-ARRAYS = ("term_hashes", "idf", "max_weights", "indptr", "postings", "weights")
+ARRAYS = ("term_hashes", "presence", "idf", "max_weights", "indptr", "postings", "weights")
 # From this many passages, questions are scored by the compiled kernel (numba): below
 # it, NumPy answers a question in well under a millisecond and a one-shot command
 # would spend more on importing numba (~0.5 s) than it saves.
 COMPILED_FROM = 50_000
 BLOCK = 1 << 22  # weights are computed this many at a time
 MEMO_TERMS = 1 << 16  # terms whose rows an index remembers (emptied when full)
+PRESENCE_BITS = 16  # bits of the presence map per term (see BM25Index._search)
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,20 @@ def term_hashes(terms: Sequence[str]) -> np.ndarray:
     vocabulary with, and a question its terms."""
     digest = xxhash.xxh3_64_intdigest
     return np.fromiter(map(digest, map(str.encode, terms)), dtype=np.uint64, count=len(terms))
+
+
+def presence_map(hashes: np.ndarray) -> np.ndarray:
+    """A bit for each of the 2^n equal parts of the hash space (PRESENCE_BITS bits or
+    more per term), set where a term's hash falls; bytes in order, bits from the lowest.
+    A hash the index lacks finds its bit set about once in PRESENCE_BITS times."""
+    bits = max(10, (len(hashes) * PRESENCE_BITS - 1).bit_length())
+    places = (np.asarray(hashes) >> np.uint64(64 - bits)).astype(np.int64)
+    bitmap = np.zeros(1 << (bits - 3), dtype=np.uint8)
+    if len(places):  # ascending, as the hashes are: each byte's bits ORed together
+        starts = np.flatnonzero(np.diff(places >> 3, prepend=-1))
+        masks = np.left_shift(1, places & 7).astype(np.uint8)
+        bitmap[places[starts] >> 3] = np.bitwise_or.reduceat(masks, starts)
+    return bitmap
 
 
 def guarded_idf(document_frequency: np.ndarray, size: int, epsilon: float) -> np.ndarray:
@@ -83,6 +98,7 @@ class BM25Index:
 
     size: int
     term_hashes: np.ndarray  # uint64, sorted
+    presence: np.ndarray  # uint8: presence_map(term_hashes)
     idf: np.ndarray  # float64, one per term
     indptr: np.ndarray  # int64, len(terms) + 1
     postings: np.ndarray  # int32, passage positions, ascending within a term
@@ -111,14 +127,27 @@ class BM25Index:
         rows = [memo.get(term, -2) for term in terms]
         if -2 in rows:
             missing = [term for term, row in zip(terms, rows, strict=True) if row == -2]
-            keys = term_hashes(missing)
-            at = np.minimum(np.searchsorted(self.term_hashes, keys), len(self.term_hashes) - 1)
-            looked_up = np.where(self.term_hashes[at] == keys, at, -1).tolist()
+            looked_up = self._search(term_hashes(missing)).tolist()
             if len(memo) + len(missing) > MEMO_TERMS:
                 memo.clear()
             found = dict(zip(missing, looked_up, strict=True))
             memo.update(found)
             rows = [found.get(term, row) for term, row in zip(terms, rows, strict=True)]
+        return rows
+
+    def _search(self, keys: np.ndarray) -> np.ndarray:
+        """The row of each hash (-1 where the index has none). Hashes the presence map
+        rules out are not searched for: most of a typo's candidates are no term, and a
+        binary search misses the caches at most of its steps, where the map costs one."""
+        rows = np.full(len(keys), -1, dtype=np.int64)
+        shift = 64 - (len(self.presence) * 8).bit_length() + 1
+        places = (keys >> np.uint64(shift)).astype(np.int64)
+        bits = self.presence[places >> 3] >> (places & 7).astype(np.uint8)
+        maybe = np.flatnonzero(bits & 1)
+        if len(maybe):
+            wanted = keys[maybe]
+            at = np.minimum(np.searchsorted(self.term_hashes, wanted), len(self.term_hashes) - 1)
+            rows[maybe] = np.where(self.term_hashes[at] == wanted, at, -1)
         return rows
 
     def idf_of(self, term: str) -> float:

@@ -41,9 +41,9 @@ log = logging.getLogger(__name__)
 # Raise it whenever what is stored changes, including how documents are read and cut
 # (2: .docx tables are read; 3: front matter, whole articles and their labels; 5: the
 # quote index; 6: each term's largest weight; 7: FNV-1a term hashes; 8: XXH3 checksums;
-# 9: XXH3 term hashes),
+# 9: XXH3 term hashes; 10: the terms' presence map),
 # so every stored index is rebuilt once.
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 MANIFEST = "manifest.json"
 FOLDER_PREFIX = f"index-v{FORMAT_VERSION}-"
 BLOCK = 8 << 20

@@ -22,7 +22,7 @@ from typing import BinaryIO
 import numpy as np
 
 from bot.config import FLOATS
-from bot.search.index import ARRAYS, BLOCK, BM25Index, guarded_idf, term_hashes
+from bot.search.index import ARRAYS, BLOCK, BM25Index, guarded_idf, presence_map, term_hashes
 from bot.search.npyfile import ArrayWriter
 
 POSTING = np.dtype([("hash", "<u8"), ("passage", "<i4"), ("count", "<i4")])
@@ -128,7 +128,10 @@ class PostingsBuilder:
         )
         terms, document_frequency = bucket_terms(buckets)
         idf = guarded_idf(document_frequency, self.size, epsilon)
-        writer.save("term_hashes", np.concatenate(terms) if terms else np.empty(0, np.uint64))
+        hashes = np.concatenate(terms) if terms else np.empty(0, np.uint64)
+        writer.save("term_hashes", hashes)
+        writer.save("presence", presence_map(hashes))
+        del hashes
         writer.save("idf", idf)
         indptr = np.zeros(len(document_frequency) + 1, dtype=np.int64)
         np.cumsum(document_frequency.astype(np.int64), out=indptr[1:])
