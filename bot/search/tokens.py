@@ -183,6 +183,11 @@ def _normalize_cached(text: str) -> tuple[str, Sequence[int]]:
     return _normalize(text)
 
 
+@lru_cache(maxsize=4096)  # the passages last highlighted (a few MB): popular ones return
+def _passage_form(text: str) -> tuple[str, Sequence[int]]:
+    return _normalize(text)
+
+
 FAST_FOLD_FROM = 64  # characters: a shorter text folds faster with str.translate
 
 
@@ -403,7 +408,7 @@ class Tokenizer:
         in the text as it is, without segmenting it again. A one-character word counts
         only where it is no part of a two-character word the dictionary knows (党 in
         全党, not in 党员)."""
-        normalized, origin = normalize(text)
+        normalized, origin = normalize(text) if len(text) <= CACHED_CHARS else _passage_form(text)
         spans = []
         for word in words:
             at = normalized.find(word)
