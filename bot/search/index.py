@@ -169,6 +169,17 @@ class BM25Index:
             return np.zeros(len(terms), dtype=np.int64)
         return np.where(found, self.indptr[rows + 1] - self.indptr[rows], 0)
 
+    def candidate_frequencies(self, terms: Sequence[str]) -> np.ndarray:
+        """`document_frequencies` of terms asked about once (a typo's hundreds of
+        candidates): looked up without being remembered, so they neither cost the
+        remembering nor push the question's own terms out."""
+        if not len(self.term_hashes) or not terms:
+            return np.zeros(len(terms), dtype=np.int64)
+        rows = self._search(term_hashes(terms))
+        found = rows >= 0
+        rows = np.where(found, rows, 0)
+        return np.where(found, self.indptr[rows + 1] - self.indptr[rows], 0)
+
     def _lookup(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Each term's row and whether the index has it, in one vectorized look-up."""
         if not len(self.term_hashes) or not terms:

@@ -89,17 +89,35 @@ def list_nouns(question: str) -> set[str]:
     return set(after or LIST_BEFORE.findall(normalized)) - tokens.stopwords()
 
 
-def list_pattern(question: str) -> re.Pattern[str] | None:
-    """For a question asking for a list (党员有哪些权利), a pattern for the passages that
-    introduce a list of what it asks for (党员享有下列权利：); None for other questions.
+LIST_LEADS = ("下列", "以下", "如下")
+
+
+class ListPattern(NamedTuple):
+    """How a passage introduces a list of what a question asks for: a lead word shortly
+    before the noun (享有下列权利), or the noun shortly before a colon (权利：)."""
+
+    led: re.Pattern[str]
+    colon: re.Pattern[str]
+
+    def search(self, text: str) -> bool:
+        """Whether `text` introduces such a list (the lead words looked for first: a
+        pattern that starts with a choice of words costs far more to search for)."""
+        if self.colon.search(text):
+            return True
+        return any(lead in text for lead in LIST_LEADS) and self.led.search(text) is not None
+
+
+def list_pattern(question: str) -> ListPattern | None:
+    """For a question asking for a list (党员有哪些权利), how the passages that introduce
+    a list of what it asks for do it (党员享有下列权利：); None for other questions.
     Only a passage holding one of its `list_nouns` can match."""
-    nouns = list_nouns(question)
+    nouns = "|".join(sorted(list_nouns(question)))
     if not nouns:
         return None
-    return re.compile(
-        "|".join(
-            rf"(?:下列|以下|如下)[^，。；：]{{0,6}}{n}|{n}[^，。；]{{0,4}}[：:]" for n in nouns
-        )
+    leads = "|".join(LIST_LEADS)
+    return ListPattern(
+        re.compile(rf"(?:{leads})[^，。；：]{{0,6}}(?:{nouns})"),
+        re.compile(rf"(?:{nouns})[^，。；]{{0,4}}[：:]"),
     )
 
 

@@ -456,7 +456,7 @@ class Searcher:
             text,
             self.tokenizer,
             index.document_frequency,
-            index.document_frequencies,
+            index.candidate_frequencies,
             self._characters,
         )
 
