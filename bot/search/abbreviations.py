@@ -26,16 +26,22 @@ def expansions(normalized_question: str, words: Container[str] = ()) -> list[str
     for a Latin one, as a whole word), its full forms; for each full form it holds, its
     abbreviation (公安机关 brings 公检法, not 人民法院; 外国企业 does not hold 国企)."""
     found: list[str] = []
-    for abbreviation, *full_forms in entries():
+    held = normalized_question.__contains__
+    for abbreviation, full_forms, latin in _entries():
         if abbreviation in words or (
-            abbreviation.isascii()
-            and abbreviation in normalized_question
-            and _latin_word(abbreviation, normalized_question)
+            latin and held(abbreviation) and _latin_word(abbreviation, normalized_question)
         ):
-            found += [form for form in full_forms if form not in normalized_question]
-        elif any(form in normalized_question for form in full_forms):
+            found += [form for form in full_forms if not held(form)]
+        elif any(map(held, full_forms)):
             found.append(abbreviation)
     return found
+
+
+@lru_cache(maxsize=1)
+def _entries() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """`entries()` as (abbreviation, its full forms, whether it is Latin), for the loop
+    every question goes through."""
+    return tuple((line[0], line[1:], line[0].isascii()) for line in entries())
 
 
 def _latin_word(word: str, text: str) -> bool:
