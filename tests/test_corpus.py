@@ -437,3 +437,19 @@ def test_old_word_and_wps_files_are_refused_with_a_hint(tmp_path: Path) -> None:
         ("通知.doc", "an old Word or WPS file; open it and save it as .docx"),
         ("讲话.WPS", "an old Word or WPS file; open it and save it as .docx"),
     }
+
+
+def test_a_large_corpus_read_in_worker_processes_is_read_the_same(
+    write_corpus: WriteCorpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From PARALLEL_FROM_MB on, files are read in worker processes: the same documents
+    in the same order, and the same files skipped with the same reasons."""
+    from bot.documents import corpus as corpus_module
+    from tests.conftest import LIBRARY
+
+    one_by_one = load_corpus(LIBRARY)
+    monkeypatch.setattr(corpus_module, "PARALLEL_FROM_MB", 0)
+    assert load_corpus(LIBRARY, workers=2) == one_by_one
+    root = write_corpus({"good.txt": SPEECH, "empty.txt": "", "notes.pdf": b"%PDF-1.4"})
+    assert load_corpus(root, workers=2) == load_corpus(root)
+    assert [s.path for s in load_corpus(root, workers=2).skipped] == ["empty.txt", "notes.pdf"]

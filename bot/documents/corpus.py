@@ -9,7 +9,9 @@ import contextlib
 import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from bot.documents.outline import read_outline
@@ -119,13 +121,16 @@ def load_corpus(root: Path, limits: ReadLimits | None = None, workers: int = 1) 
         raise CorpusError(f"corpus folder {str(root)!r} does not exist; set CORPUS_DIR")
     user_dict = root / USER_DICT_NAME
     paths = [path for path in corpus_files(root) if path != user_dict]
-    jobs = [(path, path.relative_to(root).as_posix(), limits) for path in paths]
+    relative = [path.relative_to(root).as_posix() for path in paths]
     if workers > 1 and _megabytes(paths) >= PARALLEL_FROM_MB:
-        context = multiprocessing.get_context("spawn")  # safe beside threads (the bot)
-        with context.Pool(workers) as pool:
-            read = pool.starmap(_read_or_skip, jobs, chunksize=max(1, len(jobs) // (8 * workers)))
+        # spawn: safe beside threads (the bot); a worker that dies (out of memory on a
+        # huge file) raises BrokenProcessPool here instead of leaving the read hanging
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            chunk = max(1, len(paths) // (8 * workers))
+            read = list(pool.map(_read_or_skip, paths, relative, repeat(limits), chunksize=chunk))
     else:
-        read = [_read_or_skip(*job) for job in jobs]
+        read = [_read_or_skip(*job) for job in zip(paths, relative, repeat(limits))]
     documents = [entry for entry in read if isinstance(entry, Document)]
     skipped = [entry for entry in read if isinstance(entry, SkippedFile)]
     if not documents:
