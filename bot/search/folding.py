@@ -63,7 +63,6 @@ class CharTable:
         self.lengths = lengths.astype(np.int64)
         self.offsets = np.cumsum(self.lengths) - self.lengths
         self.flat = flat
-        self.one_to_one = bool((self.lengths == 1).all())
         # each character's one folded character; NONE where it has none or several
         self.single = np.full(len(self.slot), NONE, dtype=np.uint32)
         ones = self.lengths[self.slot[codes]] == 1
@@ -82,31 +81,33 @@ class CharTable:
         lengths = np.fromiter(map(len, folds), dtype=np.int64, count=len(folds))
         return cls(codes, lengths, code_points("".join(folds)))
 
-    def covers(self, codes: np.ndarray) -> bool:
-        """Whether the table knows every one of these code points."""
-        if len(codes) == 0:
-            return True
-        return bool(codes.max() < len(self.slot) and self.slot[codes].min() >= 0)
-
     def folded_length(self, text: str) -> int:
         """How many characters `fold(text)` gives."""
         return int(self.lengths[self.slot[code_points(text)]].sum())
 
-    def fold_codes(self, codes: np.ndarray) -> Folded:
-        """The folded code points of a text the table covers, and their origins."""
-        if len(codes) and (single := self.single[codes]).max() != NONE:
+    def fold_codes(self, codes: np.ndarray) -> Folded | None:
+        """The folded code points of a text, and their origins; None when the table
+        lacks one of its characters."""
+        if len(codes) == 0:
+            return Folded(codes, None)
+        if codes.max() >= len(self.slot):
+            return None
+        if (single := self.single[codes]).max() != NONE:
             return Folded(single, None)  # (the common case, in the fewest steps)
         rows = self.slot[codes]
+        if rows.min() < 0:
+            return None
         per = self.lengths[rows]
-        if self.one_to_one:
-            return Folded(self.flat[self.offsets[rows]], None)
         origin = np.repeat(np.arange(len(rows), dtype=np.int32), per)
         within = np.arange(len(origin)) - np.repeat(np.cumsum(per) - per, per)
         return Folded(self.flat[np.repeat(self.offsets[rows], per) + within], origin)
 
     def fold(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The folded code points of `text`, and the offset each comes from."""
+        """The folded code points of `text` (whose characters the table holds), and
+        the offset each comes from."""
         folded = self.fold_codes(code_points(text))
+        if folded is None:
+            raise ValueError("a character the folding table lacks")
         if folded.origin is None:
             return folded.codes, np.arange(len(folded.codes), dtype=np.int32)
         return folded.codes, folded.origin

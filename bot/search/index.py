@@ -164,10 +164,7 @@ class BM25Index:
 
     def document_frequencies(self, terms: Sequence[str]) -> np.ndarray:
         """How many passages hold each term, for many terms in one look-up."""
-        rows, found = self._lookup(terms)
-        if not found.any():
-            return np.zeros(len(terms), dtype=np.int64)
-        return np.where(found, self.indptr[rows + 1] - self.indptr[rows], 0)
+        return self._counts(*self._lookup(terms))
 
     def candidate_frequencies(self, terms: Sequence[str]) -> np.ndarray:
         """`document_frequencies` of terms asked about once (a typo's hundreds of
@@ -176,8 +173,12 @@ class BM25Index:
         if not len(self.term_hashes) or not terms:
             return np.zeros(len(terms), dtype=np.int64)
         rows = self._search(term_hashes(terms))
-        found = rows >= 0
-        rows = np.where(found, rows, 0)
+        return self._counts(np.maximum(rows, 0), rows >= 0)
+
+    def _counts(self, rows: np.ndarray, found: np.ndarray) -> np.ndarray:
+        """How many passages hold the terms of these rows (0 where not `found`)."""
+        if not found.any():
+            return np.zeros(len(rows), dtype=np.int64)
         return np.where(found, self.indptr[rows + 1] - self.indptr[rows], 0)
 
     def _lookup(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -29,7 +29,6 @@ import opencc
 from bot.config import default_cache_dir
 from bot.search import folding
 from bot.search import segmenter as segmenting
-from bot.search.folding import NONE
 
 QUOTED_TERM = re.compile(r"[“\"「『]([\u4e00-\u9fff]{2,8})[”\"」』]")
 WORD_CHAR = re.compile(r"\w", re.UNICODE)
@@ -210,13 +209,9 @@ def _fold(text: str) -> tuple[str, Sequence[int]]:
     """NFKC + lower-case, a character at a time, and each folded character's origin (4
     bytes a character, not a list's 36: whole documents come through here)."""
     if len(text) >= FAST_FOLD_FROM:
-        codes = folding.code_points(text)
-        table = _plane_folding()
-        if codes.max() < len(table.single) and (single := table.single[codes]).max() != NONE:
-            return folding.text_of(single), range(len(text))  # (the common case, quickly)
-        if table.covers(codes):
-            folded = table.fold_codes(codes)
-            if folded.origin is None:  # every character folded to one: the same places
+        folded = _plane_folding().fold_codes(folding.code_points(text))
+        if folded is not None:
+            if folded.origin is None:  # each character folded to one: the same places
                 return folding.text_of(folded.codes), range(len(text))
             return folding.text_of(folded.codes), array("i", folded.origin.tobytes())
     folded_text = text.translate(_FOLDING)
