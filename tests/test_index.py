@@ -103,6 +103,32 @@ def test_the_kernel_and_numpy_agree_within_a_mask_and_on_ties(k: int) -> None:
     assert [p for p, _ in ties] == list(range(3000, 3000 + min(k, 40)))  # equal: by position
 
 
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
+def test_passages_under_the_floor_may_be_skipped_and_the_others_are_the_same(
+    compiled: bool,
+) -> None:
+    token_lists = synthetic.token_lists(3_000, seed=5)
+    index = index_tokens(token_lists)
+    index.compiled = compiled
+    rng = random.Random(4)
+    queries = [list(dict.fromkeys(rng.choice(token_lists)[:6])) for _ in range(20)]
+    queries += [["了", "是", word] for word in rng.sample(token_lists[9], 5)]
+    for query in queries:
+        every = index.top(query, 100)
+        floored = index.top(query, 100, floor=0.5)
+        assert every and floored[0] == every[0], query
+        best = every[0][1]
+        assert [h for h in floored if h[1] >= 0.5 * best] == [
+            h for h in every if h[1] >= 0.5 * best
+        ], query
+    # a weighty word and a slight one: what holds only the slight one is not read
+    lists = [["稀有", "常见"]] + [["常见"]] * 100 + [["别的"]] * 1000
+    index = index_tokens(lists)
+    index.compiled = compiled
+    assert len(index.top(["稀有", "常见"], 10)) == 10
+    assert [p for p, _ in index.top(["稀有", "常见"], 10, floor=0.5)] == [0]
+
+
 def test_empty_corpus_has_no_results() -> None:
     index = index_tokens([])
     assert index.top(["干部"], 3) == []

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from bot.config import Settings
@@ -12,6 +15,7 @@ from bot.evaluation import evaluate_questions
 from bot.models import Chunk, Document
 from bot.render import answer_dict
 from bot.search.build import build_searcher, searcher_from_chunks
+from bot.search.index import BM25Index
 from bot.search.searcher import Searcher
 from bot.search.tokens import merge_spans
 from tests.conftest import LIBRARY, ROOT, SPEECH
@@ -283,3 +287,61 @@ def test_a_passage_sharing_text_with_a_better_one_is_left_out() -> None:
     ranked = searcher.engine.top(searcher.query_terms("干部培训").terms, 10)
     best = ranked[0][0]
     assert (chunks[best].start, chunks[best].end) == kept[0]
+
+
+class EveryCandidate:
+    """The index's ranking with every candidate returned: the floor ignored."""
+
+    def __init__(self, index: BM25Index) -> None:
+        self.index = index
+
+    def top(
+        self,
+        query_terms: Sequence[str],
+        k: int,
+        allowed: np.ndarray | None = None,
+        floor: float = 0.0,
+    ) -> list[tuple[int, float]]:
+        return self.index.top(query_terms, k, allowed)
+
+    def scores_at(self, query_terms: Sequence[str], positions: np.ndarray) -> np.ndarray:
+        return self.index.scores_at(query_terms, positions)
+
+
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
+def test_skipping_what_the_no_answer_rule_leaves_out_changes_no_answer(
+    library_searcher: Searcher, compiled: bool
+) -> None:
+    index = replace(library_searcher.index, compiled=compiled)
+    skipping = replace(library_searcher, index=index)
+    reading_all = replace(library_searcher, index=index, ranking=EveryCandidate(index))
+    asked = [
+        json.loads(line)["question"]
+        for name in ("dev", "test")
+        for line in (ROOT / "questions" / f"{name}.jsonl").read_text("utf-8").splitlines()
+    ]
+    asked += ["党员有哪些权利", "纪律处分有哪几种", *OUT_OF_CORPUS]  # lists lifted; no answer
+    for question in asked:
+        expected = answer_dict(reading_all.search(question, 10))
+        assert answer_dict(skipping.search(question, 10)) == expected, question
+
+
+def test_a_listing_passage_lifted_over_the_floor_is_not_skipped() -> None:
+    """A passage listing what the question asks for scores 1 + LIST_BONUS times more, so
+    one scoring under half the best before the lift is still read, and can answer."""
+    filler = "支部按期开展学习活动并认真记录在案，" * 3
+    texts = [
+        "党员权利要保障，党员权利不容侵犯，党员的权利受到党章保护。",
+        f"党员享有下列权利：{filler}",
+        *["其他工作安排。"] * 30,
+    ]
+    starts = [sum(map(len, texts[:n])) for n in range(len(texts))]
+    chunks = [
+        Chunk(f"{n:012x}", "d", "", (), text, start, start + len(text))
+        for n, (text, start) in enumerate(zip(texts, starts, strict=True))
+    ]
+    searcher = searcher_from_chunks(chunks, [Document("d", "", "".join(texts))], Settings())
+    ranked = searcher.engine.top(searcher.query_terms("党员有哪些权利").terms, 10)
+    assert [p for p, _ in ranked[:2]] == [0, 1] and ranked[1][1] < 0.5 * ranked[0][1]
+    hits = searcher.search("党员有哪些权利").hits
+    assert hits[0].chunk.text == texts[0] and hits[1].chunk.text == texts[1]

@@ -237,11 +237,16 @@ class BM25Index:
         return scores
 
     def top(
-        self, query_terms: Sequence[str], k: int, allowed: np.ndarray | None = None
+        self,
+        query_terms: Sequence[str],
+        k: int,
+        allowed: np.ndarray | None = None,
+        floor: float = 0.0,
     ) -> list[tuple[int, float]]:
         """The best k passages with a positive score, best first: (position, score);
         equal scores are ordered by position. `allowed` (a 0/1 mask of the passages)
-        limits the results to some passages.
+        limits the results to some passages; passages scoring under `floor` × the best
+        are not wanted (some may still be returned), so their postings may be skipped.
 
         Only the postings of the question's terms are read: by the compiled kernel
         (bot/search/kernel.py), which also skips postings that cannot reach the top k,
@@ -257,10 +262,10 @@ class BM25Index:
             scratch = self._scratch()
             positions, scores = kernel.top_k(
                 self.indptr, self.postings, self.weights, rows, self.max_weights[rows], k,
-                mask, scratch.accumulator, scratch.touched,
+                floor, mask, scratch.accumulator, scratch.touched,
             )  # fmt: skip
             return list(zip(positions.tolist(), scores.tolist(), strict=True))
-        return self._top_numpy(rows, k, mask)
+        return self._top_numpy(rows, k, mask, floor)
 
     def warm(self) -> None:
         """Load the compiled kernel now (from numba's cache, or compiling it once, some
@@ -271,12 +276,15 @@ class BM25Index:
             scratch = self._scratch()
             kernel.top_k(
                 self.indptr, self.postings, self.weights, rows, self.max_weights[rows], 1,
-                np.empty(0, dtype=np.uint8), scratch.accumulator, scratch.touched,
+                0.0, np.empty(0, dtype=np.uint8), scratch.accumulator, scratch.touched,
             )  # fmt: skip
             kernel.holds(self.indptr, self.postings, rows, np.ones(1, dtype=bool), rows)
 
-    def _top_numpy(self, rows: np.ndarray, k: int, mask: np.ndarray) -> list[tuple[int, float]]:
-        """`top` with NumPy: the terms' postings gathered, summed per passage, selected."""
+    def _top_numpy(
+        self, rows: np.ndarray, k: int, mask: np.ndarray, floor: float
+    ) -> list[tuple[int, float]]:
+        """`top` with NumPy: the terms' postings gathered, summed per passage, selected
+        (those under `floor` × the best left out)."""
         spans = [slice(self.indptr[row], self.indptr[row + 1]) for row in rows]
         postings = np.concatenate([self.postings[span] for span in spans])
         weights = np.concatenate([self.weights[span] for span in spans])
@@ -289,6 +297,8 @@ class BM25Index:
             positions, inverse = np.unique(postings, return_inverse=True)
             scores = np.bincount(inverse, weights=weights, minlength=len(positions))
         positive = scores > 0  # as the kernel: a passage scoring nothing is no match
+        if floor > 0 and len(scores):
+            positive &= scores >= floor * scores.max()
         positions, scores = positions[positive], scores[positive]
         if k < len(positions):
             kth = scores[np.argpartition(-scores, k - 1)[k - 1]]

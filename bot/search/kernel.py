@@ -146,14 +146,16 @@ def _add_to_met(indptr, postings, weights, row, accumulator, met, count):  # pra
 
 @njit(cache=True, nogil=True)
 def top_k(
-    indptr, postings, weights, rows, bounds, k, allowed, accumulator, touched
+    indptr, postings, weights, rows, bounds, k, floor, allowed, accumulator, touched
 ):  # pragma: no cover - compiled
     """The best `k` passages (positions, scores), best first, ties by position.
 
     `rows` are the question's term rows, sorted by `bounds` (each term's largest
-    weight) descending; `allowed` is a 0/1 mask of the passages that may be returned
-    (empty: all); `accumulator` (float64) and `touched` (int32) are scratch arrays of the
-    index's size (the accumulator all zeros in and out).
+    weight) descending; passages that cannot reach `floor` × the best score are not
+    wanted (0: all are), so they are skipped like those below the k-th best, and some
+    of those under it may still be returned; `allowed` is a 0/1 mask of the passages
+    that may be returned (empty: all); `accumulator` (float64) and `touched` (int32)
+    are scratch arrays of the index's size (the accumulator all zeros in and out).
 
     (Long on purpose: one compiled loop nest, where a call per phase would cost numba a
     boundary per term.)
@@ -167,17 +169,20 @@ def top_k(
         left[i] = left[i + 1] + indptr[rows[i] + 1] - indptr[rows[i]]
     count = 0
     best = 0.0
-    threshold = 0.0  # a lower bound of the k-th best score
+    threshold = 0.0  # what a passage must reach: at most the k-th best, or floor × the best
     size = accumulator.shape[0]
     i = 0
     while i < terms:
-        if count >= k and rest[i] * (1 + SLACK) < best:
-            # The k-th best of a subset is at most the k-th best of all: the passages
-            # met first (by the weightiest terms) give a bound at a bounded cost.
-            sample = min(count, max(SAMPLE, k))
-            threshold = max(threshold, _kth_largest(accumulator, touched, sample, k))
+        if rest[i] * (1 + SLACK) < best:
+            # The best so far is at most the best of all, so floor × it bounds what is
+            # wanted; and the k-th best of a subset is at most the k-th best of all: the
+            # passages met first (by the weightiest terms) give a bound at a bounded cost.
+            threshold = max(threshold, floor * best)
+            if count >= k and rest[i] * (1 + SLACK) >= threshold:
+                sample = min(count, max(SAMPLE, k))
+                threshold = max(threshold, _kth_largest(accumulator, touched, sample, k))
             if rest[i] * (1 + SLACK) < threshold:
-                break  # no passage not met yet can reach the top k
+                break  # no passage not met yet can reach the top k, or the floor
         if left[i] * DENSE >= size:  # what is left nears the corpus's size: add it all,
             for at in range(i, terms):  # then take the best in one pass over all
                 row = rows[at]

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 from bot.documents.outline import CN_NUM
 
@@ -50,13 +51,20 @@ LAW_WORD_GOES_ON = re.compile(r"[典院律治制人官定庭则学理宝]|规(?!
 IN_DOCUMENT = re.compile(r"里|中|上|规定|关于|对于|对")
 
 
+@lru_cache(maxsize=1)
+def numerals() -> ModuleType:
+    """cn2an, imported at the first numeral (a question without one does not pay its
+    ~0.3 s), or while a large index warms up."""
+    import cn2an
+
+    return cn2an
+
+
 @lru_cache(maxsize=4096)
 def number(numeral: str) -> int | None:
     """A Chinese or Arabic numeral as an int (二十八 → 28, 14 → 14), None if it is not one."""
-    import cn2an  # imported here: a question without a number does not pay for it
-
     try:
-        return int(cn2an.cn2an(numeral, "smart"))
+        return int(numerals().cn2an(numeral, "smart"))
     except (ValueError, KeyError, TypeError):
         return None
 

@@ -27,15 +27,20 @@ class RankBM25Engine:
         self._bm25 = BM25Okapi(token_lists, k1=k1, b=b, epsilon=epsilon) if self.size else None
 
     def top(
-        self, query_terms: Sequence[str], k: int, allowed: np.ndarray | None = None
+        self,
+        query_terms: Sequence[str],
+        k: int,
+        allowed: np.ndarray | None = None,
+        floor: float = 0.0,
     ) -> list[tuple[int, float]]:
-        """The best k passages with a positive score, best first, ties by position."""
+        """The best k passages with a positive score, best first, ties by position
+        (those under `floor` × the best left out)."""
         if self._bm25 is None or k <= 0 or not query_terms:
             return []
         scores = self._bm25.get_scores(list(dict.fromkeys(query_terms)))
         if allowed is not None:
             scores = np.where(allowed.astype(bool), scores, 0.0)
-        positive = np.flatnonzero(scores > 0)
+        positive = np.flatnonzero((scores > 0) & (scores >= floor * scores.max()))
         order = np.lexsort((positive, -scores[positive]))[:k]
         return [(int(p), float(scores[p])) for p in positive[order]]
 

@@ -27,7 +27,13 @@ from bot.models import Answer, Chunk, DocumentSummary, Hit, IndexSummary
 from bot.search import tokens, typos
 from bot.search.contents import Contents
 from bot.search.index import BM25Index
-from bot.search.lookup import DocumentNames, Reference, article_number, part_number
+from bot.search.lookup import (
+    DocumentNames,
+    Reference,
+    article_number,
+    numerals,
+    part_number,
+)
 from bot.search.question import Terms, clean_question, list_nouns, list_pattern, question_terms
 from bot.search.quotes import (
     QUOTE_CANDIDATES,
@@ -114,7 +120,11 @@ class Ranking(Protocol):
     """The two calls that rank passages (BM25Index, or reference.RankBM25Engine)."""
 
     def top(
-        self, query_terms: Sequence[str], k: int, allowed: np.ndarray | None = None
+        self,
+        query_terms: Sequence[str],
+        k: int,
+        allowed: np.ndarray | None = None,
+        floor: float = 0.0,
     ) -> list[tuple[int, float]]: ...
 
     def scores_at(self, query_terms: Sequence[str], positions: np.ndarray) -> np.ndarray: ...
@@ -141,12 +151,16 @@ class Searcher:
     def warm(self) -> None:
         """Make now what every question needs (the segmenter, and the compiled kernel of
         a large index), so the first question does not wait for it; for a large index
-        (whose process answers many questions) the tables some questions need too."""
+        (whose process answers many questions) the tables some questions need too: the
+        typo and everyday-word tables, the numeral converter and the passages of each
+        article and chapter number."""
         self.tokenizer.ready()
         self.index.warm()
         if self.index.compiled_scoring:
             tokens.load_tables()
             typos.homophones()
+            numerals()
+            _ = self._article_positions, self._paths_in_part
 
     @property
     def engine(self) -> Ranking:
@@ -282,12 +296,12 @@ class Searcher:
         terms, words = self.query_terms(query)
         if not words:
             return Answer(query)
-        candidates = self._candidates(query, terms, None)
-        ranked = self._answering(query, words, candidates)
+        ranked = self._answering(query, words, self._candidates(query, terms, None, True))
         answer = self._page(query, ranked, words, top_k, offset, with_highlights)
         answer = replace(answer, listing=list_pattern(query) is not None)
         if answer.hits or offset:
             return answer
+        candidates = self._candidates(query, terms, None)  # the weak ones too, this time
         return replace(
             answer, related=self._weak_matches(query, words, candidates, with_highlights)
         )
@@ -303,7 +317,9 @@ class Searcher:
             inside = [(p, 0.0) for p in self._doc_positions(ref.docs)]
             return self._page(query, inside, words, top_k, offset, with_highlights)
         inside = self._answering(ref.rest, words, self._candidates(ref.rest, terms, ref.docs))
-        outside = self._answering(ref.rest, words, self._candidates(ref.rest, terms, None))
+        outside = self._answering(
+            ref.rest, words, self._candidates(ref.rest, terms, None, answering=True)
+        )
         chosen = set(self._doc_positions(ref.docs))
         ranked = inside + [hit for hit in outside if hit[0] not in chosen]
         return self._page(query, ranked, words, top_k, offset, with_highlights)
@@ -362,17 +378,23 @@ class Searcher:
         return self.index.holds(words, at).sum(axis=0, dtype=np.int64)
 
     def _candidates(
-        self, text: str, terms: Sequence[str], docs: Sequence[int] | None
+        self, text: str, terms: Sequence[str], docs: Sequence[int] | None, answering: bool = False
     ) -> list[tuple[int, float]]:
         """The best CANDIDATES passages for the terms by BM25 (within `docs` if given),
-        passages listing what a list question asks for lifted."""
+        passages listing what a list question asks for lifted. `answering`: only those
+        the no-answer rule can keep are wanted (it leaves out what scores under
+        RELATIVE_FLOOR of the best, after the lift), so the engine may skip the rest."""
         if docs is not None:
             positions = np.array(self._doc_positions(docs), dtype=np.int64)
             scores = self.engine.scores_at(terms, positions)
             order = np.lexsort((positions, -scores))[:CANDIDATES]
             ranked = [(int(positions[i]), float(scores[i])) for i in order if scores[i] > 0]
         else:
-            ranked = self.engine.top(terms, CANDIDATES, self._visible_mask)
+            floor = 0.0
+            if answering:  # a lifted passage may have scored a 1 + LIST_BONUS part less
+                lifted = list_pattern(text) is not None
+                floor = RELATIVE_FLOOR / (1 + LIST_BONUS) if lifted else RELATIVE_FLOOR
+            ranked = self.engine.top(terms, CANDIDATES, self._visible_mask, floor)
         return self.favour_lists(text, ranked)
 
     @cached_property
@@ -556,13 +578,19 @@ class Searcher:
 
     def _part_positions(self, part: tuple[str, int]) -> np.ndarray:
         """The passages that sit in a 第N章 (节, 编) of that number, ascending."""
-        found = [
-            self._heading_positions[index]
-            for index, path in enumerate(self.store.heading_paths)
-            if index in self._heading_positions
-            and any(part_number(heading) == part for heading in path)
-        ]
+        found = [self._heading_positions[index] for index in self._paths_in_part.get(part, ())]
         return np.sort(np.concatenate(found)) if found else NONE
+
+    @cached_property
+    def _paths_in_part(self) -> dict[tuple[str, int], list[int]]:
+        """For each part (('章', 2): 第二章), the heading paths (by index) inside one, of
+        passages this library holds: worked out once, not at each question."""
+        inside: dict[tuple[str, int], list[int]] = {}
+        for index, path in enumerate(self.store.heading_paths):
+            if index in self._heading_positions:
+                for part in dict.fromkeys(filter(None, map(part_number, path))):
+                    inside.setdefault(part, []).append(index)
+        return inside
 
     def _page(
         self,
