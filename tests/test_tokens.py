@@ -118,9 +118,10 @@ def test_the_terms_alone_are_those_the_spans_give() -> None:
 
 
 def test_normalizing_in_bulk_gives_what_folding_each_character_gives(library_searcher) -> None:
-    """Long texts are folded through a NumPy table (bot/search/folding.py): on every
-    passage and document of the library, and on mixed texts, the same normal form and
-    places as folding each character with str.translate, then t2s."""
+    """Long texts are folded through a NumPy table (bot/search/folding.py), and most
+    take a quick way (bot/search/quickfold.py): on every passage and document of the
+    library, and on mixed texts, the same normal form and places as folding each
+    character with str.translate, then t2s."""
     from bot.search.searcher import index_text
 
     store = library_searcher.store
@@ -133,3 +134,89 @@ def test_normalizing_in_bulk_gives_what_folding_each_character_gives(library_sea
         normalized, origin = tokens._normalize(text)
         assert normalized == (simplified if len(simplified) == len(folded) else normalized)
         assert list(origin) == [at for at, c in enumerate(text) for _ in tokens._FOLDING[ord(c)]]
+
+
+def the_whole_way(text: str) -> tuple[str, list[int]]:
+    """Normalizing without the quick ways: fold each character, then t2s."""
+    folded = text.translate(tokens._FOLDING)
+    simplified = tokens._t2s().convert(folded)
+    if len(simplified) != len(folded):
+        simplified = "".join(tokens._t2s().convert(char) or char for char in folded)
+    if len(simplified) != len(folded):
+        simplified = folded
+    return simplified, [at for at, c in enumerate(text) for _ in tokens._FOLDING[ord(c)]]
+
+
+def test_the_quick_ways_give_what_the_whole_way_gives_for_every_character() -> None:
+    astral = [0x10000, 0x1D400, 0x20000, 0x2A6D6, 0x2F800, 0x2F9D4, 0x10FFFF]
+    codes = [c for c in range(0x10000) if not 0xD800 <= c < 0xE000] + astral
+    for code in codes:
+        normalized, origin = tokens._normalize(chr(code))
+        assert (normalized, list(origin)) == the_whole_way(chr(code)), hex(code)
+
+
+def test_the_quick_ways_give_what_the_whole_way_gives_for_mixed_texts() -> None:
+    import random
+
+    rng = random.Random(2)
+    pool = [
+        *"，（）；：！？％．\u3000、。“”ABCxyz１２ＡＢ藉沈坏哩瞭覆衹甦俱彷么憑深回慰此乾隆干部國家"
+    ]
+    pool += ["\U00020000", "ﬁ", "Σ", "İ", "e\u0301", "\uf900"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
+        normalized, origin = tokens._normalize(text)
+        assert (normalized, list(origin)) == the_whole_way(text), text
+
+
+def test_the_quick_way_is_taken_where_only_common_punctuation_folds() -> None:
+    quick = tokens._quick_fold()
+    assert (
+        quick.normal_form("（一）年轻干部，要到ABC基层：历练　！")
+        == "(一)年轻干部,要到abc基层:历练 !"
+    )
+    assert quick.normal_form("年轻幹部") is None  # t2s changes 幹
+    assert quick.normal_form("ＡＢ") is None  # other full-width characters fold too
+    assert quick.normal_form("凭藉") is None and quick.may_simplify("凭藉")  # 藉: in 憑藉
+    assert not quick.may_simplify("年轻干部,要到abc基层")
+
+
+def test_the_characters_t2s_changes_only_in_phrases_are_all_known() -> None:
+    """quickfold.PHRASE_ONLY against OpenCC's installed phrase table (dumped with the
+    opencc_dict tool its wheel ships): t2s may leave a text without them and without a
+    character it changes alone as it is."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    import opencc
+    import pytest
+
+    from bot.search.quickfold import PHRASE_ONLY
+
+    clib = Path(opencc.__file__).parent / "clib"
+    tool = clib / "bin" / "opencc_dict"
+    table = clib / "share" / "opencc" / "TSPhrases.ocd2"
+    if not (tool.exists() and table.exists() and shutil.which(str(tool))):
+        pytest.skip("this OpenCC build ships no opencc_dict tool or TSPhrases table")
+    with tempfile.TemporaryDirectory() as folder:
+        dumped = Path(folder) / "TSPhrases.txt"
+        env = {**os.environ, "LD_LIBRARY_PATH": str(clib / "lib64")}
+        subprocess.run(
+            [str(tool), "-i", str(table), "-o", str(dumped), "-f", "ocd2", "-t", "text"],
+            check=True, env=env, capture_output=True,
+        )  # fmt: skip
+        entries = [line.split("\t") for line in dumped.read_text("utf-8").splitlines()]
+    assert len(entries) > 100
+    convert = tokens._t2s().convert
+    only_in_phrases = set()
+    for key, values in entries:
+        value = values.split(" ")[0]
+        if len(value) != len(key):
+            changed = list(key)
+        else:
+            changed = [a for a, b in zip(key, value, strict=True) if a != b]
+        only_in_phrases |= {char for char in changed if convert(char) == char}
+    assert only_in_phrases <= set(PHRASE_ONLY)

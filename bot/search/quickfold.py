@@ -1,0 +1,83 @@
+"""The quick way through normalization, for the texts that need little of it.
+
+Normalizing (bot/search/tokens.py) folds each character (NFKC, lower case) and then
+converts traditional characters to simplified ones with OpenCC. Most Chinese text
+folds only in its full-width punctuation (，（）；：), each mark to one ASCII character,
+and holds no character OpenCC changes. For such a text the normal form is a few
+`str.replace`s, in the same places; for a text with other characters that fold but
+none OpenCC changes, the conversion can be skipped. Both are decided by one regular
+expression search each, and give exactly what the whole way gives (tests/test_tokens.py
+checks every character, and the library).
+
+What OpenCC changes is known from OpenCC itself, character by character, and from the
+few characters its phrase table (TSPhrases) changes only inside a phrase (藉 alone
+stays, 憑藉 → 凭借): `PHRASE_ONLY`, checked against the installed dictionary by the tests.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Iterable
+
+import numpy as np
+
+from bot.search.folding import CharTable
+
+# Full-width punctuation Chinese text is full of, and its ideographic space: each folds
+# to one ASCII character, and OpenCC changes none of them.
+COMMON_WIDE = "，（）；：！？％．\u3000"
+# Characters t2s changes only inside some phrase of its TSPhrases table (OpenCC 1.x).
+PHRASE_ONLY = "藉沈坏哩瞭覆衹甦俱彷么"
+BMP = 0x10000
+
+
+def char_class(codes: Iterable[int]) -> str:
+    """A regular expression's character class of the code points (and everything past
+    the Basic Multilingual Plane), as ranges of literal characters."""
+    ranges: list[list[int]] = []
+    for code in sorted(set(codes)):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    parts = [
+        re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}"
+        for low, high in ranges
+    ]
+    return f"[{''.join(parts)}{re.escape(chr(BMP))}-{re.escape(chr(0x10FFFF))}]"
+
+
+class QuickFold:
+    """Which texts the quick ways fit, and their normal form."""
+
+    def __init__(self, folding: CharTable, simplified_alone: str) -> None:
+        """`folding`: what each character of the Basic Multilingual Plane folds to;
+        `simplified_alone`: every character of it OpenCC's t2s changes on its own."""
+        codes = np.arange(BMP, dtype=np.uint32)
+        single = np.full(BMP, np.iinfo(np.uint32).max, dtype=np.uint32)
+        covered = min(BMP, len(folding.single))
+        single[:covered] = folding.single[:covered]
+        folds = set(np.flatnonzero(single != codes).tolist())  # surrogates, too
+        converts = {ord(char) for char in simplified_alone + PHRASE_ONLY}
+        allowed = {ord(char) for char in COMMON_WIDE + string.ascii_uppercase}
+        self._other = re.compile(char_class((folds - allowed) | converts))
+        self._converts = re.compile(char_class(converts | set(range(0xD800, 0xE000))))
+        self._common = [(wide, unicodedata.normalize("NFKC", wide)) for wide in COMMON_WIDE]
+
+    def normal_form(self, text: str) -> str | None:
+        """The normal form of `text` when all that changes in it is the common
+        full-width punctuation and ASCII capitals (each character to one, so the places
+        stay); None when it needs the whole way."""
+        if self._other.search(text) is not None:
+            return None
+        folded = text.lower()
+        for wide, narrow in self._common:
+            if wide in folded:
+                folded = folded.replace(wide, narrow)
+        return folded
+
+    def may_simplify(self, folded: str) -> bool:
+        """Whether OpenCC's t2s may change the folded text (False: it surely leaves it)."""
+        return self._converts.search(folded) is not None
