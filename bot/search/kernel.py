@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit
 
 SLACK = 1e-9  # relative margin on score bounds (floating-point sums in another order)
-DENSE = 4  # postings over a quarter of the passages: no bookkeeping of which were met
+DENSE = 4  # a term in over a quarter of the passages: no bookkeeping of which were met
 GALLOP = 8  # look the passages met up in a term's postings when they hold this many times more
 SAMPLE = 4096  # passages the k-th score's lower bound is taken from (the first met)
 
@@ -163,10 +163,8 @@ def top_k(
     filtered = allowed.shape[0] > 0
     terms = rows.shape[0]
     rest = np.zeros(terms + 1)  # the most that terms i.. can add to a passage
-    left = np.zeros(terms + 1, dtype=np.int64)  # and how many postings they hold
     for i in range(terms - 1, -1, -1):
         rest[i] = rest[i + 1] + bounds[i]
-        left[i] = left[i + 1] + indptr[rows[i] + 1] - indptr[rows[i]]
     count = 0
     best = 0.0
     threshold = 0.0  # what a passage must reach: at most the k-th best, or floor × the best
@@ -183,14 +181,16 @@ def top_k(
                 threshold = max(threshold, _kth_largest(accumulator, touched, sample, k))
             if rest[i] * (1 + SLACK) < threshold:
                 break  # no passage not met yet can reach the top k, or the floor
-        if left[i] * DENSE >= size:  # what is left nears the corpus's size: add it all,
-            for at in range(i, terms):  # then take the best in one pass over all
+        row = rows[i]
+        if (indptr[row + 1] - indptr[row]) * DENSE >= size:
+            # a term in a good part of the corpus that the bound did not stop before:
+            # add it and the rest in full, then take the best in one pass over all
+            for at in range(i, terms):
                 row = rows[at]
                 for j in range(indptr[row], indptr[row + 1]):
                     if not filtered or allowed[postings[j]] != 0:
                         accumulator[postings[j]] += weights[j]
             return _best_of_all(accumulator, k)
-        row = rows[i]
         for j in range(indptr[row], indptr[row + 1]):
             d = postings[j]
             if filtered and allowed[d] == 0:
@@ -202,31 +202,40 @@ def top_k(
             accumulator[d] = score
             best = max(best, score)
         i += 1
-    if i < terms:  # the rest only add to passages already met that can still make it
-        kept = 0
-        for at in range(count):
-            d = touched[at]
-            if (accumulator[d] + rest[i]) * (1 + SLACK) >= threshold:
-                touched[kept] = d
-                kept += 1
-            else:
-                accumulator[d] = 0.0
-        count = kept
-        ordered = False
-        for row_at in range(i, terms):
-            row = rows[row_at]
-            low, high = indptr[row], indptr[row + 1]
-            if count * GALLOP < high - low:  # few met: look each one up
-                if not ordered:
-                    touched[:count].sort()
-                    ordered = True
-                _add_to_met(indptr, postings, weights, row, accumulator, touched, count)
-            else:  # many: read the postings, adding to the passages met (non-zero)
-                for j in range(low, high):
-                    d = postings[j]
-                    if accumulator[d] != 0.0:
-                        accumulator[d] += weights[j]
+    ordered = False
+    for row_at in range(i, terms):  # the rest only add to the passages met that still can
+        count = _still_possible(accumulator, touched, count, rest[row_at], threshold)
+        row = rows[row_at]
+        low, high = indptr[row], indptr[row + 1]
+        # few met: look each one up (once they are in order, which costs a sort)
+        sorting = 0 if ordered else count * np.log2(count + 1)
+        if count * GALLOP + sorting < high - low:
+            if not ordered:
+                touched[:count].sort()
+                ordered = True
+            _add_to_met(indptr, postings, weights, row, accumulator, touched, count)
+        else:  # many: read the postings, adding to the passages met (non-zero)
+            for j in range(low, high):
+                d = postings[j]
+                if accumulator[d] != 0.0:
+                    accumulator[d] += weights[j]
     return _best(accumulator, touched, count, min(k, count))
+
+
+@njit(cache=True, nogil=True)
+def _still_possible(accumulator, touched, count, rest, threshold):  # pragma: no cover
+    """Keep in touched[:count] (in their order) the passages that the terms left, adding
+    at most `rest`, can still lift to `threshold`; the others are set back to zero.
+    Returns how many are kept."""
+    kept = 0
+    for at in range(count):
+        d = touched[at]
+        if (accumulator[d] + rest) * (1 + SLACK) >= threshold:
+            touched[kept] = d
+            kept += 1
+        else:
+            accumulator[d] = 0.0
+    return kept
 
 
 @njit(cache=True, nogil=True)
