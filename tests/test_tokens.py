@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.search import segmenter, tokens
+from bot.search import quickfold, segmenter, tokens
 
 TOKENIZER = tokens.Tokenizer()
 
@@ -177,24 +177,25 @@ def test_the_quick_way_is_taken_where_only_common_punctuation_folds() -> None:
     )
     assert quick.normal_form("年轻幹部") is None  # t2s changes 幹
     assert quick.normal_form("ＡＢ") is None  # other full-width characters fold too
-    assert quick.normal_form("凭藉") is None and quick.may_simplify("凭藉")  # 藉: in 憑藉
+    assert quick.normal_form("藉此机会") is None and quick.may_simplify("藉此")  # 借此
+    assert quick.normal_form("慰藉，什么") == "慰藉,什么"  # 藉 and 么 stay here
     assert not quick.may_simplify("年轻干部,要到abc基层")
 
 
-def test_the_characters_t2s_changes_only_in_phrases_are_all_known() -> None:
-    """quickfold.PHRASE_ONLY against OpenCC's installed phrase table (dumped with the
-    opencc_dict tool its wheel ships): t2s may leave a text without them and without a
-    character it changes alone as it is."""
+def test_the_phrases_t2s_changes_without_changing_a_character_alone_are_all_known() -> None:
+    """bot/data/t2s_phrases.txt against OpenCC's installed phrase table (dumped with the
+    opencc_dict tool its wheel ships): a text without them and without a character t2s
+    changes alone is one t2s leaves as it is."""
     import os
     import shutil
+    import string
     import subprocess
     import tempfile
+    from importlib import resources
     from pathlib import Path
 
     import opencc
     import pytest
-
-    from bot.search.quickfold import PHRASE_ONLY
 
     clib = Path(opencc.__file__).parent / "clib"
     tool = clib / "bin" / "opencc_dict"
@@ -211,12 +212,14 @@ def test_the_characters_t2s_changes_only_in_phrases_are_all_known() -> None:
         entries = [line.split("\t") for line in dumped.read_text("utf-8").splitlines()]
     assert len(entries) > 100
     convert = tokens._t2s().convert
-    only_in_phrases = set()
-    for key, values in entries:
-        value = values.split(" ")[0]
-        if len(value) != len(key):
-            changed = list(key)
-        else:
-            changed = [a for a, b in zip(key, value, strict=True) if a != b]
-        only_in_phrases |= {char for char in changed if convert(char) == char}
-    assert only_in_phrases <= set(PHRASE_ONLY)
+    needed = {
+        key
+        for key, values in entries
+        if values.split(" ")[0] != key and all(convert(char) == char for char in key)
+    }
+    raw = resources.files("bot").joinpath("data/t2s_phrases.txt").read_text("utf-8")
+    shipped = {line for line in raw.splitlines() if line and not line.startswith("#")}
+    assert needed <= shipped
+    wide = set(quickfold.COMMON_WIDE + string.ascii_uppercase)
+    assert not any(wide & set(phrase) for phrase in shipped)  # (looked for in raw text)
+    assert "藉此" in needed and "深沈" in needed  # (the dump is what it should be)

@@ -10,8 +10,10 @@ expression search each, and give exactly what the whole way gives (tests/test_to
 checks every character, and the library).
 
 What OpenCC changes is known from OpenCC itself, character by character, and from the
-few characters its phrase table (TSPhrases) changes only inside a phrase (藉 alone
-stays, 憑藉 → 凭借): `PHRASE_ONLY`, checked against the installed dictionary by the tests.
+phrases of its phrase table (TSPhrases) it changes though it changes none of their
+characters alone (藉 alone stays, 藉此 → 借此): bot/data/t2s_phrases.txt, which the
+tests check against the installed dictionary. (A phrase holding a character t2s changes
+alone, 憑藉, can only be in a text that holds that character.)
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ from bot.search.folding import CharTable
 # Full-width punctuation Chinese text is full of, and its ideographic space: each folds
 # to one ASCII character, and OpenCC changes none of them.
 COMMON_WIDE = "，（）；：！？％．\u3000"
-# Characters t2s changes only inside some phrase of its TSPhrases table (OpenCC 1.x).
-PHRASE_ONLY = "藉沈坏哩瞭覆衹甦俱彷么"
 BMP = 0x10000
 
 
@@ -52,25 +52,38 @@ def char_class(codes: Iterable[int]) -> str:
 class QuickFold:
     """Which texts the quick ways fit, and their normal form."""
 
-    def __init__(self, folding: CharTable, simplified_alone: str) -> None:
+    def __init__(
+        self,
+        folding: CharTable,
+        simplified_alone: str,
+        simplified_phrases: Iterable[tuple[str, int]],
+    ) -> None:
         """`folding`: what each character of the Basic Multilingual Plane folds to;
-        `simplified_alone`: every character of it OpenCC's t2s changes on its own."""
+        `simplified_alone`: every character of it OpenCC's t2s changes on its own;
+        `simplified_phrases`: the phrases it changes, though none of their characters
+        alone, each with where it changes one."""
         codes = np.arange(BMP, dtype=np.uint32)
         single = np.full(BMP, np.iinfo(np.uint32).max, dtype=np.uint32)
         covered = min(BMP, len(folding.single))
         single[:covered] = folding.single[:covered]
         folds = set(np.flatnonzero(single != codes).tolist())  # surrogates, too
-        converts = {ord(char) for char in simplified_alone + PHRASE_ONLY}
+        converts = {ord(char) for char in simplified_alone}
         allowed = {ord(char) for char in COMMON_WIDE + string.ascii_uppercase}
         self._other = re.compile(char_class((folds - allowed) | converts))
         self._converts = re.compile(char_class(converts | set(range(0xD800, 0xE000))))
+        # a character each phrase changes → (the phrase, where that character is in it)
+        self._phrases: dict[str, list[tuple[str, int]]] = {}
+        for phrase, at in simplified_phrases:
+            self._phrases.setdefault(phrase[at], []).append((phrase, at))
+        self._marks = re.compile(f"[{''.join(map(re.escape, self._phrases))}]")
         self._common = [(wide, unicodedata.normalize("NFKC", wide)) for wide in COMMON_WIDE]
 
     def normal_form(self, text: str) -> str | None:
         """The normal form of `text` when all that changes in it is the common
         full-width punctuation and ASCII capitals (each character to one, so the places
-        stay); None when it needs the whole way."""
-        if self._other.search(text) is not None:
+        stay); None when it needs the whole way. (A phrase t2s changes has no common
+        full-width punctuation or capital in it, so it is looked for in `text` as is.)"""
+        if self._other.search(text) is not None or self._holds_phrase(text):
             return None
         folded = text.lower()
         for wide, narrow in self._common:
@@ -80,4 +93,14 @@ class QuickFold:
 
     def may_simplify(self, folded: str) -> bool:
         """Whether OpenCC's t2s may change the folded text (False: it surely leaves it)."""
-        return self._converts.search(folded) is not None
+        return self._converts.search(folded) is not None or self._holds_phrase(folded)
+
+    def _holds_phrase(self, text: str) -> bool:
+        """Whether `text` holds one of the phrases t2s changes though none of their
+        characters alone (looked for around each of their characters the text holds)."""
+        for found in self._marks.finditer(text):
+            at = found.start()
+            for phrase, offset in self._phrases[found.group()]:
+                if at >= offset and text.startswith(phrase, at - offset):
+                    return True
+        return False
