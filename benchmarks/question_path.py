@@ -6,23 +6,24 @@ Usage: python -m benchmarks.question_path [--passages 100000] [--questions 1000]
 On one synthetic corpus (tests/auxil/synthetic.py) it times, per question, questions
 answered one after another as the bot answers them:
   ours   `python -m bot ask --json --top-k 10 --file F`: the run with every question minus
-         the run with the first alone, divided by the rest (start-up and loading cancel),
-         each the best of --runs
+         the run with the first alone, just before it, divided by the rest (start-up and
+         loading cancel); the best of --runs such pairs
   peer   in this process: `jieba.lcut(question)` and bm25s's `retrieve(..., k=10)` with
          its numba backend over the same passages, cut by jieba (jieba-rs, the same
          words); the mean over the questions after a warm-up, the best of --runs
 for questions of common words (synthetic.questions) and of rare ones (two or three words
-each in at most 10 passages), and prints the ratios. The runs of the two alternate, so a
-spell of this machine running slower (it can halve its speed for minutes) falls on
-both. Needs the bench extra (bm25s).
+each in at most 10 passages), and prints the ratios: best to best, and the median of the
+ratios of each run, where the two are timed one right after the other. The runs of the
+two alternate, so a spell of this machine running slower (it can halve its speed for
+minutes) falls on both. Needs the bench extra (bm25s).
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -49,8 +50,8 @@ def ask_seconds(questions: list[str], env: dict[str, str], work: Path) -> float:
 
 
 def ours_seconds(questions: list[str], env: dict[str, str], work: Path) -> tuple[float, float]:
-    """One run of the whole `ask` path: the seconds of the first question alone, and of
-    every question."""
+    """The seconds of the whole `ask` path with the first question alone, and right
+    after it with every question."""
     return ask_seconds(questions[:1], env, work), ask_seconds(questions, env, work)
 
 
@@ -126,20 +127,23 @@ def main() -> int:
     searcher = open_searcher(load_settings(env)).searcher
     peer = Peer([index_text(chunk) for chunk in searcher.store])
     del searcher
-    theirs = dict.fromkeys(sets, math.inf)
-    one = dict.fromkeys(sets, math.inf)
-    every = dict.fromkeys(sets, math.inf)
-    for _ in range(args.runs):  # alternating, each the best of its runs
+    theirs: dict[str, list[float]] = {name: [] for name in sets}
+    ours: dict[str, list[float]] = {name: [] for name in sets}
+    for _ in range(args.runs):  # alternating: a slow spell of the machine falls on both
         for name, questions in sets.items():
-            theirs[name] = min(theirs[name], peer.ms(questions))
-            first, whole = ours_seconds(questions, env, args.work)
-            one[name], every[name] = min(one[name], first), min(every[name], whole)
+            theirs[name].append(peer.ms(questions))
+            first, whole = ours_seconds(questions, env, args.work)  # back to back
+            ours[name].append((whole - first) / (len(questions) - 1) * 1000)
     for name, questions in sets.items():
-        ours = (every[name] - one[name]) / (len(questions) - 1) * 1000
+        best, peer_best = min(ours[name]), min(theirs[name])
+        runs = list(zip(ours[name], theirs[name], strict=True))
+        ratios = [mine / peer for mine, peer in runs]
         print(
-            f"{name}: ours {ours:.3f} ms a question, jieba + bm25s-numba {theirs[name]:.3f} ms "
-            f"({ours / theirs[name]:.1f}×), {len(questions)} questions, {args.passages:,} "
-            "passages"
+            f"{name}: ours {best:.3f} ms a question, jieba + bm25s-numba {peer_best:.3f} ms "
+            f"({best / peer_best:.1f}× best to best; {statistics.median(ratios):.1f}× the "
+            f"median of each run's ratio), {len(questions)} questions, {args.passages:,} "
+            f"passages (runs, ours / peer: "
+            f"{', '.join(f'{mine:.2f} / {peer:.2f}' for mine, peer in runs)})"
         )
     return 0
 
