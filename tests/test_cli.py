@@ -9,6 +9,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import opencc
 import pytest
 
 from bot.cli import main
@@ -194,7 +195,8 @@ def test_the_tokenizer_cache_goes_where_dotenv_says(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     cached = sorted(p.name for p in (tmp_path / "cache").iterdir())
     folding = f"folding-{unicodedata.unidata_version}-2.marshal"  # (to fold passages quickly)
-    assert cached == ["common-words-0.42.1-100.marshal", folding]
+    simplified = f"t2s-changes-{opencc.__version__}.marshal"  # (the quick fold's, too)
+    assert cached == ["common-words-0.42.1-100.marshal", folding, simplified]
     assert not (tmp_path / "home" / ".cache" / "docbot").exists()
 
 

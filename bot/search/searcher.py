@@ -296,7 +296,9 @@ class Searcher:
         terms, words = self.query_terms(query)
         if not words:
             return Answer(query)
-        ranked = self._answering(query, words, self._candidates(query, terms, None, True))
+        ranked = self._answering(
+            query, words, self._candidates(query, terms, None, answering=True)
+        )
         answer = self._page(query, ranked, words, top_k, offset, with_highlights)
         answer = replace(answer, listing=list_pattern(query) is not None)
         if answer.hits or offset:
