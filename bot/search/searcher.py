@@ -609,11 +609,10 @@ class Searcher:
         `last_of` joins a passage with those up to its last part."""
         relevant = self._apart(ranked) if dedupe else ranked
         page = relevant[max(0, offset) : max(0, offset) + max(0, top_k)]
-        chunks = self.store.chunks([position for position, _ in page])
         hits = []
-        for (position, score), chunk in zip(page, chunks, strict=True):
-            if last_of and (last := last_of.get(position)) is not None:
-                chunk = self._joined(position, last)
+        for position, score in page:
+            last = (last_of or {}).get(position)
+            chunk = self.store[position] if last is None else self._joined(position, last)
             marks = self.tokenizer.find(chunk.text, words) if with_highlights and words else ()
             hits.append(Hit(chunk, score, marks))
         return Answer(query, tuple(hits), total=len(relevant))

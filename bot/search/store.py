@@ -98,38 +98,19 @@ class ChunkStore:
         return len(self.chunk_ids)
 
     def __getitem__(self, position: int) -> Chunk:
-        return self.chunks([position])[0]
-
-    def chunks(self, positions: Sequence[int]) -> list[Chunk]:
-        """The passages at `positions`, their fields read for all of them at once (a
-        page of answers costs a few array reads, not a dozen per passage)."""
-        at = np.asarray(positions, dtype=np.int64)
-        fields = zip(
-            self.chunk_ids[at].tolist(), self.doc_of[at].tolist(),
-            self.headings_of[at].tolist(), self.starts[at].tolist(), self.ends[at].tolist(),
-            self.label_of[at].tolist(), self.context_of[at].tolist(),
-            self.first_pages[at].tolist(), self.last_pages[at].tolist(),
-            self.text_offsets[at].tolist(), self.text_offsets[at + 1].tolist(),
-            strict=True,
-        )  # fmt: skip
-        blob = self.text_blob
-        return [
-            Chunk(
-                id=f"{chunk_id:012x}",
-                doc=self.docs[doc]["path"],
-                title=self.docs[doc]["title"],
-                headings=self.heading_paths[headings],
-                text=blob[low:high].tobytes().decode(),
-                start=start,
-                end=end,
-                article=self.labels[label],
-                context=self.contexts[context],
-                pages=tuple(range(first, last + 1)) if first else (),
-            )
-            for chunk_id, doc, headings, start, end, label, context, first, last, low, high in (
-                fields
-            )
-        ]
+        doc = self.docs[int(self.doc_of[position])]
+        return Chunk(
+            id=f"{int(self.chunk_ids[position]):012x}",
+            doc=doc["path"],
+            title=doc["title"],
+            headings=self.heading_paths[int(self.headings_of[position])],
+            text=self.text(position),
+            start=int(self.starts[position]),
+            end=int(self.ends[position]),
+            article=self.labels[int(self.label_of[position])],
+            context=self.contexts[int(self.context_of[position])],
+            pages=self.pages(position),
+        )
 
     def text(self, position: int) -> str:
         """The text of the passage at `position` (without making the whole Chunk)."""
