@@ -3,10 +3,11 @@ posting lists alone, skipping what cannot reach the top k.
 
 Terms are taken most weighty first (term at a time) into an accumulator that belongs
 to the index, not to the question. Once the terms still to come cannot lift a passage
-the accumulator has not met above the k-th best score so far (MaxScore's bound, as
-Lucene and tantivy use it), they only add to the passages already met that can still
-reach it: each looked up in their posting lists by binary search when few are left,
-else by reading the postings and skipping the passages not met.
+the accumulator has not met above the k-th best score so far, or above a floor the
+caller sets (a share of the best score so far: what it would leave out anyway), which
+is MaxScore's bound as Lucene and tantivy use it, they only add to the passages already
+met that can still reach it: each looked up in their posting lists by binary search
+when few are left, else by reading the postings and skipping the passages not met.
 The accumulator is left all zeros again before returning, so the cost of a question
 follows its postings, never the size of the corpus.
 

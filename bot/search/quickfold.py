@@ -75,14 +75,25 @@ class QuickFold:
         self._phrases: dict[str, list[tuple[str, int]]] = {}
         for phrase, at in simplified_phrases:
             self._phrases.setdefault(phrase[at], []).append((phrase, at))
-        self._marks = re.compile(f"[{''.join(map(re.escape, self._phrases))}]")
+        marks = "".join(map(re.escape, self._phrases))
+        self._marks = re.compile(f"[{marks}]") if marks else None
         self._common = [(wide, unicodedata.normalize("NFKC", wide)) for wide in COMMON_WIDE]
+
+    @classmethod
+    def none(cls) -> QuickFold:
+        """One that takes no quick way: every text but the empty one goes the whole way
+        (for an OpenCC whose tables these were not made from)."""
+        quick = cls.__new__(cls)
+        quick._other = quick._converts = re.compile(r"[\s\S]")
+        quick._phrases, quick._marks, quick._common = {}, None, []
+        return quick
 
     def normal_form(self, text: str) -> str | None:
         """The normal form of `text` when all that changes in it is the common
         full-width punctuation and ASCII capitals (each character to one, so the places
-        stay); None when it needs the whole way. (A phrase t2s changes has no common
-        full-width punctuation or capital in it, so it is looked for in `text` as is.)"""
+        stay); None when it needs the whole way. (No phrase t2s changes holds a common
+        full-width mark, a capital or what they fold to, so a phrase is in `text` where
+        it is in its folded form: it is looked for in `text` as is.)"""
         if self._other.search(text) is not None or self._holds_phrase(text):
             return None
         folded = text.lower()
@@ -98,6 +109,8 @@ class QuickFold:
     def _holds_phrase(self, text: str) -> bool:
         """Whether `text` holds one of the phrases t2s changes though none of their
         characters alone (looked for around each of their characters the text holds)."""
+        if self._marks is None:
+            return False
         for found in self._marks.finditer(text):
             at = found.start()
             for phrase, offset in self._phrases[found.group()]:

@@ -29,7 +29,7 @@ import opencc
 from bot.config import default_cache_dir
 from bot.search import folding
 from bot.search import segmenter as segmenting
-from bot.search.quickfold import QuickFold
+from bot.search.quickfold import BMP, QuickFold
 
 QUOTED_TERM = re.compile(r"[“\"「『]([\u4e00-\u9fff]{2,8})[”\"」』]")
 WORD_CHAR = re.compile(r"\w", re.UNICODE)
@@ -149,15 +149,21 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+T2S_PHRASES_FROM = "1.4.2"  # the OpenCC whose phrase table data/t2s_phrases.txt lists
+
+
 @lru_cache(maxsize=1)
 def _quick_fold() -> QuickFold:
     """The quick ways through normalization (bot/search/quickfold.py), with the
     characters of the Basic Multilingual Plane t2s changes on their own (found once,
-    ~0.2 s, then read from the cache)."""
+    ~0.2 s, then read from the cache); none with another OpenCC than the one
+    data/t2s_phrases.txt was made from (its phrase table may differ)."""
+    if opencc.__version__ != T2S_PHRASES_FROM:
+        return QuickFold.none()
 
     def simplified_alone() -> list[str]:
         convert = _t2s().convert
-        chars = [chr(code) for code in range(0x10000) if not 0xD800 <= code < 0xE000]
+        chars = [chr(code) for code in range(BMP) if not 0xD800 <= code < 0xE000]
         return ["".join(char for char in chars if convert(char) != char)]
 
     name = f"t2s-changes-{opencc.__version__}"
@@ -221,7 +227,7 @@ def _plane_folding() -> folding.CharTable:
     """NFKC + lower-case of every character of the Basic Multilingual Plane but the
     surrogates, as a folding table (made once, then read from the cache as two strings:
     the folds one after another, and each one's length as a character)."""
-    codes = np.concatenate([np.arange(0xD800), np.arange(0xE000, 0x10000)]).astype(np.uint32)
+    codes = np.concatenate([np.arange(0xD800), np.arange(0xE000, BMP)]).astype(np.uint32)
 
     def fold() -> list[str]:
         folds = [unicodedata.normalize("NFKC", chr(code)).lower() for code in codes.tolist()]
