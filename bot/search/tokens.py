@@ -103,7 +103,11 @@ def jieba_dictionary() -> Path:
 
 
 # what cached_table keeps: word lists, and the homophone tables (typos.Homophones)
-Table = TypeVar("Table", list[str], tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]])
+Table = TypeVar(
+    "Table",
+    list[str],
+    tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]],
+)
 
 
 def cached_table(name: str, make: Callable[[], Table]) -> Table:

@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 MAX_WORD_CHARS = 4
-TABLE_VERSION = 1  # bump when how the homophone table is made changes
+TABLE_VERSION = 2  # bump when how the homophone table is made changes
 
 
 def toneless(syllable: str) -> str:
@@ -34,15 +34,19 @@ def toneless(syllable: str) -> str:
     return plain[:-1] if plain.endswith("ng") else plain
 
 
-Homophones = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+# (character → its toneless readings, the usual one first; reading → the common
+# characters with it; reading → those of them whose usual reading it is)
+Homophones = tuple[
+    dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]
+]
 # how many passages hold each of these terms (0: none), as BM25Index.document_frequencies
 PassageCounts = Callable[[Sequence[str]], np.ndarray | Sequence[int]]
 
 
 @lru_cache(maxsize=1)
 def homophones() -> Homophones:
-    """(character → its toneless readings, reading → common characters with it), made
-    once (about 1 s) and then loaded from the tokenizer's cache."""
+    """The homophone tables (see `Homophones`), made once (about 1 s) and then loaded
+    from the tokenizer's cache."""
     from importlib import metadata
 
     from bot.search.tokens import JIEBA_VERSION, cached_table
@@ -65,7 +69,11 @@ def _make_homophones() -> Homophones:
         if is_common_word(char):
             for syllable in syllables:
                 chars[syllable].append(char)
-    return readings, {syllable: tuple(found) for syllable, found in chars.items()}
+    usual = {
+        syllable: tuple(char for char in found if readings[char][0] == syllable)
+        for syllable, found in chars.items()
+    }
+    return readings, {syllable: tuple(found) for syllable, found in chars.items()}, usual
 
 
 def corrections(word: str, known: PassageCounts, used: frozenset[str] | str = "") -> str | None:
@@ -125,10 +133,11 @@ def alternatives(char: str) -> tuple[str, ...]:
     """The common characters that sound like `char` (toneless, loosely), in the table's
     order: a reading the two share must be the usual one of one of them (two rare
     readings, 有 wěi and 机 wèi, don't count)."""
-    readings, chars = homophones()
+    readings, chars, usual = homophones()
     found: dict[str, None] = {}
     for syllable in readings.get(char, ()):
-        for other in chars.get(syllable, ()):
-            if other != char and syllable in (readings[char][0], readings[other][0]):
-                found[other] = None
+        # its own usual reading: every character with it; another: those whose usual it is
+        table = chars if syllable == readings[char][0] else usual
+        found.update(dict.fromkeys(table.get(syllable, ())))
+    found.pop(char, None)
     return tuple(found)
