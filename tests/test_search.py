@@ -345,3 +345,19 @@ def test_a_listing_passage_lifted_over_the_floor_is_not_skipped() -> None:
     assert [p for p, _ in ranked[:2]] == [0, 1] and ranked[1][1] < 0.5 * ranked[0][1]
     hits = searcher.search("党员有哪些权利").hits
     assert hits[0].chunk.text == texts[0] and hits[1].chunk.text == texts[1]
+
+
+def test_homophones_are_those_sharing_a_reading_usual_to_one_of_the_two() -> None:
+    """typos.alternatives from its table against the rule itself, for every 7th
+    character with a reading: a shared reading must be the usual one of one of them."""
+    from bot.search import typos
+
+    readings, chars, _ = typos.homophones()
+    for char in sorted(readings)[::7]:
+        expected = {
+            other: None
+            for syllable in readings[char]
+            for other in chars.get(syllable, ())
+            if other != char and syllable in (readings[char][0], readings[other][0])
+        }
+        assert typos.alternatives(char) == tuple(expected), char
