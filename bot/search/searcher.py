@@ -152,15 +152,15 @@ class Searcher:
         """Make now what every question needs (the segmenter, and the compiled kernel of
         a large index), so the first question does not wait for it; for a large index
         (whose process answers many questions) the tables some questions need too: the
-        typo and everyday-word tables, the numeral converter and the passages of each
-        article and chapter number."""
+        typo and everyday-word tables and the numeral converter. (The passages of each
+        article and chapter number are not: at 1M passages they hold 75 MB, made at
+        the first question that names a number.)"""
         self.tokenizer.ready()
         self.index.warm()
         if self.index.compiled_scoring:
             tokens.load_tables()
             typos.homophones()
             numerals()
-            _ = self._article_positions, self._paths_in_part
 
     @property
     def engine(self) -> Ranking:
