@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 
 from bot.search import abbreviations, tokens, typos
@@ -107,6 +108,7 @@ class ListPattern(NamedTuple):
         return any(lead in text for lead in LIST_LEADS) and self.led.search(text) is not None
 
 
+@lru_cache(maxsize=256)  # asked for by the engine's floor, the lift and the answer
 def list_pattern(question: str) -> ListPattern | None:
     """For a question asking for a list (党员有哪些权利), how the passages that introduce
     a list of what it asks for do it (党员享有下列权利：); None for other questions.

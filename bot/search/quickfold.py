@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -49,6 +49,13 @@ def char_class(codes: Iterable[int]) -> str:
     return f"[{''.join(parts)}{re.escape(chr(BMP))}-{re.escape(chr(0x10FFFF))}]"
 
 
+def first_change(text: str, changed: str) -> int:
+    """Where the first character that differs is (0 when none does, or the lengths do)."""
+    if len(text) != len(changed):
+        return 0
+    return next((at for at, (a, b) in enumerate(zip(text, changed, strict=True)) if a != b), 0)
+
+
 class QuickFold:
     """Which texts the quick ways fit, and their normal form."""
 
@@ -56,12 +63,13 @@ class QuickFold:
         self,
         folding: CharTable,
         simplified_alone: str,
-        simplified_phrases: Iterable[tuple[str, int]],
+        simplified_phrases: Iterable[str],
+        simplify: Callable[[str], str],
     ) -> None:
         """`folding`: what each character of the Basic Multilingual Plane folds to;
         `simplified_alone`: every character of it OpenCC's t2s changes on its own;
         `simplified_phrases`: the phrases it changes, though none of their characters
-        alone, each with where it changes one."""
+        alone; `simplify`: t2s itself."""
         codes = np.arange(BMP, dtype=np.uint32)
         single = np.full(BMP, np.iinfo(np.uint32).max, dtype=np.uint32)
         covered = min(BMP, len(folding.single))
@@ -73,7 +81,8 @@ class QuickFold:
         self._converts = re.compile(char_class(converts | set(range(0xD800, 0xE000))))
         # a character each phrase changes → (the phrase, where that character is in it)
         self._phrases: dict[str, list[tuple[str, int]]] = {}
-        for phrase, at in simplified_phrases:
+        for phrase in simplified_phrases:
+            at = first_change(phrase, simplify(phrase))
             self._phrases.setdefault(phrase[at], []).append((phrase, at))
         marks = "".join(map(re.escape, self._phrases))
         self._marks = re.compile(f"[{marks}]") if marks else None

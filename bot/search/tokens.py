@@ -173,15 +173,8 @@ def _quick_fold() -> QuickFold:
     name = f"t2s-changes-{opencc.__version__}"
     raw = resources.files("bot").joinpath("data/t2s_phrases.txt").read_text(encoding="utf-8")
     phrases = [line for line in raw.splitlines() if line and not line.startswith("#")]
-    changed = [(phrase, _changed_at(phrase, _t2s().convert(phrase))) for phrase in phrases]
-    return QuickFold(_plane_folding(), cached_table(name, simplified_alone)[0], changed)
-
-
-def _changed_at(text: str, converted: str) -> int:
-    """Where the first character that differs is (0 when none does, or the lengths do)."""
-    if len(text) != len(converted):
-        return 0
-    return next((at for at, (a, b) in enumerate(zip(text, converted, strict=True)) if a != b), 0)
+    alone = cached_table(name, simplified_alone)[0]
+    return QuickFold(_plane_folding(), alone, phrases, _t2s().convert)
 
 
 @lru_cache(maxsize=1)
