@@ -111,12 +111,13 @@ def positive(positions: np.ndarray, scores: np.ndarray) -> list[Hit]:
 
 
 def load_ours(folder: Path) -> BM25Index:
-    """Our index from its saved arrays, memory-mapped."""
-    from bot.search.index import ARRAYS, BM25Index
+    """Our index from its saved arrays as the bot loads them: memory-mapped, each checked
+    against its recorded checksum through its own map."""
+    from bot.search.index import BM25Index
+    from bot.search.npyfile import checked_arrays
 
-    size = json.loads((folder / "size.json").read_text(encoding="utf-8"))["size"]
-    arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
-    return BM25Index.from_arrays(size, arrays)
+    saved = json.loads((folder / "size.json").read_text(encoding="utf-8"))
+    return BM25Index.from_arrays(saved["size"], checked_arrays(folder, saved["arrays"]))
 
 
 class Ours(Engine):
@@ -131,11 +132,14 @@ class Ours(Engine):
         self.index = index_tokens(token_lists, k1=K1, b=B, epsilon=EPSILON)
 
     def save(self, folder: Path) -> None:
-        """One .npy file per array, and the size."""
-        folder.mkdir(parents=True, exist_ok=True)
+        """One .npy file per array, and the size and each array's checksum."""
+        from bot.search.npyfile import ArrayWriter
+
+        writer = ArrayWriter(folder)
         for name, values in self.index.arrays().items():
-            np.save(folder / f"{name}.npy", values)
-        (folder / "size.json").write_text(json.dumps({"size": self.index.size}), "utf-8")
+            writer.save(name, values)
+        saved = {"size": self.index.size, "arrays": writer.recorded}
+        (folder / "size.json").write_text(json.dumps(saved), "utf-8")
 
     def load(self, folder: Path) -> None:
         """The arrays, memory-mapped."""

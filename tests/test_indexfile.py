@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 from bot.config import Settings
-from bot.search import indexfile
+from bot.search import indexfile, npyfile
 from bot.search.build import open_searcher
+from tests.auxil.process import is_memory_mapped, rss_mb
 from tests.conftest import SEED_CORPUS
 
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
@@ -45,7 +46,7 @@ def test_built_once_then_loaded_with_the_same_answers(settings: Settings) -> Non
     assert second.searcher.contents.roots == first.searcher.contents.roots
     chunk = first.searcher.search("灯下黑").hits[0].chunk
     assert second.searcher.section(chunk.id) == first.searcher.section(chunk.id)
-    assert isinstance(second.searcher.index.weights.base, np.memmap)  # a view of the map
+    assert is_memory_mapped(second.searcher.index.weights)
 
 
 def test_the_default_place_is_a_hidden_folder_in_the_corpus(settings: Settings) -> None:
@@ -146,6 +147,31 @@ def test_a_damaged_index_is_detected_and_rebuilt(
     assert not again.loaded
     assert again.searcher.search("灯下黑").hits
     assert open_searcher(settings).loaded
+
+
+def test_checking_an_array_leaves_its_pages_mapped_and_a_damaged_one_is_named(
+    tmp_path: Path,
+) -> None:
+    writer = npyfile.ArrayWriter(tmp_path)
+    values = np.arange(16 << 20, dtype=np.int32)  # 64 MB
+    writer.save("big", values)
+    writer.save("empty", np.empty(0, dtype=np.float64))
+    before = rss_mb("RssFile")
+    arrays = npyfile.checked_arrays(tmp_path, writer.recorded)
+    mapped = rss_mb("RssFile") - before  # the check read the pages the array then uses
+    assert mapped > 0.9 * values.nbytes / 2**20
+    assert np.array_equal(arrays["big"], values) and len(arrays["empty"]) == 0
+    assert not arrays["big"].flags.writeable
+    del arrays
+    with (tmp_path / "big.npy").open("r+b") as handle:
+        handle.seek(-1, os.SEEK_END)
+        handle.write(b"\x01")
+    with pytest.raises(npyfile.DamagedFile, match=r"big\.npy"):
+        npyfile.checked_arrays(tmp_path, writer.recorded)
+    (tmp_path / "empty.npy").write_bytes(b"not an array")
+    garbled = {"empty": {**writer.recorded["empty"], "size": 12}}  # the size recorded: no array
+    with pytest.raises(npyfile.DamagedFile, match=r"empty\.npy"):
+        npyfile.checked_arrays(tmp_path, garbled)
 
 
 def test_a_garbled_manifest_is_rebuilt(settings: Settings) -> None:

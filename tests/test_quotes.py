@@ -26,6 +26,7 @@ from bot.search import quotes
 from bot.search.build import build_searcher, open_searcher
 from bot.search.folding import code_points
 from bot.search.searcher import Searcher
+from tests.auxil.process import is_memory_mapped
 from tests.auxil.quote_variants import altered, made_up
 from tests.conftest import LIBRARY, ROOT, SPEECH
 
@@ -354,7 +355,7 @@ def test_the_quote_index_is_saved_and_memory_mapped_with_the_index(
     loaded = open_searcher(settings)
     assert not built.loaded and loaded.loaded
     assert loaded.searcher.quotes is not None
-    assert isinstance(loaded.searcher.quotes.suffixes.base, np.memmap)  # a view of the map
+    assert is_memory_mapped(loaded.searcher.quotes.suffixes)
     for quote in ("监察机关应当依法公开监察工作信息", "监察机关应当依法公开检察工作信息", "量子"):
         assert loaded.searcher.quote(quote) == built.searcher.quote(quote)
 

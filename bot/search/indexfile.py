@@ -19,7 +19,6 @@ import mmap
 import os
 import shutil
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from bot.documents.corpus import USER_DICT_NAME, corpus_files
 from bot.models import SkippedFile
 from bot.search import npyfile, tokens
 from bot.search.index import BM25Index
-from bot.search.npyfile import CHECKSUM, ArrayWriter
+from bot.search.npyfile import ArrayWriter
 from bot.search.quotes import QuoteIndex
 from bot.search.searcher import Searcher
 from bot.search.store import ChunkStore
@@ -107,26 +106,6 @@ def file_checksum(path: Path) -> int:
             return xxhash.xxh3_64_intdigest(b"")
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
             return xxhash.xxh3_64_intdigest(mapped)
-
-
-def first_damaged(folder: Path, expected: dict[str, dict[str, int]]) -> str | None:
-    """The name of the first array file whose size or checksum is not the recorded one.
-
-    Files are checked on all cores, largest first (xxhash releases the GIL), so verifying
-    a large index costs about its read time divided by the cores.
-    """
-
-    def intact(name: str) -> bool:
-        path = folder / f"{name}.npy"
-        want = expected[name]
-        return path.stat().st_size == want["size"] and file_checksum(path) == want[CHECKSUM]
-
-    names = sorted(expected, key=lambda name: -expected[name]["size"])
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for name, ok in zip(names, pool.map(intact, names), strict=True):
-            if not ok:
-                return f"{name}.npy"
-    return None
 
 
 def corpus_state(root: Path, known: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -237,9 +216,7 @@ def load(directory: Path, settings: Settings) -> Loaded | Stale:
         if (stale := outdated(manifest, settings)) is not None:
             return stale
         folder = directory / manifest["folder"]
-        if (damaged := first_damaged(folder, manifest["arrays"])) is not None:
-            return Stale(f"damaged index file {damaged}")
-        arrays = {name: npyfile.load(folder / f"{name}.npy") for name in manifest["arrays"]}
+        arrays = npyfile.checked_arrays(folder, manifest["arrays"])
         tables_path = folder / "tables.json"
         if file_checksum(tables_path) != manifest["tables_checksum"]:
             return Stale("damaged index file tables.json")
@@ -247,6 +224,8 @@ def load(directory: Path, settings: Settings) -> Loaded | Stale:
         store = ChunkStore.from_stored(tables["store"], arrays)
         index = BM25Index.from_arrays(int(manifest["passages"]), arrays)
         quotes = QuoteIndex.from_arrays(arrays) if "quote_text" in arrays else None
+    except npyfile.DamagedFile as damaged:
+        return Stale(f"damaged index file {damaged}")
     except (OSError, ValueError, KeyError, TypeError) as error:
         return Stale(f"unreadable index ({type(error).__name__}: {error})")
     user_dict = settings.corpus_dir / USER_DICT_NAME

@@ -7,7 +7,11 @@ way out means a large array is never read back (nor mapped into memory) to recor
 
 from __future__ import annotations
 
+import math
+import mmap
+import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -87,3 +91,60 @@ def load(path: Path) -> np.ndarray:
         return np.asarray(np.load(path, mmap_mode="r"))
     except ValueError:  # mmap refuses a length of 0
         return np.load(path)
+
+
+def load_checked(path: Path) -> tuple[np.ndarray, int]:
+    """A stored array memory-mapped read-only, and the XXH3-64 of its file's bytes taken
+    through that same map (raises ValueError for a file that is no .npy array).
+
+    Checking an array reads every page of it once: through the array's own map, those
+    reads leave its pages mapped, so a question touching a posting list for the first
+    time pays no page faults (through a map of its own, the check would leave them all to
+    the questions)."""
+    with path.open("rb") as handle:
+        version = np.lib.format.read_magic(handle)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(handle)
+        else:
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
+        offset = handle.tell()
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    checksum = xxhash.xxh3_64_intdigest(mapped)
+    count = math.prod(shape)
+    if count == 0:
+        return np.empty(shape, dtype=dtype), checksum
+    array = np.frombuffer(mapped, dtype=dtype, count=count, offset=offset)
+    return array.reshape(shape, order="F" if fortran else "C"), checksum
+
+
+class DamagedFile(Exception):
+    """An index file whose size or checksum is not the one recorded."""
+
+
+def checked_arrays(folder: Path, expected: dict[str, dict[str, int]]) -> dict[str, np.ndarray]:
+    """Every array of the index, memory-mapped, each checked against its recorded size
+    and checksum through its own map (see `load_checked`); raises DamagedFile
+    naming the first that is not as recorded.
+
+    Files are checked on all cores, largest first (xxhash releases the GIL), so verifying
+    a large index costs about its read time divided by the cores.
+    """
+
+    def checked(name: str) -> np.ndarray | None:
+        path = folder / f"{name}.npy"
+        if path.stat().st_size != expected[name]["size"]:
+            return None
+        try:
+            array, checksum = load_checked(path)
+        except ValueError:
+            return None
+        return array if checksum == expected[name][CHECKSUM] else None
+
+    names = sorted(expected, key=lambda name: -expected[name]["size"])
+    arrays: dict[str, np.ndarray] = {}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for name, array in zip(names, pool.map(checked, names), strict=True):
+            if array is None:
+                raise DamagedFile(f"{name}.npy")
+            arrays[name] = array
+    return arrays

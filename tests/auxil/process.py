@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import mmap
+
+import numpy as np
+
 from bot.measure import percentile
 
 
@@ -21,3 +25,11 @@ def rss_mb(kind: str = "VmRSS", pid: int | str = "self") -> float:
 def percentiles(seconds: list[float]) -> tuple[float, float]:
     """p50 and p95, in milliseconds."""
     return percentile(seconds, 0.5) * 1000, percentile(seconds, 0.95) * 1000
+
+
+def is_memory_mapped(array: np.ndarray) -> bool:
+    """Whether the array is a view of a memory map (not a copy in memory)."""
+    base: object = array
+    while isinstance(base, np.ndarray):
+        base = base.base
+    return isinstance(base, memoryview) and isinstance(base.obj, mmap.mmap)
