@@ -246,6 +246,19 @@ def test_the_kernel_and_numpy_find_the_same_terms_in_the_same_passages() -> None
     assert not expected[15].any()
 
 
+def test_the_kernel_and_numpy_look_terms_up_alike() -> None:
+    token_lists = synthetic.token_lists(2_000, seed=9)
+    known = sorted({term for tokens in token_lists for term in tokens})
+    asked = [*known[::3], *(f"未见{n}" for n in range(5_000)), "", known[0], known[-1]]
+    index = index_tokens(token_lists)
+    index.compiled = False
+    expected = index.candidate_frequencies(asked)
+    index.compiled = True
+    assert np.array_equal(index.candidate_frequencies(asked), expected)
+    assert (expected[: len(known[::3])] > 0).all() and not expected[len(known[::3]) : -2].any()
+    assert np.array_equal(index.document_frequencies(asked[:50]), expected[:50])
+
+
 def test_the_presence_map_passes_every_term_the_index_has() -> None:
     """Look-ups skip the hashes the presence map rules out: each term of the index is
     still found, and of terms it lacks, only about one in PRESENCE_BITS is searched."""

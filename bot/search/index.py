@@ -139,8 +139,11 @@ class BM25Index:
         """The row of each hash (-1 where the index has none). Hashes the presence map
         rules out are not searched for: most of a typo's candidates are no term, and a
         binary search misses the caches at most of its steps, where the map costs one."""
-        rows = np.full(len(keys), -1, dtype=np.int64)
         shift = 64 - (len(self.presence) * 8).bit_length() + 1
+        kernel = self._kernel()
+        if kernel is not None:
+            return kernel.find_rows(self.term_hashes, self.presence, np.uint64(shift), keys)
+        rows = np.full(len(keys), -1, dtype=np.int64)
         places = (keys >> np.uint64(shift)).astype(np.int64)
         bits = self.presence[places >> 3] >> (places & 7).astype(np.uint8)
         maybe = np.flatnonzero(bits & 1)
@@ -279,6 +282,7 @@ class BM25Index:
                 0.0, np.empty(0, dtype=np.uint8), scratch.accumulator, scratch.touched,
             )  # fmt: skip
             kernel.holds(self.indptr, self.postings, rows, np.ones(1, dtype=bool), rows)
+            self._search(term_hashes([""]))
 
     def _top_numpy(
         self, rows: np.ndarray, k: int, mask: np.ndarray, floor: float

@@ -259,3 +259,28 @@ def holds(indptr, postings, rows, found, positions):  # pragma: no cover - compi
                     high = middle
             held[t, j] = low < end and postings[low] == positions[j]
     return held
+
+
+@njit(cache=True, nogil=True)
+def find_rows(term_hashes, presence, shift, keys):  # pragma: no cover - compiled
+    """Each key's row in the sorted `term_hashes` (-1: none), the keys the presence map
+    rules out (bit key >> shift clear) not searched for: `BM25Index._search` in one
+    compiled loop, which costs a question microseconds where NumPy's dozen small calls
+    cost tens."""
+    rows = np.full(keys.shape[0], -1, dtype=np.int64)
+    size = term_hashes.shape[0]
+    for i in range(keys.shape[0]):
+        key = keys[i]
+        place = np.int64(key >> shift)
+        if (presence[place >> 3] >> (place & 7)) & 1 == 0:
+            continue
+        low, high = 0, size
+        while low < high:
+            middle = (low + high) // 2
+            if term_hashes[middle] < key:
+                low = middle + 1
+            else:
+                high = middle
+        if low < size and term_hashes[low] == key:
+            rows[i] = low
+    return rows
