@@ -140,6 +140,36 @@ def test_question_sets_have_the_required_shape(name: str) -> None:
         assert sum(q["kind"] == "ooc" for q in questions) >= 20
 
 
+def test_a_chapter_asked_for_by_number_is_every_passage_under_it_in_order(
+    library_searcher: Searcher,
+) -> None:
+    from bot.search.lookup import part_number
+
+    store = library_searcher.store
+    asked = 0
+    for doc, info in enumerate(store.docs):
+        first, last = store.doc_range(doc)
+        under: dict[tuple[str, int], list[int]] = {}
+        for position in range(first, last):
+            headings = store.heading_paths[int(store.headings_of[position])]
+            for part in dict.fromkeys(filter(None, map(part_number, headings))):
+                under.setdefault(part, []).append(position)
+        for (kind, value), positions in list(under.items())[:3]:
+            hits = library_searcher.search(f"《{info['title']}》第{value}{kind}", 20).hits
+            expected = [(int(store.starts[p]), int(store.ends[p])) for p in positions]
+            covered = [(h.chunk.start, h.chunk.end) for h in hits]
+            assert {h.chunk.doc for h in hits} == {info["path"]}
+            assert [start for start, _ in covered] == sorted(start for start, _ in covered)
+            assert all(  # each passage under it, within a hit (an article's parts joined)
+                any(s <= start and end <= e for s, e in covered)
+                for start, end in expected
+                if start < covered[-1][1]
+            ), (info["title"], kind, value)
+            assert {start for start, _ in covered} <= {start for start, _ in expected}
+            asked += 1
+    assert asked >= 10
+
+
 def test_article_and_document_lookup(library_searcher: Searcher) -> None:
     def first(question: str) -> tuple[str, str]:
         hit = library_searcher.search(question).hits[0]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -108,12 +108,28 @@ def spanned(first: tuple[int, ...], last: tuple[int, ...]) -> tuple[int, ...]:
 NONE = np.empty(0, dtype=np.int64)
 
 
-def grouped(keys: np.ndarray) -> dict[int, np.ndarray]:
-    """The positions holding each key, ascending."""
-    order = np.argsort(keys, kind="stable")
-    values, starts = np.unique(keys[order], return_index=True)
-    groups = np.split(order.astype(np.int64), starts[1:])
-    return {int(v): group for v, group in zip(values, groups, strict=True)}
+class Grouped:
+    """The positions holding each key, ascending: one stable sort of the keys, sliced
+    at a look-up (an array per key, as before, held 30 MB more at 1M passages)."""
+
+    def __init__(self, keys: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.flatnonzero(np.diff(ordered, prepend=ordered[:1] - 1))  # a new key's first
+        self._order = order.astype(np.int32)  # (positions: a passage count fits)
+        self._keys, self._bounds = ordered[starts], np.append(starts, len(keys))
+
+    def get(self, key: int) -> np.ndarray:
+        """The positions holding `key` (none: an empty array)."""
+        at = int(np.searchsorted(self._keys, key))
+        if at == len(self._keys) or self._keys[at] != key:
+            return NONE
+        return self._order[self._bounds[at] : self._bounds[at + 1]]
+
+    @property
+    def keys(self) -> np.ndarray:
+        """The keys some position holds, ascending."""
+        return self._keys
 
 
 class Ranking(Protocol):
@@ -153,8 +169,8 @@ class Searcher:
         a large index), so the first question does not wait for it; for a large index
         (whose process answers many questions) the tables some questions need too: the
         typo and everyday-word tables and the numeral converter. (The passages of each
-        article and chapter number are not: at 1M passages they hold 75 MB, made at
-        the first question that names a number.)"""
+        article and chapter number are not: at 1M passages they take some 0.3 s, which
+        the first question naming a number pays, and the start of every command would.)"""
         self.tokenizer.ready()
         self.index.warm()
         if self.index.compiled_scoring:
@@ -251,15 +267,15 @@ class Searcher:
         return frozenset(self.store.characters)
 
     @cached_property
-    def _article_positions(self) -> dict[int, np.ndarray]:
+    def _article_positions(self) -> Grouped:
         """The passages of each article number (第十四条 → 14), ascending."""
         numbers = np.array([article_number(label) or 0 for label in self.store.labels])
-        return grouped(numbers[self.store.label_of])
+        return Grouped(numbers[self.store.label_of])
 
     @cached_property
-    def _heading_positions(self) -> dict[int, np.ndarray]:
+    def _heading_positions(self) -> Grouped:
         """The passages under each heading path (by its index), ascending."""
-        return grouped(self.store.headings_of)
+        return Grouped(self.store.headings_of)
 
     def search(
         self,
@@ -520,7 +536,7 @@ class Searcher:
             return Answer(query, missing=f"《{ref.missing}》")
         docs = list(ref.docs) or self._visible_docs
         if ref.article is not None:
-            found = self._article_positions.get(ref.article, NONE)
+            found = self._article_positions.get(ref.article)
             label = f"第{ref.article}条"
         else:
             assert ref.part is not None
@@ -580,18 +596,20 @@ class Searcher:
 
     def _part_positions(self, part: tuple[str, int]) -> np.ndarray:
         """The passages that sit in a 第N章 (节, 编) of that number, ascending."""
-        found = [self._heading_positions[index] for index in self._paths_in_part.get(part, ())]
+        paths = self._paths_in_part.get(part, ())
+        found = [self._heading_positions.get(index) for index in paths]
         return np.sort(np.concatenate(found)) if found else NONE
 
     @cached_property
     def _paths_in_part(self) -> dict[tuple[str, int], list[int]]:
         """For each part (('章', 2): 第二章), the heading paths (by index) inside one, of
-        passages this library holds: worked out once, not at each question."""
+        passages this library holds: worked out once, not at each question (each
+        heading read once, though many paths share it)."""
+        part_of = lru_cache(maxsize=None)(part_number)
         inside: dict[tuple[str, int], list[int]] = {}
-        for index, path in enumerate(self.store.heading_paths):
-            if index in self._heading_positions:
-                for part in dict.fromkeys(filter(None, map(part_number, path))):
-                    inside.setdefault(part, []).append(index)
+        for index in self._heading_positions.keys.tolist():
+            for part in dict.fromkeys(filter(None, map(part_of, self.store.heading_paths[index]))):
+                inside.setdefault(part, []).append(index)
         return inside
 
     def _page(
