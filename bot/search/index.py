@@ -192,11 +192,11 @@ class BM25Index:
         found = rows >= 0
         return np.where(found, rows, 0), found
 
-    def idfs(self, terms: Sequence[str]) -> np.ndarray:
-        """`idf_of` of many terms at once."""
+    def idfs(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """`idf_of` of many terms at once, and whether the index holds each."""
         rows, found = self._lookup(terms)
         unseen = math.log(2 * self.size + 1) if self.size else 0.0
-        return np.where(found, self.idf[rows] if len(self.idf) else 0.0, unseen)
+        return np.where(found, self.idf[rows] if len(self.idf) else 0.0, unseen), found
 
     def holds(self, terms: Sequence[str], positions: np.ndarray) -> np.ndarray:
         """For each term (row) and passage (column), whether the passage holds the term."""

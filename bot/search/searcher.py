@@ -82,17 +82,18 @@ def index_parts(chunk: Chunk) -> tuple[str, str]:
     return heading, chunk.text
 
 
-def question_phrases(question: str) -> set[str]:
-    """Every PHRASE_CHARS consecutive Chinese characters of the (normalized) question but
-    those of stopwords alone (为什么, 是不是: no pair of them is indexed), which share a
-    way of asking, not wording."""
-    runs = tokens.CJK_RUN.findall(tokens.normalize(question)[0])
-    return {
-        phrase
-        for run in runs
-        for at in range(len(run) - PHRASE_CHARS + 1)
-        if any(map(tokens.indexes_pair, pairs(phrase := run[at : at + PHRASE_CHARS])))
-    }
+def question_phrases(question: str) -> dict[str, list[str]]:
+    """Every PHRASE_CHARS consecutive Chinese characters of the (normalized) question,
+    each with those of its character pairs the index holds (`tokens.indexes_pair`); but
+    not those of stopwords alone (为什么, 是不是: no pair of them is indexed), which share
+    a way of asking, not wording."""
+    phrases: dict[str, list[str]] = {}
+    for run in tokens.CJK_RUN.findall(tokens.normalize(question)[0]):
+        indexed = [pair if tokens.indexes_pair(pair) else "" for pair in pairs(run)]
+        for at in range(len(run) - PHRASE_CHARS + 1):
+            if found := list(filter(None, indexed[at : at + PHRASE_CHARS - 1])):
+                phrases[run[at : at + PHRASE_CHARS]] = found
+    return phrases
 
 
 def pairs(text: str) -> list[str]:
@@ -439,13 +440,14 @@ class Searcher:
         held = self.index.holds(words, positions)  # each word, each passage: held or not
         coverage = self.coverage(words, positions, held)
         phrase_floor = PHRASE_COVERAGE * self.min_coverage
-        phrases = question_phrases(text)
         specific = [at for at, w in enumerate(words) if len(w) > 1 and not tokens.is_generic(w)]
         topical = held[specific].sum(axis=0) if specific else np.ones(len(ranked))
         near = (coverage < self.min_coverage) & (coverage >= phrase_floor)
-        may_share = self.may_share_phrase(phrases, positions[near])
         phrased = np.zeros(len(ranked), dtype=bool)
-        phrased[np.flatnonzero(near)[may_share]] = True
+        phrases: dict[str, list[str]] = {}
+        if near.any():  # phrases matter only to the passages near enough
+            phrases = question_phrases(text)
+            phrased[np.flatnonzero(near)[self.may_share_phrase(phrases, positions[near])]] = True
         return [
             hit
             for hit, share, on_topic, maybe in zip(ranked, coverage, topical, phrased, strict=True)
@@ -453,25 +455,23 @@ class Searcher:
             and (share >= self.min_coverage or (maybe and self.shares_phrase(phrases, hit[0])))
         ]
 
-    def may_share_phrase(self, phrases: set[str], positions: np.ndarray) -> np.ndarray:
-        """For each passage, whether it can hold one of the phrases: it holds both of the
-        phrase's character pairs (from the postings; a pair the index leaves out, one of
-        stopwords, is no evidence either way). Only these are read."""
-        indexed = {
-            phrase: [p for p in pairs(phrase) if tokens.indexes_pair(p)] for phrase in phrases
-        }
-        wanted = sorted({pair for found in indexed.values() for pair in found})
-        marked = [tokens.BIGRAM_MARK + pair for pair in wanted]
-        held = dict(zip(wanted, self.index.holds(marked, positions), strict=True))
-        possible = np.zeros(len(positions), dtype=bool)
-        for found in indexed.values():
-            holds = np.ones(len(positions), dtype=bool)
-            for pair in found:
-                holds &= held[pair]
-            possible |= holds
-        return possible
+    def may_share_phrase(self, phrases: dict[str, list[str]], positions: np.ndarray) -> np.ndarray:
+        """For each passage, whether it can hold one of the phrases (from
+        `question_phrases`): it holds each of the phrase's indexed character pairs (from
+        the postings; a pair the index leaves out, one of stopwords, is no evidence either
+        way). Only these are read."""
+        wanted = sorted({pair for found in phrases.values() for pair in found})
+        if not wanted:
+            return np.zeros(len(positions), dtype=bool)
+        row = {pair: at for at, pair in enumerate(wanted)}
+        held = self.index.holds([tokens.BIGRAM_MARK + pair for pair in wanted], positions)
+        needs = np.zeros((len(phrases), len(wanted)), dtype=np.int64)  # phrase × its pairs
+        for at, found in enumerate(phrases.values()):
+            needs[at, [row[pair] for pair in found]] = 1
+        held_by_phrase = needs @ held  # how many of its pairs each passage holds
+        return (held_by_phrase == needs.sum(axis=1, keepdims=True)).any(axis=0)
 
-    def shares_phrase(self, phrases: set[str], position: int) -> bool:
+    def shares_phrase(self, phrases: Collection[str], position: int) -> bool:
         """Whether the passage (with its headings) holds one of the question's phrases:
         a match of wording, not of scattered words."""
         if not phrases:
@@ -645,8 +645,7 @@ class Searcher:
         word: enough that a question about something else finds nothing, not so much
         that one unfamiliar word silences a question the corpus answers.
         """
-        known = self.index.document_frequencies(query_words) > 0
-        weights = self.index.idfs(query_words)
+        weights, known = self.index.idfs(query_words)
         if known.any() and not known.all():
             weights = np.where(known, weights, np.minimum(weights, weights[known].max()))
         total = weights.sum()
