@@ -15,7 +15,6 @@ from itertools import repeat
 from pathlib import Path
 
 from bot.documents.outline import read_outline
-from bot.documents.readers import described, reader_for, refusal
 from bot.documents.reading import ReadLimits, UnreadableFile
 from bot.models import Document, SkippedFile
 
@@ -48,6 +47,8 @@ def load_document(
     `file_name` is the name the file goes by when it is not its path's (an upload waiting
     under a token): a document with no title line is titled by it.
     """
+    from bot.documents.readers import reader_for, refusal  # (only reading needs the formats)
+
     limits = limits or ReadLimits()
     stem = Path(file_name).stem if file_name else path.stem
     reader = reader_for(path)
@@ -134,6 +135,8 @@ def load_corpus(root: Path, limits: ReadLimits | None = None, workers: int = 1) 
     documents = [entry for entry in read if isinstance(entry, Document)]
     skipped = [entry for entry in read if isinstance(entry, SkippedFile)]
     if not documents:
+        from bot.documents.readers import described
+
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "the folder is empty"
         raise CorpusError(
             f"no readable documents in {str(root)!r} ({reasons}); add {described()} files"

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
 from bot.config import Settings
 from bot.documents.corpus import Corpus, load_corpus
@@ -82,6 +81,8 @@ def counted_batches(
     """The passages' term counts, a batch at a time and in order; counted in `workers`
     processes for a large corpus, WINDOW batches in flight at most (so the texts sent
     to them are never all in memory at once)."""
+    from tqdm import tqdm  # (a one-shot command on a current index builds nothing)
+
     bar = tqdm(
         total=len(chunks), unit=" passages", desc="Indexing", disable=not progress, smoothing=0.1
     )
