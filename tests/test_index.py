@@ -257,6 +257,12 @@ def test_the_kernel_and_numpy_look_terms_up_alike() -> None:
     assert np.array_equal(index.candidate_frequencies(asked), expected)
     assert (expected[: len(known[::3])] > 0).all() and not expected[len(known[::3]) : -2].any()
     assert np.array_equal(index.document_frequencies(asked[:50]), expected[:50])
+    edges = np.array([0, 1, 2**63, 2**64 - 1, *index.term_hashes[[0, -1]]], dtype=np.uint64)
+    index.compiled = False
+    rows = index._search(edges)
+    index.compiled = True
+    assert np.array_equal(index._search(edges), rows)
+    assert rows[-2:].tolist() == [0, index.vocabulary_size - 1]
 
 
 def test_the_presence_map_passes_every_term_the_index_has() -> None:

@@ -123,6 +123,13 @@ def index_folder(settings: Settings) -> Path:
     return settings.index_dir / manifest["folder"]
 
 
+def flip_bit(path: Path, at: int, bit: int) -> None:
+    """Flip one bit of a file in place (its size unchanged)."""
+    data = bytearray(path.read_bytes())
+    data[at] ^= 1 << bit
+    path.write_bytes(bytes(data))
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -132,11 +139,21 @@ def index_folder(settings: Settings) -> Path:
         lambda folder: (folder / "postings.npy").write_bytes(
             bytearray((folder / "postings.npy").read_bytes()[:-1]) + b"\xff"
         ),
+        lambda folder: flip_bit(folder / "postings.npy", 21, 4),  # '<i8' → ',i8'
+        lambda folder: flip_bit(folder / "postings.npy", 8, 6),  # the header's length
         lambda folder: (folder / "tables.json").write_text("{", encoding="utf-8"),
         lambda folder: (folder / "indptr.npy").unlink(),
         lambda folder: shutil.rmtree(folder),
     ],
-    ids=["truncated", "flipped byte", "bad tables", "missing array", "missing folder"],
+    ids=[
+        "truncated",
+        "flipped byte",
+        "flipped header type",
+        "flipped header length",
+        "bad tables",
+        "missing array",
+        "missing folder",
+    ],
 )
 def test_a_damaged_index_is_detected_and_rebuilt(
     settings: Settings, damage: Callable[[Path], object]
@@ -156,9 +173,13 @@ def test_checking_an_array_leaves_its_pages_mapped_and_a_damaged_one_is_named(
     values = np.arange(16 << 20, dtype=np.int32)  # 64 MB
     writer.save("big", values)
     writer.save("empty", np.empty(0, dtype=np.float64))
-    before = rss_mb("RssFile")
+
+    def mapped_mb() -> float:  # file pages (a file on tmpfs counts as shared memory)
+        return rss_mb("RssFile") + rss_mb("RssShmem")
+
+    before = mapped_mb()
     arrays = npyfile.checked_arrays(tmp_path, writer.recorded)
-    mapped = rss_mb("RssFile") - before  # the check read the pages the array then uses
+    mapped = mapped_mb() - before  # the check read the pages the array then uses
     assert mapped > 0.9 * values.nbytes / 2**20
     assert np.array_equal(arrays["big"], values) and len(arrays["empty"]) == 0
     assert not arrays["big"].flags.writeable

@@ -93,28 +93,36 @@ def load(path: Path) -> np.ndarray:
         return np.load(path)
 
 
-def load_checked(path: Path) -> tuple[np.ndarray, int]:
-    """A stored array memory-mapped read-only, and the XXH3-64 of its file's bytes taken
-    through that same map (raises ValueError for a file that is no .npy array).
+def load_checked(path: Path, checksum: int) -> np.ndarray | None:
+    """The stored array memory-mapped read-only if its file's XXH3-64 is `checksum`,
+    taken through that same map (None if not; raises ValueError for a file that is no
+    .npy array of format 1.0 or 2.0). The bytes are checked before the header is read, so
+    a damaged header is only a damaged file.
 
     Checking an array reads every page of it once: through the array's own map, those
     reads leave its pages mapped, so a question touching a posting list for the first
     time pays no page faults (through a map of its own, the check would leave them all to
     the questions)."""
     with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return None  # (no map can hold it, and no .npy file is empty)
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        if xxhash.xxh3_64_intdigest(mapped) != checksum:
+            mapped.close()
+            return None
         version = np.lib.format.read_magic(handle)
         if version == (1, 0):
             shape, fortran, dtype = np.lib.format.read_array_header_1_0(handle)
-        else:
+        elif version == (2, 0):
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
+        else:
+            raise ValueError(f"{path.name}: .npy format {version}, not 1.0 or 2.0")
         offset = handle.tell()
-        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    checksum = xxhash.xxh3_64_intdigest(mapped)
     count = math.prod(shape)
     if count == 0:
-        return np.empty(shape, dtype=dtype), checksum
+        return np.empty(shape, dtype=dtype)
     array = np.frombuffer(mapped, dtype=dtype, count=count, offset=offset)
-    return array.reshape(shape, order="F" if fortran else "C"), checksum
+    return array.reshape(shape, order="F" if fortran else "C")
 
 
 class DamagedFile(Exception):
@@ -135,10 +143,9 @@ def checked_arrays(folder: Path, expected: dict[str, dict[str, int]]) -> dict[st
         if path.stat().st_size != expected[name]["size"]:
             return None
         try:
-            array, checksum = load_checked(path)
+            return load_checked(path, expected[name][CHECKSUM])
         except ValueError:
             return None
-        return array if checksum == expected[name][CHECKSUM] else None
 
     names = sorted(expected, key=lambda name: -expected[name]["size"])
     arrays: dict[str, np.ndarray] = {}
