@@ -126,7 +126,7 @@ def load_checked(path: Path, checksum: int) -> np.ndarray | None:
 
 
 class DamagedFile(Exception):
-    """An index file whose size or checksum is not the one recorded."""
+    """An index file whose size or checksum is not the one recorded, or no array."""
 
 
 def checked_arrays(folder: Path, expected: dict[str, dict[str, int]]) -> dict[str, np.ndarray]:

@@ -118,19 +118,15 @@ class Grouped:
         ordered = keys[order]
         starts = np.flatnonzero(np.diff(ordered, prepend=ordered[:1] - 1))  # a new key's first
         self._order = order.astype(np.int32)  # (positions: a passage count fits)
-        self._keys, self._bounds = ordered[starts], np.append(starts, len(keys))
+        self.keys = ordered[starts]  # the keys some position holds, ascending
+        self._bounds = np.append(starts, len(keys))
 
     def get(self, key: int) -> np.ndarray:
         """The positions holding `key` (none: an empty array)."""
-        at = int(np.searchsorted(self._keys, key))
-        if at == len(self._keys) or self._keys[at] != key:
+        at = int(np.searchsorted(self.keys, key))
+        if at == len(self.keys) or self.keys[at] != key:
             return NONE
         return self._order[self._bounds[at] : self._bounds[at + 1]]
-
-    @property
-    def keys(self) -> np.ndarray:
-        """The keys some position holds, ascending."""
-        return self._keys
 
 
 class Ranking(Protocol):
