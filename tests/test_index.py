@@ -64,14 +64,23 @@ def test_same_scores_as_rank_bm25_on_the_seed_corpus(seed_searcher: Searcher) ->
     assert_same_ranking(index, reference, queries)
 
 
-@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
+# the three ways of scoring, whatever the index's size: NumPy, the compiled kernel with
+# a float64 accumulator, and with a float32 one (a large index's)
+SCORING = pytest.mark.parametrize(
+    ("compiled", "float32"),
+    [(False, False), (True, False), (True, True)],
+    ids=["numpy", "compiled", "compiled-float32"],
+)
+
+
+@SCORING
 @pytest.mark.parametrize(("k1", "b"), [(0.8, 0.4), (1.5, 0.75)])
 def test_same_scores_as_rank_bm25_on_10k_generated_passages(
-    k1: float, b: float, compiled: bool
+    k1: float, b: float, compiled: bool, float32: bool
 ) -> None:
     token_lists = synthetic.token_lists(10_000)
     index = index_tokens(token_lists, k1=k1, b=b, epsilon=0.25)
-    index.compiled = compiled  # both ways of scoring, whatever the index's size
+    index.compiled, index.float32 = compiled, float32
     reference = GuardedBM25Okapi(token_lists, k1=k1, b=b, epsilon=0.25)
     rng = random.Random(3)
     queries = [list(dict.fromkeys(rng.choice(token_lists)[:6])) for _ in range(15)]
@@ -96,20 +105,61 @@ def test_the_kernel_and_numpy_agree_within_a_mask_and_on_ties(k: int) -> None:
             index.compiled = False
             expected = index.top(query, k, mask)
             index.compiled = True
-            assert index.top(query, k, mask) == expected, query
+            for index.float32 in (False, True):  # the same to the bit
+                assert index.top(query, k, mask) == expected, query
             if mask is not None:
                 assert all(allowed[p] for p, _ in expected)
-    ties = index.top(["平局"], k)
-    assert [p for p, _ in ties] == list(range(3000, 3000 + min(k, 40)))  # equal: by position
+    for index.float32 in (False, True):
+        ties = index.top(["平局"], k)
+        assert [p for p, _ in ties] == list(range(3000, 3000 + min(k, 40)))  # by position
 
 
-@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
+@pytest.mark.parametrize("k", [1, 10, 100])
+def test_a_float32_accumulator_ranks_scores_it_cannot_tell_apart_exactly(k: int) -> None:
+    """Scores a float32 cannot tell apart (relative differences of 1e-9, where it
+    resolves 6e-8) come out in their exact order and to the bit, as NumPy's float64
+    gives them; common terms take the kernel down its add-everything path, rare ones
+    down the one that adds to the passages met."""
+    token_lists = [["甲", "乙", "丙"]] * 300 + [["甲", "乙"]] * 300 + [["丁"]] * 900
+    index = index_tokens(token_lists)  # 甲 and 乙 in 40 % of the passages, 丙 in 20 %
+    rng = np.random.default_rng(11)
+    index.weights = index.weights * (1 + rng.integers(0, 1000, len(index.weights)) * 1e-9)
+    index.max_weights = np.maximum.reduceat(index.weights, index.indptr[:-1])
+    for query in (["丙"], ["甲", "乙"], ["乙", "丙"], ["甲", "乙", "丙"], ["丙", "乙", "甲"]):
+        index.compiled, index.float32 = False, False
+        scores = [score for _, score in index.top(query, 100)]
+        assert len(set(scores)) > 1 and len({np.float32(s) for s in scores}) < len(scores)
+        expected = index.top(query, k)
+        index.compiled = index.float32 = True
+        assert index.top(query, k) == expected, query
+
+
+def test_a_float32_accumulator_does_not_round_a_passage_out_of_the_top_k() -> None:
+    """The second best passage met by the weightier term scores a hair under 3, which a
+    float32 rounds to 3.0; the other term can still lift a passage above it (to a
+    hair less under 3), so the kernel must go on to that term."""
+    index = index_tokens([["甲"], ["甲"], ["乙"]] + [["丁"]] * 20)
+    weights = {"甲": [5.0, 3.0 - 1e-7], "乙": [3.0 - 0.5e-7]}
+    index.weights = index.weights.copy()
+    for term, values in weights.items():
+        row = index.rows_of([term])[0]
+        index.weights[index.indptr[row] : index.indptr[row + 1]] = values
+    index.max_weights = np.maximum.reduceat(index.weights, index.indptr[:-1])
+    assert float(np.float32(weights["甲"][1])) > weights["乙"][0]
+    index.compiled = False
+    expected = index.top(["甲", "乙"], 2)
+    assert [p for p, _ in expected] == [0, 2]
+    index.compiled = index.float32 = True
+    assert index.top(["甲", "乙"], 2) == expected
+
+
+@SCORING
 def test_passages_under_the_floor_may_be_skipped_and_the_others_are_the_same(
-    compiled: bool,
+    compiled: bool, float32: bool
 ) -> None:
     token_lists = synthetic.token_lists(3_000, seed=5)
     index = index_tokens(token_lists)
-    index.compiled = compiled
+    index.compiled, index.float32 = compiled, float32
     rng = random.Random(4)
     queries = [list(dict.fromkeys(rng.choice(token_lists)[:6])) for _ in range(20)]
     queries += [["了", "是", word] for word in rng.sample(token_lists[9], 5)]
@@ -124,7 +174,7 @@ def test_passages_under_the_floor_may_be_skipped_and_the_others_are_the_same(
     # a weighty word and a slight one: what holds only the slight one is not read
     lists = [["稀有", "常见"]] + [["常见"]] * 100 + [["别的"]] * 1000
     index = index_tokens(lists)
-    index.compiled = compiled
+    index.compiled, index.float32 = compiled, float32
     assert len(index.top(["稀有", "常见"], 10)) == 10
     assert [p for p, _ in index.top(["稀有", "常见"], 10, floor=0.5)] == [0]
 

@@ -9,7 +9,10 @@ is MaxScore's bound as Lucene and tantivy use it, they only add to the passages 
 met that can still reach it: each looked up in their posting lists by binary search
 when few are left, else by reading the postings and skipping the passages not met.
 The accumulator is left all zeros again before returning, so the cost of a question
-follows its postings, never the size of the corpus.
+follows its postings, never the size of the corpus. A large index's accumulator is
+float32, which halves the memory its questions sweep: the bounds then allow for its
+rounding, and the passages that may be among the k best are scored again exactly, so
+the results are those of a float64 accumulator to the bit.
 
 This module imports numba; `bot.search.index` imports it only for an index large
 enough to pay for it (see `COMPILED_FROM` there) and falls back to NumPy without it.
@@ -21,6 +24,9 @@ import numpy as np
 from numba import njit
 
 SLACK = 1e-9  # relative margin on score bounds (floating-point sums in another order)
+# A float32 accumulator rounds each sum it stores (a relative error under 2^-24 each):
+# this much relative error per term bounds a passage's score kept there.
+ROUNDING = 2.0**-23
 DENSE = 4  # a term in over a quarter of the passages: no bookkeeping of which were met
 GALLOP = 8  # look the passages met up in a term's postings when they hold this many times more
 SAMPLE = 4096  # passages the k-th score's lower bound is taken from (the first met)
@@ -121,6 +127,68 @@ def _best_of_all(accumulator, k):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def _candidates(accumulator, touched, count, every, k, margin):  # pragma: no cover
+    """With approximate scores (relative error under margin / 2): the passages of
+    touched[:count] (`every`: positions 0..count-1) that may be among the k best, those
+    within `margin` of the k-th best score; the accumulator left all zeros.
+    They are kept in touched[:found] on the way (never ahead of what is read)."""
+    heap_scores = np.empty(k, dtype=np.float64)
+    heap_positions = np.empty(k, dtype=np.int64)
+    kept = 0
+    floor = np.nextafter(0.0, 1.0)  # the least a passage must score to be considered
+    near = floor  # the least a candidate must score
+    found = 0
+    for at in range(count):
+        d = at if every else touched[at]
+        score = accumulator[d]
+        if score >= near:  # rarely true once k are kept: a branch the CPU predicts
+            touched[found] = d  # its score kept, to be looked at once the k-th is known
+            found += 1
+            if score >= floor:
+                kept = _push(heap_scores, heap_positions, kept, score, d)
+                if kept == k:
+                    floor = heap_scores[0]
+                    near = floor * (1 - margin)
+        else:
+            accumulator[d] = 0.0
+    positions = np.empty(found, dtype=np.int64)
+    wanted = 0
+    for at in range(found):
+        d = touched[at]
+        if accumulator[d] >= near:
+            positions[wanted] = d
+            wanted += 1
+        accumulator[d] = 0.0
+    return positions[:wanted]
+
+
+@njit(cache=True, nogil=True)
+def _rescored(indptr, postings, weights, rows, positions, k):  # pragma: no cover - compiled
+    """The k best of these passages by their exact scores, best first (ties by
+    position): each term's weight looked up in its postings and added in the terms'
+    order, as a float64 accumulator adds them, so the scores are the same to the bit."""
+    exact = np.zeros(positions.shape[0], dtype=np.float64)
+    for t in range(rows.shape[0]):
+        first, end = indptr[rows[t]], indptr[rows[t] + 1]
+        for i in range(positions.shape[0]):
+            low, high = first, end
+            while low < high:
+                middle = (low + high) // 2
+                if postings[middle] < positions[i]:
+                    low = middle + 1
+                else:
+                    high = middle
+            if low < end and postings[low] == positions[i]:
+                exact[i] += weights[low]
+    heap_scores = np.empty(k, dtype=np.float64)
+    heap_positions = np.empty(k, dtype=np.int64)
+    kept = 0
+    for i in range(positions.shape[0]):
+        kept = _push(heap_scores, heap_positions, kept, exact[i], positions[i])
+    return _ranked(heap_scores, heap_positions, kept)
+
+
+@njit(cache=True, nogil=True)
 def _add_to_met(indptr, postings, weights, row, accumulator, met, count):  # pragma: no cover
     """Add one term's weights to the passages `met[:count]` (ascending) that hold it,
     galloping forward through its postings (exponential, then binary search), so the
@@ -155,14 +223,21 @@ def top_k(
     weight) descending; passages that cannot reach `floor` × the best score are not
     wanted (0: all are), so they are skipped like those below the k-th best, and some
     of those under it may still be returned; `allowed` is a 0/1 mask of the passages
-    that may be returned (empty: all); `accumulator` (float64) and `touched` (int32)
-    are scratch arrays of the index's size (the accumulator all zeros in and out).
+    that may be returned (empty: all); `accumulator` (float64, or float32: scores
+    kept approximately, ranked exactly) and `touched` (int32) are scratch arrays of the
+    index's size (the accumulator all zeros in and out).
 
     (Long on purpose: one compiled loop nest, where a call per phase would cost numba a
     boundary per term.)
     """
     filtered = allowed.shape[0] > 0
     terms = rows.shape[0]
+    # a float32 accumulator (half the memory a large index sweeps) holds scores to a
+    # relative error under `error`: the bounds allow for it, and the passages that may
+    # be among the k best are scored again exactly (3 × error: a bound or a score is
+    # compared with an approximate k-th best, and both may err)
+    error = terms * ROUNDING if accumulator.itemsize == 4 else 0.0
+    slack = SLACK + 3 * error
     rest = np.zeros(terms + 1)  # the most that terms i.. can add to a passage
     for i in range(terms - 1, -1, -1):
         rest[i] = rest[i + 1] + bounds[i]
@@ -172,15 +247,15 @@ def top_k(
     size = accumulator.shape[0]
     i = 0
     while i < terms:
-        if rest[i] * (1 + SLACK) < best:
+        if rest[i] * (1 + slack) < best:
             # The best so far is at most the best of all, so floor × it bounds what is
             # wanted; and the k-th best of a subset is at most the k-th best of all: the
             # passages met first (by the weightiest terms) give a bound at a bounded cost.
             threshold = max(threshold, floor * best)
-            if count >= k and rest[i] * (1 + SLACK) >= threshold:
+            if count >= k and rest[i] * (1 + slack) >= threshold:
                 sample = min(count, max(SAMPLE, k))
                 threshold = max(threshold, _kth_largest(accumulator, touched, sample, k))
-            if rest[i] * (1 + SLACK) < threshold:
+            if rest[i] * (1 + slack) < threshold:
                 break  # no passage not met yet can reach the top k, or the floor
         row = rows[i]
         if (indptr[row + 1] - indptr[row]) * DENSE >= size:
@@ -191,6 +266,9 @@ def top_k(
                 for j in range(indptr[row], indptr[row + 1]):
                     if not filtered or allowed[postings[j]] != 0:
                         accumulator[postings[j]] += weights[j]
+            if error:
+                found = _candidates(accumulator, touched, size, True, k, 3 * error)
+                return _rescored(indptr, postings, weights, rows, found, k)
             return _best_of_all(accumulator, k)
         for j in range(indptr[row], indptr[row + 1]):
             d = postings[j]
@@ -205,7 +283,7 @@ def top_k(
         i += 1
     ordered = False
     for row_at in range(i, terms):  # the rest only add to the passages met that still can
-        count = _still_possible(accumulator, touched, count, rest[row_at], threshold)
+        count = _still_possible(accumulator, touched, count, rest[row_at], threshold, slack)
         row = rows[row_at]
         low, high = indptr[row], indptr[row + 1]
         # few met: look each one up (once they are in order, which costs a sort)
@@ -221,18 +299,21 @@ def top_k(
                 d = postings[j]
                 score = accumulator[d]
                 accumulator[d] = score + weights[j] * (score != 0.0)
+    if error:
+        found = _candidates(accumulator, touched, count, False, min(k, count), 3 * error)
+        return _rescored(indptr, postings, weights, rows, found, k)
     return _best(accumulator, touched, count, min(k, count))
 
 
 @njit(cache=True, nogil=True)
-def _still_possible(accumulator, touched, count, rest, threshold):  # pragma: no cover
+def _still_possible(accumulator, touched, count, rest, threshold, slack):  # pragma: no cover
     """Keep in touched[:count] (in their order) the passages that the terms left, adding
     at most `rest`, can still lift to `threshold`; the others are set back to zero.
     Returns how many are kept."""
     kept = 0
     for at in range(count):
         d = touched[at]
-        if (accumulator[d] + rest) * (1 + SLACK) >= threshold:
+        if (accumulator[d] + rest) * (1 + slack) >= threshold:
             touched[kept] = d
             kept += 1
         else:
