@@ -163,6 +163,18 @@ def _candidates(accumulator, touched, count, every, k, margin):  # pragma: no co
 
 
 @njit(cache=True, nogil=True)
+def _first_at_least(values, low, high, d):  # pragma: no cover - compiled
+    """The first place in values[low:high] (ascending) holding d or more; high: none."""
+    while low < high:
+        middle = (low + high) // 2
+        if values[middle] < d:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+@njit(cache=True, nogil=True)
 def _rescored(indptr, postings, weights, rows, positions, k):  # pragma: no cover - compiled
     """The k best of these passages by their exact scores, best first (ties by
     position): each term's weight looked up in its postings and added in the terms'
@@ -171,15 +183,9 @@ def _rescored(indptr, postings, weights, rows, positions, k):  # pragma: no cove
     for t in range(rows.shape[0]):
         first, end = indptr[rows[t]], indptr[rows[t] + 1]
         for i in range(positions.shape[0]):
-            low, high = first, end
-            while low < high:
-                middle = (low + high) // 2
-                if postings[middle] < positions[i]:
-                    low = middle + 1
-                else:
-                    high = middle
-            if low < end and postings[low] == positions[i]:
-                exact[i] += weights[low]
+            at = _first_at_least(postings, first, end, positions[i])
+            if at < end and postings[at] == positions[i]:
+                exact[i] += weights[at]
     heap_scores = np.empty(k, dtype=np.float64)
     heap_positions = np.empty(k, dtype=np.int64)
     kept = 0
@@ -332,14 +338,8 @@ def holds(indptr, postings, rows, found, positions):  # pragma: no cover - compi
             continue
         first, end = indptr[rows[t]], indptr[rows[t] + 1]
         for j in range(positions.shape[0]):
-            low, high = first, end
-            while low < high:
-                middle = (low + high) // 2
-                if postings[middle] < positions[j]:
-                    low = middle + 1
-                else:
-                    high = middle
-            held[t, j] = low < end and postings[low] == positions[j]
+            at = _first_at_least(postings, first, end, positions[j])
+            held[t, j] = at < end and postings[at] == positions[j]
     return held
 
 
@@ -356,13 +356,7 @@ def find_rows(term_hashes, presence, shift, keys):  # pragma: no cover - compile
         place = np.int64(key >> shift)
         if (presence[place >> 3] >> (place & 7)) & 1 == 0:
             continue
-        low, high = 0, size
-        while low < high:
-            middle = (low + high) // 2
-            if term_hashes[middle] < key:
-                low = middle + 1
-            else:
-                high = middle
-        if low < size and term_hashes[low] == key:
-            rows[i] = low
+        at = _first_at_least(term_hashes, 0, size, key)
+        if at < size and term_hashes[at] == key:
+            rows[i] = at
     return rows
