@@ -328,7 +328,8 @@ class BM25Index:
         return compiled_kernel() if wanted else None
 
     def _scratch(self) -> Scratch:
-        """This thread's accumulator for the compiled kernel (made once per thread)."""
+        """This thread's accumulator for the compiled kernel (made once per thread, and
+        again if `float32` is changed)."""
         use_float32 = self.float32 if self.float32 is not None else self.size >= FLOAT32_FROM
         dtype = np.dtype(np.float32 if use_float32 else np.float64)
         scratch = getattr(self._local, "scratch", None)

@@ -11,8 +11,10 @@ when few are left, else by reading the postings and skipping the passages not me
 The accumulator is left all zeros again before returning, so the cost of a question
 follows its postings, never the size of the corpus. A large index's accumulator is
 float32, which halves the memory its questions sweep: the bounds then allow for its
-rounding, and the passages that may be among the k best are scored again exactly, so
-the results are those of a float64 accumulator to the bit.
+rounding (of BM25 weights, which are well inside float32's range), and the passages
+that may be among the k best are scored again exactly, so the results are those of a
+float64 accumulator to the bit; with a floor, to the bit above floor × the best (below
+it, where passages may or may not be returned, the two may return different ones).
 
 This module imports numba; `bot.search.index` imports it only for an index large
 enough to pay for it (see `COMPILED_FROM` there) and falls back to NumPy without it.
@@ -175,16 +177,31 @@ def _first_at_least(values, low, high, d):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def _gallop(values, at, high, d):  # pragma: no cover - compiled
+    """The first place in values[at:high] (ascending) holding d or more (high: none),
+    galloping forward from `at` (steps doubling, then a binary search), so that looking
+    up ascending values one after another costs about log(gap) each and reads near."""
+    step = 1
+    while at + step < high and values[at + step] < d:
+        step *= 2
+    low = at + step // 2 + 1 if step > 1 else at  # values[at + step // 2] < d
+    return _first_at_least(values, low, min(at + step + 1, high), d)
+
+
+@njit(cache=True, nogil=True)
 def _rescored(indptr, postings, weights, rows, positions, k):  # pragma: no cover - compiled
     """The k best of these passages by their exact scores, best first (ties by
     position): each term's weight looked up in its postings and added in the terms'
     order, as a float64 accumulator adds them, so the scores are the same to the bit."""
-    exact = np.zeros(positions.shape[0], dtype=np.float64)
+    positions.sort()  # in order, to gallop through each term's postings: many tied
+    exact = np.zeros(positions.shape[0], dtype=np.float64)  # candidates cost a scan
     for t in range(rows.shape[0]):
-        first, end = indptr[rows[t]], indptr[rows[t] + 1]
+        at, end = indptr[rows[t]], indptr[rows[t] + 1]
         for i in range(positions.shape[0]):
-            at = _first_at_least(postings, first, end, positions[i])
-            if at < end and postings[at] == positions[i]:
+            at = _gallop(postings, at, end, positions[i])
+            if at >= end:
+                break
+            if postings[at] == positions[i]:
                 exact[i] += weights[at]
     heap_scores = np.empty(k, dtype=np.float64)
     heap_positions = np.empty(k, dtype=np.int64)
@@ -202,17 +219,7 @@ def _add_to_met(indptr, postings, weights, row, accumulator, met, count):  # pra
     j, high = indptr[row], indptr[row + 1]
     for i in range(count):
         d = met[i]
-        step = 1
-        while j + step < high and postings[j + step] < d:
-            step *= 2
-        low, top = j + step // 2, min(j + step, high - 1)
-        while low < top:  # the first posting >= d in [low, top]
-            middle = (low + top) // 2
-            if postings[middle] < d:
-                low = middle + 1
-            else:
-                top = middle
-        j = low
+        j = _gallop(postings, j, high, d)
         if j >= high:
             return
         if postings[j] == d:
