@@ -34,8 +34,8 @@ ARRAYS = ("term_hashes", "presence", "idf", "max_weights", "indptr", "postings",
 COMPILED_FROM = 50_000
 # From this many passages, the kernel's accumulator is float32 (see bot/search/kernel.py):
 # at 1M passages a float64 one (8 MB) no longer stays in the CPU's caches while a
-# question's long posting lists are added (p95 of the peers' questions 25 % lower); at
-# 100k it makes no difference.
+# question's long posting lists are added (p95 of the peers' questions about a fifth
+# lower); at 100k it makes no difference.
 FLOAT32_FROM = 1 << 19
 BLOCK = 1 << 22  # weights are computed this many at a time
 MEMO_TERMS = 1 << 16  # terms whose rows an index remembers (emptied when full)

@@ -193,8 +193,8 @@ def _rescored(indptr, postings, weights, rows, positions, k):  # pragma: no cove
     """The k best of these passages by their exact scores, best first (ties by
     position): each term's weight looked up in its postings and added in the terms'
     order, as a float64 accumulator adds them, so the scores are the same to the bit."""
-    positions.sort()  # in order, to gallop through each term's postings: many tied
-    exact = np.zeros(positions.shape[0], dtype=np.float64)  # candidates cost a scan
+    positions.sort()  # in order, so that many candidates (ties) gallop, near a scan
+    exact = np.zeros(positions.shape[0], dtype=np.float64)
     for t in range(rows.shape[0]):
         at, end = indptr[rows[t]], indptr[rows[t] + 1]
         for i in range(positions.shape[0]):
