@@ -89,6 +89,9 @@ def test_same_scores_as_rank_bm25_on_10k_generated_passages(
     # posting and scans) with rare ones (where it stops adding passages it has not met)
     queries += [["了", "是", word] for word in rng.sample(token_lists[7], 5)]
     assert_same_ranking(index, reference, queries)
+    # what a float32 kernel adds: the exact weights rounded (its bounds allow for it)
+    assert index.scan_weights.dtype == np.float32
+    assert np.array_equal(index.scan_weights, index.weights.astype(np.float32))
 
 
 @pytest.mark.parametrize("k", [1, 10, 100])
@@ -124,6 +127,7 @@ def test_a_float32_accumulator_ranks_scores_it_cannot_tell_apart_exactly(k: int)
     index = index_tokens(token_lists)  # 甲 and 乙 in 40 % of the passages, 丙 in 20 %
     rng = np.random.default_rng(11)
     index.weights = index.weights * (1 + rng.integers(0, 1000, len(index.weights)) * 1e-9)
+    index.scan_weights = index.weights.astype(np.float32)
     index.max_weights = np.maximum.reduceat(index.weights, index.indptr[:-1])
     for query in (["丙"], ["甲", "乙"], ["乙", "丙"], ["甲", "乙", "丙"], ["丙", "乙", "甲"]):
         index.compiled, index.float32 = False, False
@@ -144,6 +148,7 @@ def test_a_float32_accumulator_does_not_round_a_passage_out_of_the_top_k() -> No
     for term, values in weights.items():
         row = index.rows_of([term])[0]
         index.weights[index.indptr[row] : index.indptr[row + 1]] = values
+    index.scan_weights = index.weights.astype(np.float32)
     index.max_weights = np.maximum.reduceat(index.weights, index.indptr[:-1])
     assert float(np.float32(weights["甲"][1])) > weights["乙"][0]
     index.compiled = False

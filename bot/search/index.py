@@ -27,15 +27,18 @@ from typing import Any, NamedTuple
 import numpy as np
 import xxhash
 
-ARRAYS = ("term_hashes", "presence", "idf", "max_weights", "indptr", "postings", "weights")
+ARRAYS = (
+    "term_hashes", "presence", "idf", "max_weights", "indptr", "postings", "weights",
+    "scan_weights",
+)  # fmt: skip
 # From this many passages, questions are scored by the compiled kernel (numba): below
 # it, NumPy answers a question in well under a millisecond and a one-shot command
 # would spend more on importing numba (~0.5 s) than it saves.
 COMPILED_FROM = 50_000
-# From this many passages, the kernel's accumulator is float32 (see bot/search/kernel.py):
-# at 1M passages a float64 one (8 MB) no longer stays in the CPU's caches while a
-# question's long posting lists are added (p95 of the peers' questions about a fifth
-# lower); at 100k it makes no difference.
+# From this many passages, the kernel adds float32 weights into a float32 accumulator
+# (see bot/search/kernel.py): at 1M passages a float64 one (8 MB) no longer stays in the
+# CPU's caches while a question's long posting lists are added, and float64 weights read
+# 12 bytes a posting against 8; at 100k it makes no difference.
 FLOAT32_FROM = 1 << 19
 BLOCK = 1 << 22  # weights are computed this many at a time
 MEMO_TERMS = 1 << 16  # terms whose rows an index remembers (emptied when full)
@@ -108,6 +111,7 @@ class BM25Index:
     indptr: np.ndarray  # int64, len(terms) + 1
     postings: np.ndarray  # int32, passage positions, ascending within a term
     weights: np.ndarray  # float64, BM25 weight of the term in that passage
+    scan_weights: np.ndarray  # float32, the weights rounded: what a float32 kernel adds
     max_weights: np.ndarray  # float64, each term's largest weight (its score's bound)
     compiled: bool | None = None  # score with the compiled kernel (None: by size)
     float32: bool | None = None  # the kernel's accumulator float32 (None: by size)
@@ -270,8 +274,8 @@ class BM25Index:
         if kernel is not None:
             scratch = self._scratch()
             positions, scores = kernel.top_k(
-                self.indptr, self.postings, self.weights, rows, self.max_weights[rows], k,
-                floor, mask, scratch.accumulator, scratch.touched,
+                self.indptr, self.postings, self.weights, self._added(scratch), rows,
+                self.max_weights[rows], k, floor, mask, scratch.accumulator, scratch.touched,
             )  # fmt: skip
             return list(zip(positions.tolist(), scores.tolist(), strict=True))
         return self._top_numpy(rows, k, mask, floor)
@@ -284,8 +288,9 @@ class BM25Index:
             rows = np.zeros(1, dtype=np.int64)
             scratch = self._scratch()
             kernel.top_k(
-                self.indptr, self.postings, self.weights, rows, self.max_weights[rows], 1,
-                0.0, np.empty(0, dtype=np.uint8), scratch.accumulator, scratch.touched,
+                self.indptr, self.postings, self.weights, self._added(scratch), rows,
+                self.max_weights[rows], 1, 0.0, np.empty(0, dtype=np.uint8),
+                scratch.accumulator, scratch.touched,
             )  # fmt: skip
             kernel.holds(self.indptr, self.postings, rows, np.ones(1, dtype=bool), rows)
             self._search(term_hashes([""]))
@@ -339,6 +344,11 @@ class BM25Index:
             scratch = Scratch(np.zeros(self.size, dtype=dtype), touched)
             self._local.scratch = scratch
         return scratch
+
+    def _added(self, scratch: Scratch) -> np.ndarray:
+        """The weights the kernel adds into this accumulator: float32 ones into a float32
+        accumulator (8 bytes read a posting, not 12), else the exact ones."""
+        return self.scan_weights if scratch.accumulator.itemsize == 4 else self.weights
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays to store on disk (with `size`, they are the whole index)."""

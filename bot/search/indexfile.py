@@ -40,9 +40,9 @@ log = logging.getLogger(__name__)
 # Raise it whenever what is stored changes, including how documents are read and cut
 # (2: .docx tables are read; 3: front matter, whole articles and their labels; 5: the
 # quote index; 6: each term's largest weight; 7: FNV-1a term hashes; 8: XXH3 checksums;
-# 9: XXH3 term hashes; 10: the terms' presence map),
+# 9: XXH3 term hashes; 10: the terms' presence map; 11: float32 weights to scan),
 # so every stored index is rebuilt once.
-FORMAT_VERSION = 10
+FORMAT_VERSION = 11
 MANIFEST = "manifest.json"
 FOLDER_PREFIX = f"index-v{FORMAT_VERSION}-"
 BLOCK = 8 << 20

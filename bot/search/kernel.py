@@ -9,11 +9,12 @@ is MaxScore's bound as Lucene and tantivy use it, they only add to the passages 
 met that can still reach it: each looked up in their posting lists by binary search
 when few are left, else by reading the postings and skipping the passages not met.
 The accumulator is left all zeros again before returning, so the cost of a question
-follows its postings, never the size of the corpus. A large index's accumulator is
-float32, which halves the memory its questions sweep: the bounds then allow for its
-rounding (of BM25 weights, which are well inside float32's range), and the passages
-that may be among the k best are scored again exactly, so the results are those of a
-float64 accumulator to the bit; with a floor, to the bit above floor × the best (below
+follows its postings, never the size of the corpus. A large index's kernel adds float32
+weights into a float32 accumulator, which halves the memory its questions sweep and the
+bytes a posting costs (8, not 12): the bounds then allow for the rounding (of BM25
+weights, which are well inside float32's range), and the passages that may be among
+the k best are scored again exactly from the float64 weights, so the results are those
+of a float64 accumulator to the bit; with a floor, to the bit above floor × the best (below
 it, where passages may or may not be returned, the two may return different ones).
 
 This module imports numba; `bot.search.index` imports it only for an index large
@@ -26,8 +27,9 @@ import numpy as np
 from numba import njit
 
 SLACK = 1e-9  # relative margin on score bounds (floating-point sums in another order)
-# A float32 accumulator rounds each sum it stores (a relative error under 2^-24 each):
-# this much relative error per term bounds a passage's score kept there.
+# A float32 weight is the float64 one rounded, and a float32 accumulator rounds each sum
+# it stores (a relative error under 2^-24 each): this much relative error per term
+# bounds a passage's score kept there.
 ROUNDING = 2.0**-23
 DENSE = 4  # a term in over a quarter of the passages: no bookkeeping of which were met
 GALLOP = 8  # look the passages met up in a term's postings when they hold this many times more
@@ -228,10 +230,12 @@ def _add_to_met(indptr, postings, weights, row, accumulator, met, count):  # pra
 
 @njit(cache=True, nogil=True)
 def top_k(
-    indptr, postings, weights, rows, bounds, k, floor, allowed, accumulator, touched
+    indptr, postings, weights, added, rows, bounds, k, floor, allowed, accumulator, touched
 ):  # pragma: no cover - compiled
     """The best `k` passages (positions, scores), best first, ties by position.
 
+    `added` are the weights summed into the accumulator: `weights` (float64) or, into a
+    float32 accumulator, those weights as float32 (rescored from `weights`);
     `rows` are the question's term rows, sorted by `bounds` (each term's largest
     weight) descending; passages that cannot reach `floor` × the best score are not
     wanted (0: all are), so they are skipped like those below the k-th best, and some
@@ -276,9 +280,13 @@ def top_k(
             # add it and the rest in full, then take the best in one pass over all
             for at in range(i, terms):
                 row = rows[at]
-                for j in range(indptr[row], indptr[row + 1]):
-                    if not filtered or allowed[postings[j]] != 0:
-                        accumulator[postings[j]] += weights[j]
+                if filtered:
+                    for j in range(indptr[row], indptr[row + 1]):
+                        if allowed[postings[j]] != 0:
+                            accumulator[postings[j]] += added[j]
+                else:  # (a loop without the test: some 10 % faster at 1M passages)
+                    for j in range(indptr[row], indptr[row + 1]):
+                        accumulator[postings[j]] += added[j]
             if error:
                 found = _candidates(accumulator, touched, size, True, k, 3 * error)
                 return _rescored(indptr, postings, weights, rows, found, k)
@@ -290,7 +298,7 @@ def top_k(
             score = accumulator[d]
             touched[count] = d  # kept (count moves on) only if the passage is new
             count += score == 0.0
-            score += weights[j]
+            score += added[j]
             accumulator[d] = score
             best = max(best, score)
         i += 1
@@ -305,13 +313,13 @@ def top_k(
             if not ordered:
                 touched[:count].sort()
                 ordered = True
-            _add_to_met(indptr, postings, weights, row, accumulator, touched, count)
+            _add_to_met(indptr, postings, added, row, accumulator, touched, count)
         else:  # many: read the postings, adding to the passages met (non-zero), without
             # a branch (a passage not met adds 0): 3× faster than testing each one first
             for j in range(low, high):
                 d = postings[j]
                 score = accumulator[d]
-                accumulator[d] = score + weights[j] * (score != 0.0)
+                accumulator[d] = score + added[j] * (score != 0.0)
     if error:
         found = _candidates(accumulator, touched, count, False, min(k, count), 3 * error)
         return _rescored(indptr, postings, weights, rows, found, k)

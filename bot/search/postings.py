@@ -116,8 +116,8 @@ class PostingsBuilder:
         self.size += len(batch.lengths)
 
     def finish(self, writer: ArrayWriter, k1: float, b: float, epsilon: float) -> BM25Index:
-        """Write term_hashes, idf, max_weights, indptr, postings and weights through
-        `writer`, and the index over them (memory-mapped)."""
+        """Write term_hashes, idf, max_weights, indptr, postings, weights and
+        scan_weights through `writer`, and the index over them (memory-mapped)."""
         for handle in self._files:
             handle.close()
         buckets = [self.spill / f"bucket-{b:04d}" for b in range(len(self._files))]
@@ -142,6 +142,7 @@ class PostingsBuilder:
         with (
             writer.stream("postings", np.dtype(np.int32), total) as postings_out,
             writer.stream("weights", np.dtype(np.float64), total) as weights_out,
+            writer.stream("scan_weights", np.dtype(np.float32), total) as scan_weights_out,
         ):
             first_row = 0
             for path, found in zip(buckets, terms, strict=True):
@@ -156,6 +157,7 @@ class PostingsBuilder:
                 )
                 postings_out.write(bucket["passage"].astype(np.int32))
                 weights_out.write(weights)
+                scan_weights_out.write(weights.astype(np.float32))
                 starts = indptr[first_row : first_row + len(found)] - indptr[first_row]
                 if len(found):
                     maxima.append(np.maximum.reduceat(weights, starts))
