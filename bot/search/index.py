@@ -36,10 +36,11 @@ ARRAYS = (
 # would spend more on importing numba (~0.5 s) than it saves.
 COMPILED_FROM = 50_000
 # From this many passages, the kernel adds float32 weights into a float32 accumulator
-# (see bot/search/kernel.py): at 1M passages a float64 one (8 MB) no longer stays in the
-# CPU's caches while a question's long posting lists are added, and float64 weights read
-# 12 bytes a posting against 8; at 100k it makes no difference.
-FLOAT32_FROM = 1 << 19
+# (see bot/search/kernel.py): 8 bytes read a posting, not 12, and half the accumulator to
+# keep in the CPU's caches (8 MB in float64 at 1M passages); then scoring the finalists
+# again exactly costs less than it saves. Measured on the peers questions: p95 -10 % at
+# 100k passages and -23 % at 1M, no gain at 50k.
+FLOAT32_FROM = 1 << 16
 BLOCK = 1 << 22  # weights are computed this many at a time
 MEMO_TERMS = 1 << 16  # terms whose rows an index remembers (emptied when full)
 PRESENCE_BITS = 16  # bits of the presence map per term (see BM25Index._search)
